@@ -1,0 +1,27 @@
+using Workflows.Engine.Definitions;
+
+namespace Workflows.Engine.Runtime;
+
+/// <summary>Ids come from here, never from Guid.NewGuid in engine code, so tests are deterministic.</summary>
+public interface IIdGenerator
+{
+    Guid NewId();
+}
+
+/// <summary>Time-ordered ids (UUID v7) from the injected clock.</summary>
+public sealed class SequentialIdGenerator(TimeProvider time) : IIdGenerator
+{
+    public Guid NewId() => Guid.CreateVersion7(time.GetUtcNow());
+}
+
+/// <summary>Turns an allowance into a due instant; the Host plugs in the working-day calendar.</summary>
+public interface IDeadlineCalculator
+{
+    DateTimeOffset Add(DateTimeOffset start, TimeLimit limit);
+}
+
+/// <summary>Finds the procedure version a sub-process runs: the one in force on a given day.</summary>
+public interface IProcedureResolver
+{
+    ProcedureDefinition? Resolve(string code, DateOnly onDay);
+}
