@@ -255,7 +255,7 @@ internal sealed class ExecutionBurst
                 End(end);
                 break;
             default:
-                Fault(token, $"Node kind '{node.Type}' is not supported.");
+                Fault(token, $"Node kind '{node.Kind}' is not supported.");
                 break;
         }
     }

@@ -72,10 +72,10 @@ public static class MigrationPlanner
                     continue;
                 }
 
-                if (fromNodes.TryGetValue(nodeId, out var oldNode) && toNodes[target].Type != oldNode.Type)
+                if (fromNodes.TryGetValue(nodeId, out var oldNode) && toNodes[target].Kind != oldNode.Kind)
                 {
                     blockers.Add(new MigrationBlocker(instance.Id, nodeId,
-                        $"Instance {instance.Id} waits at the {oldNode.Type} '{nodeId}', but '{target}' is a {toNodes[target].Type}."));
+                        $"Instance {instance.Id} waits at the {oldNode.Kind} '{nodeId}', but '{target}' is a {toNodes[target].Kind}."));
                     continue;
                 }
 
