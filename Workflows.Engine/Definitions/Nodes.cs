@@ -25,9 +25,9 @@ public abstract record Node
 
     public string? NameEn { get; init; }
 
-    /// <summary>Logical type name as written in files.</summary>
+    /// <summary>Logical type name as written in files ("type"); named Kind because "type" is the JSON discriminator.</summary>
     [JsonIgnore]
-    public abstract string Type { get; }
+    public abstract string Kind { get; }
 
     /// <summary>Ports this node may leave from; null is the default port.</summary>
     [JsonIgnore]
@@ -38,7 +38,7 @@ public abstract record Node
 
 public sealed record StartNode : Node
 {
-    public override string Type => "Start";
+    public override string Kind => "Start";
 }
 
 /// <summary>Well-known step outcomes. Procedures may name others.</summary>
@@ -58,7 +58,7 @@ public static class Outcomes
 /// <summary>Human work done by a department (or a role within it) in an allotted time.</summary>
 public sealed record StepNode : Node
 {
-    public override string Type => "Step";
+    public override string Kind => "Step";
 
     /// <summary>Id of the responsible department (see definitions/departments.json).</summary>
     public required string Department { get; init; }
@@ -87,7 +87,7 @@ public sealed record StepNode : Node
 /// </summary>
 public sealed record DecisionNode : Node
 {
-    public override string Type => "Decision";
+    public override string Kind => "Decision";
 
     public required string Expression { get; init; }
 
@@ -100,7 +100,7 @@ public sealed record DecisionNode : Node
 /// <summary>Starts every outgoing branch in parallel (e.g. consulting other agencies).</summary>
 public sealed record ForkNode : Node
 {
-    public override string Type => "Fork";
+    public override string Kind => "Fork";
 }
 
 public enum JoinMode
@@ -113,7 +113,7 @@ public enum JoinMode
 
 public sealed record JoinNode : Node
 {
-    public override string Type => "Join";
+    public override string Kind => "Join";
 
     public JoinMode Mode { get; init; } = JoinMode.All;
 }
@@ -121,7 +121,7 @@ public sealed record JoinNode : Node
 /// <summary>Waits for an external signal such as "taxPaid" from a sector system.</summary>
 public sealed record WaitNode : Node
 {
-    public override string Type => "Wait";
+    public override string Kind => "Wait";
 
     public required string Signal { get; init; }
 
@@ -131,14 +131,14 @@ public sealed record WaitNode : Node
 
 public sealed record TimerNode : Node
 {
-    public override string Type => "Timer";
+    public override string Kind => "Timer";
 
     public required TimeLimit Delay { get; init; }
 }
 
 public sealed record NotifyNode : Node
 {
-    public override string Type => "Notify";
+    public override string Kind => "Notify";
 
     /// <summary>Template id: a file name under definitions/templates without extension.</summary>
     public required string Template { get; init; }
@@ -153,7 +153,7 @@ public sealed record NotifyNode : Node
 /// <summary>Runs another procedure (inter-agency "liên thông") and continues when it ends.</summary>
 public sealed record SubProcessNode : Node
 {
-    public override string Type => "SubProcess";
+    public override string Kind => "SubProcess";
 
     /// <summary>Code of the procedure to run; the version in force on the day it starts is used.</summary>
     public required string Procedure { get; init; }
@@ -169,7 +169,7 @@ public enum EndResult
 
 public sealed record EndNode : Node
 {
-    public override string Type => "End";
+    public override string Kind => "End";
 
     public EndResult Result { get; init; } = EndResult.Issued;
 

@@ -377,7 +377,7 @@ public static class DefinitionValidator
                     if (outcome is not null)
                     {
                         Add(path + ".outcome", ProblemCodes.UnknownOutcome,
-                            $"A connection from {Describe(from)} follows the outcome \"{outcome}\", but a {from.Type} node has no outcomes; remove the outcome.");
+                            $"A connection from {Describe(from)} follows the outcome \"{outcome}\", but a {from.Kind} node has no outcomes; remove the outcome.");
                     }
 
                     break;
@@ -610,8 +610,8 @@ public static class DefinitionValidator
         }
 
         private static string Describe(Node node) => string.IsNullOrWhiteSpace(node.Name)
-            ? $"{node.Type} \"{node.Id}\""
-            : $"{node.Type} \"{node.Id}\" ({node.Name})";
+            ? $"{node.Kind} \"{node.Id}\""
+            : $"{node.Kind} \"{node.Id}\" ({node.Name})";
 
         private static string NodePath(int index) => Invariant($"$.flowchart.nodes[{index}]");
 

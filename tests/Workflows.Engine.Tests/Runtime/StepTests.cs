@@ -1,0 +1,190 @@
+using Workflows.Engine.Definitions;
+using Workflows.Engine.Runtime;
+using static Workflows.Engine.Tests.Flow;
+
+namespace Workflows.Engine.Tests.Runtime;
+
+public class StepTests
+{
+    private static readonly ProcedureDefinition ThreeSteps = Procedure("T.STEPS",
+        [Start(), Step("intake", "one-stop-desk", 0.5m), Step("review", "urban-management", 2, Outcomes.Approved, Outcomes.Rejected, Outcomes.ReturnToPrevious), Step("sign", "leadership", 1, Outcomes.Approved, Outcomes.ReturnToPrevious), End("issued"), End("refused", EndResult.Refused)],
+        [C("start", "intake"), C("intake", "review", Outcomes.Approved), C("review", "sign", Outcomes.Approved), C("review", "refused", Outcomes.Rejected), C("sign", "issued", Outcomes.Approved)]);
+
+    [Fact]
+    public void Starting_opens_the_first_step_for_its_department_with_a_due_time_and_waits()
+    {
+        var harness = new EngineHarness(null, ThreeSteps);
+
+        var instance = harness.Start(ThreeSteps);
+
+        var task = harness.OpenTask(instance, "intake");
+        Assert.Equal("one-stop-desk", task.Opened.Department);
+        Assert.Equal(EngineHarness.Monday0800, task.Opened.OpenedAt);
+        // Half a working day from Monday 08:00 (morning session) is Monday afternoon at the same offset.
+        Assert.Equal(new DateTimeOffset(2026, 3, 2, 14, 0, 0, TimeSpan.FromHours(7)), task.Opened.DueAt);
+        Assert.Equal(InstanceStatus.Running, instance.Status);
+        Assert.Single(instance.Bookmarks, b => b.Kind == BookmarkKind.Task);
+    }
+
+    [Fact]
+    public void Completing_every_step_ends_the_dossier_issued_and_reports_it()
+    {
+        var harness = new EngineHarness(null, ThreeSteps);
+        var instance = harness.Start(ThreeSteps);
+
+        harness.Complete(instance, "intake");
+        harness.Complete(instance, "review");
+        harness.Complete(instance, "sign");
+
+        instance = harness.Reload(instance);
+        Assert.Equal(InstanceStatus.Completed, instance.Status);
+        Assert.Equal(EndResult.Issued, instance.Result);
+        Assert.Empty(instance.Tokens);
+        Assert.Empty(instance.Bookmarks);
+        Assert.Equal(3, harness.Store.Tasks(instance.Id).Count(t => t.Closed?.Reason == TaskCloseReason.Completed));
+        Assert.Contains(harness.Host.Delivered, m => m.Kind == OutboxKinds.InstanceEnded && (string?)m.Payload["result"] == "issued");
+        Assert.Equal(JournalKind.Ended, harness.JournalKinds(instance)[^1]);
+    }
+
+    [Fact]
+    public void A_rejected_outcome_routes_to_the_refusal_end()
+    {
+        var harness = new EngineHarness(null, ThreeSteps);
+        var instance = harness.Start(ThreeSteps);
+
+        harness.Complete(instance, "intake");
+        harness.Complete(instance, "review", Outcomes.Rejected);
+
+        Assert.Equal(EndResult.Refused, harness.Reload(instance).Result);
+        Assert.Empty(harness.OpenSteps(instance));
+    }
+
+    [Fact]
+    public void Returning_to_the_previous_step_reopens_it_and_the_dossier_can_go_forward_again()
+    {
+        var harness = new EngineHarness(null, ThreeSteps);
+        var instance = harness.Start(ThreeSteps);
+        harness.Complete(instance, "intake");
+        harness.Complete(instance, "review");
+
+        harness.Complete(instance, "sign", Outcomes.ReturnToPrevious);
+        Assert.Equal(["review"], harness.OpenSteps(instance));
+        harness.Complete(instance, "review", Outcomes.ReturnToPrevious);
+        Assert.Equal(["intake"], harness.OpenSteps(instance));
+
+        harness.Complete(instance, "intake");
+        harness.Complete(instance, "review");
+        harness.Complete(instance, "sign");
+        Assert.Equal(EndResult.Issued, harness.Reload(instance).Result);
+        Assert.Equal(2, harness.Store.Journal(instance.Id).Count(j => j.Kind == JournalKind.StepReturned));
+    }
+
+    [Fact]
+    public void The_reopened_step_records_where_the_dossier_came_from()
+    {
+        var harness = new EngineHarness(null, ThreeSteps);
+        var instance = harness.Start(ThreeSteps);
+        harness.Complete(instance, "intake");
+        harness.Complete(instance, "review");
+
+        harness.Complete(instance, "sign", Outcomes.ReturnToPrevious);
+
+        var reopened = harness.OpenTask(instance, "review");
+        Assert.Equal("intake", reopened.Opened.PreviousNodeId);
+        Assert.Equal("review", harness.Store.Journal(instance.Id).Last(j => j.Kind == JournalKind.StepReturned).Outcome);
+    }
+
+    [Fact]
+    public void A_return_connection_drawn_in_the_flowchart_is_followed()
+    {
+        var definition = Procedure("T.LOOP",
+            [Start(), Step("prepare"), Step("appraise", "land-registry", 2, Outcomes.Approved, Outcomes.ReturnToPrevious), End()],
+            [C("start", "prepare"), C("prepare", "appraise", Outcomes.Approved), C("appraise", "prepare", Outcomes.ReturnToPrevious), C("appraise", "end", Outcomes.Approved)]);
+        var harness = new EngineHarness(null, definition);
+        var instance = harness.Start(definition);
+
+        for (var round = 0; round < 3; round++)
+        {
+            harness.Complete(instance, "prepare");
+            harness.Complete(instance, "appraise", Outcomes.ReturnToPrevious);
+        }
+
+        harness.Complete(instance, "prepare");
+        harness.Complete(instance, "appraise");
+        Assert.Equal(InstanceStatus.Completed, harness.Reload(instance).Status);
+        Assert.Equal(8, harness.Store.Tasks(instance.Id).Count);
+    }
+
+    [Fact]
+    public void Returning_from_the_first_step_is_refused_and_changes_nothing()
+    {
+        var definition = Procedure("T.FIRST",
+            [Start(), Step("intake", "one-stop-desk", 1, Outcomes.Approved, Outcomes.ReturnToPrevious), End()],
+            [C("start", "intake"), C("intake", "end", Outcomes.Approved)]);
+        var harness = new EngineHarness(null, definition);
+        var instance = harness.Start(definition);
+
+        var rejection = harness.Host.CompleteTask(harness.OpenTask(instance, "intake").Opened.TaskId, Outcomes.ReturnToPrevious);
+
+        Assert.Equal(RejectionCode.InvalidOutcome, rejection?.Code);
+        Assert.Contains("first step", rejection!.Message, StringComparison.Ordinal);
+        Assert.Equal(instance.Version, harness.Reload(instance).Version);
+        Assert.Equal(["intake"], harness.OpenSteps(instance));
+    }
+
+    [Fact]
+    public void An_outcome_the_step_does_not_offer_is_refused_and_changes_nothing()
+    {
+        var harness = new EngineHarness(null, ThreeSteps);
+        var instance = harness.Start(ThreeSteps);
+        var task = harness.OpenTask(instance, "intake");
+
+        var rejection = harness.Host.CompleteTask(task.Opened.TaskId, "approvedd");
+
+        Assert.Equal(RejectionCode.InvalidOutcome, rejection?.Code);
+        Assert.Contains("approved", rejection!.Message, StringComparison.Ordinal);
+        Assert.Equal(instance.Version, harness.Reload(instance).Version);
+        Assert.True(harness.OpenTask(instance, "intake").IsOpen);
+    }
+
+    [Fact]
+    public void Data_given_with_an_outcome_is_merged_into_the_dossier()
+    {
+        var harness = new EngineHarness(null, ThreeSteps);
+        var instance = harness.Start(ThreeSteps, """{"applicant":"Nguyễn Văn An","area":120}""");
+
+        harness.Complete(instance, "intake", data: """{"area":135,"inspected":true}""");
+
+        var data = harness.Reload(instance).Data;
+        Assert.Equal("Nguyễn Văn An", (string?)data["applicant"]);
+        Assert.Equal(135, (int?)data["area"]);
+        Assert.True((bool?)data["inspected"]);
+    }
+
+    [Fact]
+    public void Requesting_a_supplement_pauses_the_clock_and_reopens_the_same_step_when_it_arrives()
+    {
+        var definition = Procedure("T.SUPP",
+            [Start(), Step("review", "land-registry", 3, Outcomes.Approved, Outcomes.NeedsSupplement), End()],
+            [C("start", "review"), C("review", "end", Outcomes.Approved)]);
+        var harness = new EngineHarness(null, definition);
+        var instance = harness.Start(definition);
+
+        harness.Complete(instance, "review", Outcomes.NeedsSupplement);
+        instance = harness.Reload(instance);
+        Assert.Empty(harness.OpenSteps(instance));
+        Assert.Equal(EngineHarness.Monday0800, instance.ClockPausedAt);
+        Assert.Single(instance.Bookmarks, b => b.Kind == BookmarkKind.Supplement && b.Key == "supplementReceived");
+
+        harness.Clock.Advance(TimeSpan.FromDays(2));
+        Assert.Null(harness.Host.Signal(instance.Id, "supplementReceived"));
+
+        instance = harness.Reload(instance);
+        Assert.Null(instance.ClockPausedAt);
+        Assert.Equal(["review"], harness.OpenSteps(instance));
+        Assert.Equal(EngineHarness.Monday0800.AddDays(2), harness.OpenTask(instance, "review").Opened.OpenedAt);
+        Assert.Contains(JournalKind.ClockResumed, harness.JournalKinds(instance));
+        harness.Complete(instance, "review");
+        Assert.Equal(InstanceStatus.Completed, harness.Reload(instance).Status);
+    }
+}
