@@ -8,6 +8,12 @@ namespace Workflows.Engine.Definitions;
 /// </summary>
 public sealed record ProcedureDefinition
 {
+    /// <summary>
+    /// Path or URL of the JSON schema ("$schema"), written so editors offer completion. The engine ignores it.
+    /// </summary>
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
     /// <summary>Version of the file format, not of the procedure.</summary>
     public int SchemaVersion { get; init; } = 1;
 

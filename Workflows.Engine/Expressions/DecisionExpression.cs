@@ -64,7 +64,12 @@ public sealed class DecisionExpression
         }
         catch (ParserException ex)
         {
-            error = $"The expression does not compile: {ex.Description} (column {Math.Max(1, ex.Column - 1)}).";
+            // Positions are shifted by the wrapping parenthesis; an error on the wrapper's line means the
+            // expression stopped early (e.g. "data.fee >").
+            var where = ex.LineNumber > source.Count(c => c == '\n') + 1
+                ? "at the end of the expression"
+                : $"at line {ex.LineNumber}, column {Math.Max(1, ex.LineNumber == 1 ? ex.Column - 1 : ex.Column)}";
+            error = $"The expression does not compile: {ex.Description} ({where}).";
             return null;
         }
     }

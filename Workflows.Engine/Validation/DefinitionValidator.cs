@@ -315,32 +315,35 @@ public static class DefinitionValidator
                     continue;
                 }
 
-                CheckEnd(connection.From, graph.From[j], path + ".from", "starts at");
-                CheckEnd(connection.To, graph.To[j], path + ".to", "leads to");
+                var label = Invariant($"Connection {j} ({End(connection.From, graph.From[j])} → {End(connection.To, graph.To[j])})");
+                CheckEnd(connection.From, graph.From[j], path + ".from", label, "starts at");
+                CheckEnd(connection.To, graph.To[j], path + ".to", label, "leads to");
 
                 if (graph.From[j] >= 0)
                 {
                     CheckConnectionOutcome(connection, graph.Nodes[graph.From[j]]!, path);
                 }
 
-                if (graph.To[j] >= 0 && graph.Nodes[graph.To[j]] is StartNode start)
+                if (graph.To[j] >= 0 && graph.Nodes[graph.To[j]] is StartNode)
                 {
                     Add(path + ".to", ProblemCodes.InvalidValue,
-                        $"A connection from \"{connection.From}\" leads back to {Describe(start)}; nothing may lead to the Start. Connect it to the first step instead.");
+                        $"{label} leads into the Start; nothing may lead to it. Connect it to the first step instead.");
                 }
             }
         }
 
-        private void CheckEnd(string? id, int resolved, string path, string verb)
+        private string End(string? id, int resolved) => resolved >= 0 ? Describe(graph.Nodes[resolved]!) : $"\"{id}\"";
+
+        private void CheckEnd(string? id, int resolved, string path, string label, string verb)
         {
             if (string.IsNullOrWhiteSpace(id))
             {
-                Add(path, ProblemCodes.Required, $"A connection {verb} no node; enter a node id.");
+                Add(path, ProblemCodes.Required, $"{label} {verb} no node; enter a node id.");
             }
             else if (resolved < 0)
             {
                 Add(path, ProblemCodes.UnknownNode,
-                    $"A connection {verb} \"{id}\", which is not a node of the flowchart; correct the id or add the node.");
+                    $"{label} {verb} \"{id}\", which is not a node of the flowchart; correct the id or add the node.");
             }
         }
 
@@ -377,7 +380,7 @@ public static class DefinitionValidator
                     if (outcome is not null)
                     {
                         Add(path + ".outcome", ProblemCodes.UnknownOutcome,
-                            $"A connection from {Describe(from)} follows the outcome \"{outcome}\", but a {from.Type} node has no outcomes; remove the outcome.");
+                            $"A connection from {Describe(from)} follows the outcome \"{outcome}\", but a {from.Kind} node has no outcomes; remove the outcome.");
                     }
 
                     break;
@@ -610,8 +613,8 @@ public static class DefinitionValidator
         }
 
         private static string Describe(Node node) => string.IsNullOrWhiteSpace(node.Name)
-            ? $"{node.Type} \"{node.Id}\""
-            : $"{node.Type} \"{node.Id}\" ({node.Name})";
+            ? $"{node.Kind} \"{node.Id}\""
+            : $"{node.Kind} \"{node.Id}\" ({node.Name})";
 
         private static string NodePath(int index) => Invariant($"$.flowchart.nodes[{index}]");
 

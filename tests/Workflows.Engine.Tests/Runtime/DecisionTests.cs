@@ -134,3 +134,24 @@ public class DecisionTests
         Assert.Contains("without waiting", instance.Fault!.Message, StringComparison.Ordinal);
     }
 }
+
+public class DecisionExpressionCompileTests
+{
+    [Fact]
+    public void An_expression_cut_short_is_reported_at_its_end()
+    {
+        var compiled = Workflows.Engine.Expressions.DecisionExpression.TryCompile("data.fee >", null, out var error);
+
+        Assert.Null(compiled);
+        Assert.Contains("at the end of the expression", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_syntax_error_inside_the_expression_names_its_column()
+    {
+        var compiled = Workflows.Engine.Expressions.DecisionExpression.TryCompile("data.a ] 3", null, out var error);
+
+        Assert.Null(compiled);
+        Assert.Contains("line 1, column 8", error, StringComparison.Ordinal);
+    }
+}
