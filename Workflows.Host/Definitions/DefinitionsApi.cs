@@ -1,0 +1,189 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Workflows.Engine.Definitions;
+using Workflows.Engine.Validation;
+using DefinitionProblem = Workflows.Engine.Validation.ValidationProblem;
+using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using Workflows.Host.Persistence;
+
+namespace Workflows.Host.Definitions;
+
+internal sealed record ProblemDto(string Path, string Code, string Message);
+
+internal sealed record DefinitionVersionDto(
+    string Code,
+    int Version,
+    string Name,
+    string Status,
+    DateOnly EffectiveFrom,
+    string ContentHash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? PublishedAt,
+    IReadOnlyList<ProblemDto>? Problems = null,
+    JsonNode? Definition = null);
+
+internal sealed record PageDto<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+/// <summary>/api/definitions: the procedure catalogue, drafts, publishing, diffs, import and export.</summary>
+internal static class DefinitionsApi
+{
+    public static IEndpointRouteBuilder MapDefinitionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/definitions").WithTags("Definitions");
+
+        api.MapGet("/", Search).WithSummary("Latest version of each procedure, searched by code or name");
+        api.MapPost("/", CreateDraft).Accepts<JsonObject>("application/json").WithSummary("Create a draft from procedure JSON");
+        api.MapPost("/import", CreateDraft).Accepts<JsonObject>("application/json").WithSummary("Import a procedure file as a draft");
+        api.MapPost("/validate", ValidateBody).Accepts<JsonObject>("application/json").WithSummary("Validate procedure JSON without storing it");
+        api.MapGet("/{code}", GetLatest).WithSummary("Latest published version");
+        api.MapGet("/{code}/versions", Versions).WithSummary("Every version, drafts included");
+        api.MapGet("/{code}/versions/{version:int}", GetVersion).WithSummary("One version");
+        api.MapGet("/{code}/versions/{version:int}/export", Export).WithSummary("The version as a procedure file");
+        api.MapPut("/{code}/draft", UpdateDraft).Accepts<JsonObject>("application/json").WithSummary("Replace the draft's content");
+        api.MapPost("/{code}/draft/validate", ValidateDraft).WithSummary("Problems of the draft");
+        api.MapPost("/{code}/draft/publish", PublishDraft).WithSummary("Publish the draft (409 when it has problems)");
+        api.MapGet("/{code}/diff", Diff).WithSummary("Nodes and connections changed between two versions");
+        return app;
+    }
+
+    private static async Task<Results<Ok<PageDto<DefinitionVersionDto>>, ValidationProblem>> Search(
+        DefinitionCatalogue catalogue, CancellationToken cancellationToken, string? search = null, int page = 1, int pageSize = 20)
+    {
+        if (page < 1 || pageSize is < 1 or > 200)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [page < 1 ? "page" : "pageSize"] = [page < 1 ? "Page starts at 1." : "Page size is between 1 and 200."],
+            });
+        }
+
+        var (items, total) = await catalogue.SearchAsync(search, page, pageSize, cancellationToken);
+        return TypedResults.Ok(new PageDto<DefinitionVersionDto>([.. items.Select(r => Dto(r))], page, pageSize, total));
+    }
+
+    private static async Task<Results<Created<DefinitionVersionDto>, ValidationProblem>> CreateDraft(
+        HttpRequest request, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var loaded = await DefinitionInput.ReadAsync(request, cancellationToken);
+        if (!loaded.Succeeded)
+        {
+            return Invalid(loaded.Problems);
+        }
+
+        var (row, problems) = await catalogue.CreateDraftAsync(loaded.Definition!, cancellationToken);
+        return TypedResults.Created($"/api/definitions/{Uri.EscapeDataString(row.Code)}/versions/{row.Version}", Dto(row, problems, withDefinition: true));
+    }
+
+    private static async Task<Results<Ok<DefinitionVersionDto>, ValidationProblem>> UpdateDraft(
+        string code, HttpRequest request, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var loaded = await DefinitionInput.ReadAsync(request, cancellationToken);
+        if (!loaded.Succeeded)
+        {
+            return Invalid(loaded.Problems);
+        }
+
+        if (loaded.Definition!.Code != code)
+        {
+            return Invalid([new DefinitionProblem("$.code", ProblemCodes.InvalidValue, $"The body is procedure '{loaded.Definition.Code}', not '{code}'.")]);
+        }
+
+        var (row, problems) = await catalogue.UpdateDraftAsync(code, loaded.Definition, cancellationToken);
+        return TypedResults.Ok(Dto(row, problems, withDefinition: true));
+    }
+
+    private static async Task<Ok<IReadOnlyList<ProblemDto>>> ValidateBody(HttpRequest request, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var loaded = await DefinitionInput.ReadAsync(request, cancellationToken);
+        var problems = loaded.Succeeded ? await catalogue.ValidateAsync(loaded.Definition!, cancellationToken) : loaded.Problems;
+        return TypedResults.Ok(Problems(problems));
+    }
+
+    private static async Task<Ok<IReadOnlyList<ProblemDto>>> ValidateDraft(string code, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var (_, problems) = await catalogue.ValidateDraftAsync(code, cancellationToken);
+        return TypedResults.Ok(Problems(problems));
+    }
+
+    private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> PublishDraft(
+        string code, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var (row, problems) = await catalogue.PublishDraftAsync(code, cancellationToken);
+        if (problems.Count > 0)
+        {
+            return TypedResults.Problem(
+                detail: $"Draft {code} v{row.Version} has {problems.Count} problem(s); fix them before publishing.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The draft has problems",
+                extensions: new Dictionary<string, object?> { ["errors"] = Errors(problems), ["problems"] = Problems(problems) });
+        }
+
+        return TypedResults.Ok(Dto(row));
+    }
+
+    private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> GetLatest(string code, DefinitionCatalogue catalogue, CancellationToken cancellationToken) =>
+        await catalogue.LatestPublishedAsync(code, cancellationToken) is { } row
+            ? TypedResults.Ok(Dto(row, withDefinition: true))
+            : NotFound($"Procedure {code} has no published version.");
+
+    private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> GetVersion(string code, int version, DefinitionCatalogue catalogue, CancellationToken cancellationToken) =>
+        await catalogue.VersionAsync(code, version, cancellationToken) is { } row
+            ? TypedResults.Ok(Dto(row, withDefinition: true))
+            : NotFound($"Procedure {code} has no version {version}.");
+
+    private static async Task<Results<Ok<IReadOnlyList<DefinitionVersionDto>>, ProblemHttpResult>> Versions(string code, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var rows = await catalogue.VersionsAsync(code, cancellationToken);
+        return rows.Count == 0
+            ? NotFound($"Procedure {code} does not exist.")
+            : TypedResults.Ok<IReadOnlyList<DefinitionVersionDto>>([.. rows.Select(r => Dto(r))]);
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(string code, int version, DefinitionCatalogue catalogue, CancellationToken cancellationToken) =>
+        await catalogue.VersionAsync(code, version, cancellationToken) is { } row
+            ? TypedResults.File(Encoding.UTF8.GetBytes(row.Json), "application/json", $"{row.Code}-v{row.Version}.json")
+            : NotFound($"Procedure {code} has no version {version}.");
+
+    private static async Task<Results<Ok<DefinitionDiffDto>, ProblemHttpResult>> Diff(
+        string code, [FromQuery] int from, [FromQuery] int to, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var before = await catalogue.VersionAsync(code, from, cancellationToken);
+        var after = await catalogue.VersionAsync(code, to, cancellationToken);
+        if (before is null || after is null)
+        {
+            return NotFound($"Procedure {code} has no version {(before is null ? from : to)}.");
+        }
+
+        return TypedResults.Ok(DefinitionDiff.Compare(DefinitionCatalogue.Definition(before), DefinitionCatalogue.Definition(after)));
+    }
+
+    private static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    /// <summary>400 with errors keyed by JSON path (e.g. <c>$.flowchart.nodes[2].department</c>).</summary>
+    private static ValidationProblem Invalid(IReadOnlyList<DefinitionProblem> problems) =>
+        TypedResults.ValidationProblem(
+            Errors(problems),
+            title: "The procedure JSON could not be read",
+            extensions: new Dictionary<string, object?> { ["problems"] = Problems(problems) });
+
+    private static Dictionary<string, string[]> Errors(IReadOnlyList<DefinitionProblem> problems) =>
+        problems.GroupBy(p => p.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray(), StringComparer.Ordinal);
+
+    private static IReadOnlyList<ProblemDto> Problems(IReadOnlyList<DefinitionProblem> problems) =>
+        [.. problems.Select(p => new ProblemDto(p.Path, p.Code, p.Message))];
+
+    private static DefinitionVersionDto Dto(ProcedureVersionRow row, IReadOnlyList<DefinitionProblem>? problems = null, bool withDefinition = false) => new(
+        row.Code,
+        row.Version,
+        row.Name,
+        row.Status,
+        row.EffectiveFrom,
+        row.ContentHash,
+        row.CreatedAt,
+        row.PublishedAt,
+        problems is null ? null : Problems(problems),
+        withDefinition ? JsonNode.Parse(row.Json) : null);
+}

@@ -1,0 +1,23 @@
+using Workflows.Host.Infrastructure;
+
+namespace Workflows.Host.Definitions;
+
+internal static class DefinitionsExtensions
+{
+    public static IServiceCollection AddDefinitions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<DefinitionsOptions>(configuration.GetSection(DefinitionsOptions.Section));
+        services.AddSingleton<DefinitionFolder>();
+        services.AddScoped<DefinitionCatalogue>();
+        return services;
+    }
+
+    /// <summary>Publishes new or changed procedure files, then loads every published version into the registry.</summary>
+    public static async Task LoadDefinitionsAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var catalogue = scope.ServiceProvider.GetRequiredService<DefinitionCatalogue>();
+        await catalogue.SyncFolderAsync(cancellationToken);
+        await catalogue.LoadRegistryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,7 @@
+namespace Workflows.Host.Infrastructure;
+
+/// <summary>Something the request names does not exist (404).</summary>
+internal sealed class NotFoundException(string message) : Exception(message);
+
+/// <summary>The request conflicts with the current state (409), e.g. a draft already exists.</summary>
+internal sealed class ConflictException(string message) : Exception(message);

@@ -1,0 +1,34 @@
+namespace Workflows.Host.Infrastructure;
+
+internal enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Section "Database".</summary>
+internal sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public const string DefaultSqliteConnection = "Data Source=data/workflows.db";
+
+    /// <summary>Sqlite (default) or Postgres.</summary>
+    public string Provider { get; set; } = nameof(DatabaseProvider.Sqlite);
+
+    public DatabaseProvider ProviderKind => Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var kind)
+        ? kind
+        : throw new InvalidOperationException($"Database:Provider '{Provider}' is not supported; use Sqlite or Postgres.");
+}
+
+/// <summary>Section "Definitions".</summary>
+internal sealed class DefinitionsOptions
+{
+    public const string Section = "Definitions";
+
+    /// <summary>
+    /// Folder holding procedures/*.json, departments.json and templates/*.hbs. When empty: the
+    /// <c>definitions</c> folder next to Workflows.sln above the content root, else ./definitions.
+    /// </summary>
+    public string? Path { get; set; }
+}

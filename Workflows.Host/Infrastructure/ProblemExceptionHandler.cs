@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Workflows.Engine.InMemory;
+using Workflows.Engine.Versions;
+
+namespace Workflows.Host.Infrastructure;
+
+/// <summary>
+/// The one place typed exceptions become ProblemDetails. Anything unexpected is a 500 with no internals;
+/// user input never gets here as an unexpected exception.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title) = exception switch
+        {
+            NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
+            ConflictException => (StatusCodes.Status409Conflict, "Conflict"),
+            ConcurrencyConflictException => (StatusCodes.Status409Conflict, "The dossier changed since it was read"),
+            PublishedVersionImmutableException => (StatusCodes.Status409Conflict, "Published versions are immutable"),
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
+            JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON"),
+            _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred"),
+        };
+
+        if (status >= 500)
+        {
+            logger.UnhandledException(exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = status;
+        var details = new ProblemDetails
+        {
+            Status = status,
+            Title = title,
+            Detail = status >= 500 ? null : exception.Message,
+        };
+        if (exception is JsonException { Path: { } path })
+        {
+            details.Extensions["path"] = path;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
+    }
+}

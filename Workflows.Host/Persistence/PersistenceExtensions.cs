@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Workflows.Host.Infrastructure;
+
+namespace Workflows.Host.Persistence;
+
+internal static class PersistenceExtensions
+{
+    /// <summary>
+    /// Registers the provider chosen by <c>Database:Provider</c> (Sqlite by default, or Postgres), the
+    /// <see cref="ChangesetStore"/> and the database health check.
+    /// </summary>
+    public static IServiceCollection AddPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(Options.Create(options));
+
+        switch (options.ProviderKind)
+        {
+            case DatabaseProvider.Postgres:
+                var postgres = configuration.GetConnectionString("Postgres")
+                    ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
+                services.AddDbContext<PostgresWorkflowsDbContext>(o => o.UseNpgsql(postgres));
+                services.AddScoped<WorkflowsDbContext>(p => p.GetRequiredService<PostgresWorkflowsDbContext>());
+                break;
+            default:
+                var sqlite = configuration.GetConnectionString("Sqlite") ?? DatabaseOptions.DefaultSqliteConnection;
+                EnsureSqliteFolder(sqlite);
+                services.AddDbContext<SqliteWorkflowsDbContext>(o => o.UseSqlite(sqlite));
+                services.AddScoped<WorkflowsDbContext>(p => p.GetRequiredService<SqliteWorkflowsDbContext>());
+                break;
+        }
+
+        services.AddScoped<ChangesetStore>();
+        services.AddHealthChecks().AddDbContextCheck<WorkflowsDbContext>("database");
+        return services;
+    }
+
+    /// <summary>Applies pending migrations of the configured provider.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    // "Data Source=data/workflows.db": create data/ on first run.
+    private static void EnsureSqliteFolder(string connectionString)
+    {
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(folder) && builder.DataSource != ":memory:")
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+}

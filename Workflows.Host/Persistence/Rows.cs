@@ -1,0 +1,179 @@
+namespace Workflows.Host.Persistence;
+
+// Row types: one class per table, explicit columns. Names become snake_case in WorkflowsDbContext.
+// Enums are stored as camelCase text ("running", "stepOpened") so SQL reads like the API.
+
+/// <summary>One version of a procedure: a draft being edited, or a published, immutable version.</summary>
+internal sealed class ProcedureVersionRow
+{
+    public long Id { get; set; }
+
+    public required string Code { get; set; }
+
+    public int Version { get; set; }
+
+    public DateOnly EffectiveFrom { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>draft or published.</summary>
+    public required string Status { get; set; }
+
+    /// <summary>The definition as canonical procedure JSON (DefinitionJson.Serialize).</summary>
+    public required string Json { get; set; }
+
+    /// <summary>SHA-256 of the canonical JSON without its version number: same content, same hash.</summary>
+    public required string ContentHash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? PublishedAt { get; set; }
+}
+
+internal static class ProcedureStatus
+{
+    public const string Draft = "draft";
+    public const string Published = "published";
+}
+
+internal sealed class InstanceRow
+{
+    public Guid Id { get; set; }
+
+    public required string DefinitionCode { get; set; }
+
+    public int DefinitionVersion { get; set; }
+
+    public required string Status { get; set; }
+
+    public string? Result { get; set; }
+
+    public required string Data { get; set; }
+
+    public required string Tokens { get; set; }
+
+    public string? Fault { get; set; }
+
+    public Guid? ParentInstanceId { get; set; }
+
+    public Guid? ParentBookmarkId { get; set; }
+
+    public DateTimeOffset? ClockPausedAt { get; set; }
+
+    public long JournalSequence { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Optimistic concurrency token: the engine's instance version.</summary>
+    public int Version { get; set; }
+}
+
+internal sealed class BookmarkRow
+{
+    public Guid Id { get; set; }
+
+    public Guid InstanceId { get; set; }
+
+    public Guid TokenId { get; set; }
+
+    public required string NodeId { get; set; }
+
+    public required string Kind { get; set; }
+
+    public string? Key { get; set; }
+
+    public DateTimeOffset? DueAt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A department's task; its id is the step's bookmark id.</summary>
+internal sealed class TaskRow
+{
+    public Guid Id { get; set; }
+
+    public Guid InstanceId { get; set; }
+
+    public required string NodeId { get; set; }
+
+    public string? StepName { get; set; }
+
+    public required string Department { get; set; }
+
+    public string? Role { get; set; }
+
+    /// <summary>open, completed or cancelled.</summary>
+    public required string State { get; set; }
+
+    public DateTimeOffset OpenedAt { get; set; }
+
+    public DateTimeOffset DueAt { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    public string? Outcome { get; set; }
+
+    public string? Actor { get; set; }
+
+    public string? Note { get; set; }
+
+    public string? PreviousNodeId { get; set; }
+
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>Incremented by every change to the row (claims, closes).</summary>
+    public int RowVersion { get; set; }
+}
+
+internal static class TaskStates
+{
+    public const string Open = "open";
+    public const string Completed = "completed";
+    public const string Cancelled = "cancelled";
+}
+
+internal sealed class JournalRow
+{
+    public Guid InstanceId { get; set; }
+
+    public long Sequence { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public required string Kind { get; set; }
+
+    public string? NodeId { get; set; }
+
+    public string? Outcome { get; set; }
+
+    public string? Actor { get; set; }
+
+    public string? Note { get; set; }
+
+    public string? Detail { get; set; }
+}
+
+internal sealed class OutboxRow
+{
+    public Guid Id { get; set; }
+
+    public Guid InstanceId { get; set; }
+
+    public required string Kind { get; set; }
+
+    public required string Payload { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    public DateTimeOffset? DeliveredAt { get; set; }
+
+    public string? LastError { get; set; }
+
+    public bool Dead { get; set; }
+}

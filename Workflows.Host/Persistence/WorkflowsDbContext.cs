@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Workflows.Host.Persistence;
+
+/// <summary>
+/// The Host's tables, the same on every provider. Each provider has its own subclass (and migration set):
+/// <see cref="SqliteWorkflowsDbContext"/> and <see cref="PostgresWorkflowsDbContext"/>.
+/// </summary>
+internal abstract class WorkflowsDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<ProcedureVersionRow> ProcedureVersions => Set<ProcedureVersionRow>();
+
+    public DbSet<InstanceRow> Instances => Set<InstanceRow>();
+
+    public DbSet<BookmarkRow> Bookmarks => Set<BookmarkRow>();
+
+    public DbSet<TaskRow> Tasks => Set<TaskRow>();
+
+    public DbSet<JournalRow> Journal => Set<JournalRow>();
+
+    public DbSet<OutboxRow> Outbox => Set<OutboxRow>();
+
+    /// <summary>Column type for JSON documents that SQL may want to look into (dossier data, outbox payloads).</summary>
+    protected virtual string? JsonColumnType => null;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<ProcedureVersionRow>(e =>
+        {
+            e.ToTable("procedure_versions");
+            e.HasKey(p => p.Id);
+            e.Property(p => p.Code).HasMaxLength(64);
+            e.Property(p => p.Name).HasMaxLength(1000);
+            e.Property(p => p.Status).HasMaxLength(16);
+            e.Property(p => p.ContentHash).HasMaxLength(64);
+            e.HasIndex(p => new { p.Code, p.Version }).IsUnique().HasDatabaseName("ux_procedure_versions_code_version");
+            // Catalogue searches and "the version in force on a day".
+            e.HasIndex(p => new { p.Status, p.Code, p.EffectiveFrom }).HasDatabaseName("ix_procedure_versions_status_code_effective_from");
+            e.HasIndex(p => new { p.Code, p.ContentHash }).HasDatabaseName("ix_procedure_versions_code_content_hash");
+        });
+
+        modelBuilder.Entity<InstanceRow>(e =>
+        {
+            e.ToTable("instances");
+            e.HasKey(i => i.Id);
+            e.Property(i => i.DefinitionCode).HasMaxLength(64);
+            e.Property(i => i.Status).HasMaxLength(16);
+            e.Property(i => i.Result).HasMaxLength(16);
+            e.Property(i => i.Data).HasColumnType(JsonColumnType);
+            e.Property(i => i.Version).IsConcurrencyToken();
+            e.HasIndex(i => new { i.DefinitionCode, i.DefinitionVersion, i.Status }).HasDatabaseName("ix_instances_definition_status");
+            e.HasIndex(i => new { i.Status, i.UpdatedAt }).HasDatabaseName("ix_instances_status_updated_at");
+            e.HasIndex(i => i.ParentInstanceId).HasDatabaseName("ix_instances_parent_instance_id");
+        });
+
+        modelBuilder.Entity<BookmarkRow>(e =>
+        {
+            e.ToTable("bookmarks");
+            e.HasKey(b => b.Id);
+            e.Property(b => b.NodeId).HasMaxLength(128);
+            e.Property(b => b.Kind).HasMaxLength(16);
+            e.Property(b => b.Key).HasMaxLength(128);
+            e.HasOne<InstanceRow>().WithMany().HasForeignKey(b => b.InstanceId).OnDelete(DeleteBehavior.Cascade);
+            // The timer sweep: WHERE kind = 'timer' AND due_at <= now ORDER BY due_at.
+            e.HasIndex(b => new { b.Kind, b.DueAt }).HasDatabaseName("ix_bookmarks_kind_due_at");
+            e.HasIndex(b => b.InstanceId).HasDatabaseName("ix_bookmarks_instance_id");
+        });
+
+        modelBuilder.Entity<TaskRow>(e =>
+        {
+            e.ToTable("tasks");
+            e.HasKey(t => t.Id);
+            e.Property(t => t.NodeId).HasMaxLength(128);
+            e.Property(t => t.StepName).HasMaxLength(1000);
+            e.Property(t => t.Department).HasMaxLength(128);
+            e.Property(t => t.Role).HasMaxLength(128);
+            e.Property(t => t.State).HasMaxLength(16);
+            e.Property(t => t.Outcome).HasMaxLength(128);
+            e.Property(t => t.Actor).HasMaxLength(256);
+            e.Property(t => t.PreviousNodeId).HasMaxLength(128);
+            e.Property(t => t.ClaimedBy).HasMaxLength(256);
+            e.Property(t => t.RowVersion).IsConcurrencyToken();
+            e.HasOne<InstanceRow>().WithMany().HasForeignKey(t => t.InstanceId).OnDelete(DeleteBehavior.Cascade);
+            // A department's work list: open tasks, most urgent first.
+            e.HasIndex(t => new { t.Department, t.State, t.DueAt }).HasDatabaseName("ix_tasks_department_state_due_at");
+            e.HasIndex(t => t.InstanceId).HasDatabaseName("ix_tasks_instance_id");
+        });
+
+        modelBuilder.Entity<JournalRow>(e =>
+        {
+            e.ToTable("journal");
+            e.HasKey(j => new { j.InstanceId, j.Sequence });
+            e.Property(j => j.Kind).HasMaxLength(32);
+            e.Property(j => j.NodeId).HasMaxLength(128);
+            e.Property(j => j.Outcome).HasMaxLength(128);
+            e.Property(j => j.Actor).HasMaxLength(256);
+            e.HasOne<InstanceRow>().WithMany().HasForeignKey(j => j.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<OutboxRow>(e =>
+        {
+            e.ToTable("outbox");
+            e.HasKey(o => o.Id);
+            e.Property(o => o.Kind).HasMaxLength(32);
+            e.Property(o => o.Payload).HasColumnType(JsonColumnType);
+            // Outbox messages outlive nothing but are read by a dispatcher, so no foreign key to instances.
+            e.HasIndex(o => o.InstanceId).HasDatabaseName("ix_outbox_instance_id");
+            // The dispatcher: pending messages (not delivered, not dead) by next_attempt_at.
+            e.HasIndex(o => new { o.DeliveredAt, o.Dead, o.NextAttemptAt }).HasDatabaseName("ix_outbox_pending");
+        });
+
+        UseSnakeCaseNames(modelBuilder);
+    }
+
+    private static void UseSnakeCaseNames(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+
+            foreach (var key in entity.GetKeys())
+            {
+                key.SetName("pk_" + entity.GetTableName());
+            }
+
+            foreach (var foreignKey in entity.GetForeignKeys())
+            {
+                foreignKey.SetConstraintName($"fk_{entity.GetTableName()}_{foreignKey.PrincipalEntityType.GetTableName()}");
+            }
+        }
+    }
+
+    internal static string SnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c) && i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1])))
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(c));
+        }
+
+        return builder.ToString();
+    }
+}
+
+/// <summary>SQLite: instants as fixed-width UTC text (sortable and comparable in SQL, microsecond precision).</summary>
+internal sealed class SqliteWorkflowsDbContext(DbContextOptions<SqliteWorkflowsDbContext> options) : WorkflowsDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTextConverter>();
+    }
+
+    private sealed class UtcTextConverter() : ValueConverter<DateTimeOffset, string>(v => Write(v), v => Read(v))
+    {
+        private const string Format = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+
+        private static string Write(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+
+        private static DateTimeOffset Read(string value) =>
+            DateTimeOffset.ParseExact(value, Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    }
+}
+
+/// <summary>PostgreSQL: instants as timestamptz (UTC), dossier data and payloads as jsonb.</summary>
+internal sealed class PostgresWorkflowsDbContext(DbContextOptions<PostgresWorkflowsDbContext> options) : WorkflowsDbContext(options)
+{
+    protected override string? JsonColumnType => "jsonb";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+    }
+
+    // Npgsql writes only offset-0 values to timestamptz; the engine's instants carry the centre's offset.
+    private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
+}

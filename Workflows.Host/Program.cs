@@ -1,0 +1,24 @@
+using Workflows.Host.Definitions;
+using Workflows.Host.Infrastructure;
+using Workflows.Host.Persistence;
+using Workflows.Host.Runtime;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddJsonLogging();
+builder.Services.AddApiInfrastructure();
+builder.Services.AddPersistence(builder.Configuration);
+builder.Services.AddWorkflowEngine();
+builder.Services.AddDefinitions(builder.Configuration);
+
+var app = builder.Build();
+
+app.UseApiInfrastructure();
+app.MapApiDocumentation();
+app.MapHealth();
+app.MapDefinitionsApi();
+
+await app.Services.MigrateDatabaseAsync();
+await app.Services.LoadDefinitionsAsync();
+
+await app.RunAsync();
