@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Workflows.Host.Tests.Support;
+
+/// <summary>The Host on a test database, reading definitions from <paramref name="definitionsPath"/>.</summary>
+internal sealed class WorkflowsApp(DatabaseFixture database, string? definitionsPath = null, TimeProvider? clock = null)
+    : WebApplicationFactory<Program>
+{
+    /// <summary>The sample definitions copied next to the test assembly.</summary>
+    public static string SampleDefinitions => Path.Combine(AppContext.BaseDirectory, "TestDefinitions");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in database.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseSetting("Definitions:Path", definitionsPath ?? SampleDefinitions);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
+        if (clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton(clock)));
+        }
+    }
+}
+
+/// <summary>A clock the tests set by hand; whole seconds, so instants survive every database's precision.</summary>
+internal sealed class ManualClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now.ToUniversalTime();
+}
