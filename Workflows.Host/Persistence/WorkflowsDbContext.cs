@@ -23,6 +23,12 @@ internal abstract class WorkflowsDbContext(DbContextOptions options) : DbContext
 
     public DbSet<OutboxRow> Outbox => Set<OutboxRow>();
 
+    public DbSet<DossierRow> Dossiers => Set<DossierRow>();
+
+    public DbSet<DossierSequenceRow> DossierSequences => Set<DossierSequenceRow>();
+
+    public DbSet<PrincipalRow> Principals => Set<PrincipalRow>();
+
     /// <summary>Column type for JSON documents that SQL may want to look into (dossier data, outbox payloads).</summary>
     protected virtual string? JsonColumnType => null;
 
@@ -112,6 +118,59 @@ internal abstract class WorkflowsDbContext(DbContextOptions options) : DbContext
             e.HasIndex(o => o.InstanceId).HasDatabaseName("ix_outbox_instance_id");
             // The dispatcher: pending messages (not delivered, not dead) by next_attempt_at.
             e.HasIndex(o => new { o.DeliveredAt, o.Dead, o.NextAttemptAt }).HasDatabaseName("ix_outbox_pending");
+        });
+
+        modelBuilder.Entity<DossierRow>(e =>
+        {
+            e.ToTable("dossiers");
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Code).HasMaxLength(64);
+            e.Property(d => d.IntakeClient).HasMaxLength(128);
+            e.Property(d => d.ExternalCode).HasMaxLength(128);
+            e.Property(d => d.PayloadHash).HasMaxLength(64);
+            e.Property(d => d.ProcedureCode).HasMaxLength(64);
+            e.Property(d => d.ProcedureName).HasMaxLength(1000);
+            e.Property(d => d.ApplicantName).HasMaxLength(256);
+            e.Property(d => d.ApplicantIdNumber).HasMaxLength(32);
+            e.Property(d => d.ApplicantPhone).HasMaxLength(32);
+            e.Property(d => d.ApplicantEmail).HasMaxLength(256);
+            e.Property(d => d.ApplicantAddress).HasMaxLength(1000);
+            e.Property(d => d.Channel).HasMaxLength(16);
+            e.Property(d => d.ReceptionPoint).HasMaxLength(128);
+            e.Property(d => d.Result).HasMaxLength(16);
+            e.Property(d => d.Documents).HasColumnType(JsonColumnType);
+            e.Property(d => d.RowVersion).IsConcurrencyToken();
+            e.HasOne<InstanceRow>().WithOne().HasForeignKey<DossierRow>(d => d.Id).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(d => d.Code).IsUnique().HasDatabaseName("ux_dossiers_code");
+            // Idempotent intake: one dossier per intake system and its own dossier code.
+            e.HasIndex(d => new { d.IntakeClient, d.ExternalCode }).IsUnique().HasDatabaseName("ux_dossiers_intake_client_external_code");
+            // Open items by due time, and the searches users make.
+            e.HasIndex(d => new { d.Status, d.DueAt }).HasDatabaseName("ix_dossiers_status_due_at");
+            e.HasIndex(d => new { d.ProcedureCode, d.ReceivedAt }).HasDatabaseName("ix_dossiers_procedure_code_received_at");
+            e.HasIndex(d => d.ReceivedAt).HasDatabaseName("ix_dossiers_received_at");
+            e.HasIndex(d => d.ApplicantName).HasDatabaseName("ix_dossiers_applicant_name");
+        });
+
+        modelBuilder.Entity<DossierSequenceRow>(e =>
+        {
+            e.ToTable("dossier_sequences");
+            e.HasKey(s => new { s.Agency, s.Day });
+            e.Property(s => s.Agency).HasMaxLength(32);
+        });
+
+        modelBuilder.Entity<PrincipalRow>(e =>
+        {
+            e.ToTable("principals");
+            e.HasKey(p => p.Id);
+            e.Property(p => p.Name).HasMaxLength(128);
+            e.Property(p => p.DisplayName).HasMaxLength(256);
+            e.Property(p => p.Kind).HasMaxLength(16);
+            e.Property(p => p.Roles).HasMaxLength(256);
+            e.Property(p => p.Departments).HasMaxLength(2000);
+            e.Property(p => p.KeyHash).HasMaxLength(64);
+            e.Property(p => p.WebhookUrl).HasMaxLength(2000);
+            e.HasIndex(p => p.Name).IsUnique().HasDatabaseName("ux_principals_name");
+            e.HasIndex(p => p.KeyHash).IsUnique().HasDatabaseName("ux_principals_key_hash");
         });
 
         UseSnakeCaseNames(modelBuilder);

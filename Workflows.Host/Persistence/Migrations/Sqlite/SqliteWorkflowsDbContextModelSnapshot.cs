@@ -70,6 +70,194 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.ToTable("bookmarks", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ApplicantAddress")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applicant_address");
+
+                    b.Property<string>("ApplicantEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applicant_email");
+
+                    b.Property<string>("ApplicantIdNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applicant_id_number");
+
+                    b.Property<string>("ApplicantName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applicant_name");
+
+                    b.Property<string>("ApplicantPhone")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applicant_phone");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<string>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CountingFrom")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("counting_from");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Documents")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("documents");
+
+                    b.Property<string>("DueAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("ExternalCode")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_code");
+
+                    b.Property<string>("IntakeClient")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("intake_client");
+
+                    b.Property<string>("OriginalDueAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("original_due_at");
+
+                    b.Property<string>("PayloadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload_hash");
+
+                    b.Property<string>("ProcedureCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<string>("ProcedureName")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_name");
+
+                    b.Property<int>("ProcedureVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("procedure_version");
+
+                    b.Property<string>("ReceivedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("ReceptionPoint")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reception_point");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result");
+
+                    b.Property<string>("ResultReturnedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result_returned_at");
+
+                    b.Property<int>("RowVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row_version");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dossiers");
+
+                    b.HasIndex("ApplicantName")
+                        .HasDatabaseName("ix_dossiers_applicant_name");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ux_dossiers_code");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_dossiers_received_at");
+
+                    b.HasIndex("IntakeClient", "ExternalCode")
+                        .IsUnique()
+                        .HasDatabaseName("ux_dossiers_intake_client_external_code");
+
+                    b.HasIndex("ProcedureCode", "ReceivedAt")
+                        .HasDatabaseName("ix_dossiers_procedure_code_received_at");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("ix_dossiers_status_due_at");
+
+                    b.ToTable("dossiers", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DossierSequenceRow", b =>
+                {
+                    b.Property<string>("Agency")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agency");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<int>("Last")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last");
+
+                    b.HasKey("Agency", "Day")
+                        .HasName("pk_dossier_sequences");
+
+                    b.ToTable("dossier_sequences", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Host.Persistence.InstanceRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -267,6 +455,76 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Host.Persistence.PrincipalRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Departments")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("departments");
+
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_hash");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("roles");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_principals");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ux_principals_key_hash");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_principals_name");
+
+                    b.ToTable("principals", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Host.Persistence.ProcedureVersionRow", b =>
                 {
                     b.Property<long>("Id")
@@ -438,6 +696,16 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_bookmarks_instances");
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
+                {
+                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
+                        .WithOne()
+                        .HasForeignKey("Workflows.Host.Persistence.DossierRow", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_dossiers_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.JournalRow", b =>
