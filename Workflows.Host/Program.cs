@@ -1,3 +1,4 @@
+using Workflows.Host.Access;
 using Workflows.Host.Definitions;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
@@ -8,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddJsonLogging();
 builder.Services.AddApiInfrastructure();
 builder.Services.AddPersistence(builder.Configuration);
+builder.Services.AddAccess(builder.Configuration);
 builder.Services.AddWorkflowEngine();
 builder.Services.AddDefinitions(builder.Configuration);
 
@@ -15,10 +17,13 @@ var app = builder.Build();
 
 app.UseApiInfrastructure();
 app.MapApiDocumentation();
+app.UseAccess();
 app.MapHealth();
+app.MapPrincipalsApi();
 app.MapDefinitionsApi();
 
 await app.Services.MigrateDatabaseAsync();
+await app.Services.SeedPrincipalsAsync();
 await app.Services.LoadDefinitionsAsync();
 
 await app.RunAsync();

@@ -31,7 +31,7 @@ internal static class DefinitionsApi
 {
     public static IEndpointRouteBuilder MapDefinitionsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/definitions").WithTags("Definitions");
+        var api = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(Access.Policies.Designer);
 
         api.MapGet("/", Search).WithSummary("Latest version of each procedure, searched by code or name");
         api.MapPost("/", CreateDraft).Accepts<JsonObject>("application/json").WithSummary("Create a draft from procedure JSON");

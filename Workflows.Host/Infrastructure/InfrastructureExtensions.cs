@@ -36,7 +36,7 @@ internal static class InfrastructureExtensions
     /// <summary><c>/openapi/v1.json</c> and a browsable page at <c>/swagger</c>.</summary>
     public static WebApplication MapApiDocumentation(this WebApplication app)
     {
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
         app.UseSwaggerUI(o =>
         {
             o.SwaggerEndpoint("/openapi/v1.json", "Workflows v1");
@@ -60,7 +60,7 @@ internal static class InfrastructureExtensions
                     checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), e.Value.Description }),
                 });
             },
-        });
+        }).AllowAnonymous();
         return app;
     }
 }

@@ -16,7 +16,7 @@ public abstract class DefinitionsApiTests(DatabaseFixture database) : IAsyncLife
     public Task InitializeAsync()
     {
         app = new WorkflowsApp(database);
-        client = app.CreateClient();
+        client = app.ClientWithKey(WorkflowsApp.DesignerKey);
         return Task.CompletedTask;
     }
 

@@ -7,14 +7,31 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Workflows.Host.Tests.Support;
 
 /// <summary>The Host on a test database, reading definitions from <paramref name="definitionsPath"/>.</summary>
-internal sealed class WorkflowsApp(DatabaseFixture database, string? definitionsPath = null, TimeProvider? clock = null)
+internal sealed class WorkflowsApp(DatabaseFixture database, string? definitionsPath = null, TimeProvider? clock = null, string environment = "Development")
     : WebApplicationFactory<Program>
 {
     /// <summary>The sample definitions copied next to the test assembly.</summary>
     public static string SampleDefinitions => Path.Combine(AppContext.BaseDirectory, "TestDefinitions");
 
+    /// <summary>Development keys seeded by the Host in the Development environment (the tests' environment).</summary>
+    public const string IntakeKey = "dev-intake-key";
+    public const string DesignerKey = "dev-designer-key";
+    public const string AdministratorKey = "dev-admin-key";
+    public const string DeskOfficerKey = "dev-officer-desk-key";
+    public const string UrbanOfficerKey = "dev-officer-urban-key";
+    public const string LeaderKey = "dev-officer-leader-key";
+
+    /// <summary>A client that calls the API with <paramref name="apiKey"/>.</summary>
+    public HttpClient ClientWithKey(string apiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseEnvironment(environment);
         foreach (var (key, value) in database.Settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Workflows.Host.Access;
+
+internal static class AccessExtensions
+{
+    /// <summary>API-key authentication and the role policies. Endpoints without a policy are refused.</summary>
+    public static IServiceCollection AddAccess(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.Section));
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            // A forgotten policy must fail closed.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Intake, p => p.RequireRole(Roles.Intake))
+            .AddPolicy(Policies.Designer, p => p.RequireRole(Roles.Designer, Roles.Administrator))
+            .AddPolicy(Policies.Administrator, p => p.RequireRole(Roles.Administrator))
+            .AddPolicy(Policies.Officer, p => p.RequireRole(Roles.Officer))
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Designer, Roles.Administrator, Roles.Officer));
+        return services;
+    }
+
+    public static WebApplication UseAccess(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Workflows.Host.Persistence;
+
+namespace Workflows.Host.Access;
+
+/// <summary>
+/// Development users (known keys, for the README walkthrough and local work) are created only in the
+/// Development environment. Elsewhere the only automatic principal is an optional bootstrap administrator.
+/// </summary>
+internal static class PrincipalSeeder
+{
+    internal sealed record DevelopmentPrincipal(string Name, string DisplayName, string Kind, string Roles, string Departments, string Key);
+
+    public static readonly IReadOnlyList<DevelopmentPrincipal> DevelopmentPrincipals =
+    [
+        new("motcua-tinh", "Hệ thống một cửa điện tử tỉnh (thử nghiệm)", PrincipalKinds.IntakeSystem, Roles.Intake, "", "dev-intake-key"),
+        new("thiet.ke", "Chuyên viên thiết kế quy trình", PrincipalKinds.User, Roles.Designer, "", "dev-designer-key"),
+        new("quan.tri", "Quản trị hệ thống", PrincipalKinds.User, Roles.Administrator, "", "dev-admin-key"),
+        new("canbo.motcua", "Cán bộ Bộ phận Một cửa", PrincipalKinds.User, Roles.Officer, "one-stop-desk", "dev-officer-desk-key"),
+        new("canbo.xaydung", "Chuyên viên Phòng Quản lý đô thị", PrincipalKinds.User, Roles.Officer, "urban-management,construction", "dev-officer-urban-key"),
+        new("lanh.dao", "Lãnh đạo", PrincipalKinds.User, Roles.Officer, "leadership", "dev-officer-leader-key"),
+        new("canbo.datdai", "Chuyên viên Văn phòng Đăng ký đất đai", PrincipalKinds.User, Roles.Officer, "land-registry,land-management,agriculture-environment", "dev-officer-land-key"),
+        new("canbo.xa", "Công chức UBND xã", PrincipalKinds.User, Roles.Officer, "commune,justice", "dev-officer-commune-key"),
+        new("canbo.thue", "Công chức Thuế cơ sở", PrincipalKinds.User, Roles.Officer, "tax-office,finance", "dev-officer-tax-key"),
+        new("canbo.congan", "Cán bộ Công an", PrincipalKinds.User, Roles.Officer, "police", "dev-officer-police-key"),
+        new("canbo.bhxh", "Cán bộ Bảo hiểm xã hội", PrincipalKinds.User, Roles.Officer, "social-insurance", "dev-officer-insurance-key"),
+    ];
+
+    public static async Task SeedPrincipalsAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var environment = scope.ServiceProvider.GetRequiredService<IHostEnvironment>();
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<AccessOptions>>().Value;
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+        var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
+
+        if (environment.IsDevelopment())
+        {
+            var existing = await db.Principals.Select(p => p.Name).ToListAsync(cancellationToken);
+            foreach (var seed in DevelopmentPrincipals.Where(p => !existing.Contains(p.Name)))
+            {
+                db.Principals.Add(new PrincipalRow
+                {
+                    Id = Guid.CreateVersion7(now),
+                    Name = seed.Name,
+                    DisplayName = seed.DisplayName,
+                    Kind = seed.Kind,
+                    Roles = seed.Roles,
+                    Departments = seed.Departments,
+                    KeyHash = ApiKeys.Hash(seed.Key),
+                    CreatedAt = now,
+                });
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.BootstrapAdministratorKey)
+            && !await db.Principals.AnyAsync(p => p.Roles.Contains(Roles.Administrator), cancellationToken))
+        {
+            db.Principals.Add(new PrincipalRow
+            {
+                Id = Guid.CreateVersion7(now),
+                Name = "admin",
+                DisplayName = "Quản trị (khởi tạo)",
+                Kind = PrincipalKinds.User,
+                Roles = Roles.Administrator,
+                Departments = "",
+                KeyHash = ApiKeys.Hash(options.BootstrapAdministratorKey.Trim()),
+                CreatedAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}
+
+internal static class PrincipalKinds
+{
+    public const string IntakeSystem = "intakeSystem";
+    public const string User = "user";
+}
