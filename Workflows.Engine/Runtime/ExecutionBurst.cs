@@ -90,6 +90,20 @@ internal sealed class ExecutionBurst
         return new ExecutionResult(changeset, null);
     }
 
+    public static ExecutionResult TerminateInstance(WorkflowEngine engine, CompiledProcedure procedure, WorkflowInstance original, TerminateRequest request)
+    {
+        var now = engine.Time.GetUtcNow();
+        var instance = original.Clone();
+        instance.Version = original.Version + 1;
+        instance.UpdatedAt = now;
+        instance.Fault = null;
+        var changeset = new Changeset();
+        changeset.Instances.Add(new InstanceChange(instance, original.Version));
+        var burst = new ExecutionBurst(engine, procedure, instance, changeset, now, request.Actor);
+        burst.Finish(null, request.Result, request.Reason);
+        return new ExecutionResult(changeset, null);
+    }
+
     private static Rejection? CheckResume(CompiledProcedure procedure, Node node, Bookmark bookmark, Token token, ResumeRequest request, DateTimeOffset now)
     {
         switch (bookmark.Kind)
@@ -405,18 +419,22 @@ internal sealed class ExecutionBurst
         }, changeset);
     }
 
-    private void End(EndNode end)
+    private void End(EndNode end) => Finish(end.Id, end.Result, note: null);
+
+    /// <summary>Ends the instance with a result: every other branch is cancelled and the end is announced.</summary>
+    private void Finish(string? nodeId, EndResult endResult, string? note)
     {
+        var reason = nodeId is null ? $"the dossier was {endResult.ToString().ToLowerInvariant()}" : $"the dossier ended at '{nodeId}'";
         foreach (var other in LiveTokens().ToList())
         {
-            CancelToken(other, $"the dossier ended at '{end.Id}'");
+            CancelToken(other, reason);
         }
 
-        ResumeClock(end.Id);
+        ResumeClock(nodeId ?? "");
         instance.Status = InstanceStatus.Completed;
-        instance.Result = end.Result;
-        var result = end.Result.ToString().ToLowerInvariant();
-        Journal(JournalKind.Ended, end.Id, outcome: result);
+        instance.Result = endResult;
+        var result = endResult.ToString().ToLowerInvariant();
+        Journal(JournalKind.Ended, nodeId, outcome: result, note: note);
         changeset.Outbox.Add(new OutboxMessage(engine.Ids.NewId(), instance.Id, OutboxKinds.InstanceEnded,
             new JsonObject { ["result"] = result, ["procedure"] = instance.DefinitionCode }, now));
         if (instance.ParentInstanceId is { } parent)

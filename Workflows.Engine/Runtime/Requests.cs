@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Workflows.Engine.Definitions;
 
 namespace Workflows.Engine.Runtime;
 
@@ -35,6 +36,17 @@ public sealed record ResumeRequest
     public string? Actor { get; init; }
 
     public string? Note { get; init; }
+}
+
+/// <summary>Ends an instance from outside: withdrawal by the applicant or a decision to stop processing.</summary>
+public sealed record TerminateRequest
+{
+    public required EndResult Result { get; init; }
+
+    public string? Actor { get; init; }
+
+    /// <summary>Why, as shown in the timeline and on forms 05 (stop) or the withdrawal record.</summary>
+    public string? Reason { get; init; }
 }
 
 public enum RejectionCode

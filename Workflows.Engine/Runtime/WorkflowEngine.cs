@@ -88,6 +88,29 @@ public sealed class WorkflowEngine
         return ExecutionBurst.ResumeInstance(this, Compile(definition), instance, bookmark, request);
     }
 
+    /// <summary>
+    /// Ends a running instance from outside the flowchart: the applicant withdrew (withdrawn) or processing was
+    /// stopped (stopped). Every open task, wait and timer is closed, as when an End node is reached.
+    /// </summary>
+    public ExecutionResult Terminate(ProcedureDefinition definition, WorkflowInstance instance, TerminateRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(request);
+        if (definition.Code != instance.DefinitionCode || definition.Version != instance.DefinitionVersion)
+        {
+            return ExecutionResult.Reject(RejectionCode.DefinitionMismatch,
+                $"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}, not {definition.Code} v{definition.Version}.");
+        }
+
+        if (instance.Status == InstanceStatus.Completed)
+        {
+            return ExecutionResult.Reject(RejectionCode.InstanceNotRunning, $"Instance {instance.Id} has already ended ({instance.Result?.ToString().ToLowerInvariant()}).");
+        }
+
+        return ExecutionBurst.TerminateInstance(this, Compile(definition), instance, request);
+    }
+
     internal CompiledProcedure Compile(ProcedureDefinition definition) =>
         compiled.GetValue(definition, d => new CompiledProcedure(d, Options.Expressions));
 }

@@ -188,3 +188,43 @@ public class StepTests
         Assert.Equal(InstanceStatus.Completed, harness.Reload(instance).Status);
     }
 }
+
+public class TerminateTests
+{
+    private static readonly ProcedureDefinition Parallel = Flow.Procedure("T.TERM",
+        [Flow.Start(), new ForkNode { Id = "fork" }, Flow.Step("a", "commune"), new WaitNode { Id = "tax", Signal = "taxPaid", PausesClock = true }, new JoinNode { Id = "join" }, Flow.End()],
+        [Flow.C("start", "fork"), Flow.C("fork", "a"), Flow.C("fork", "tax"), Flow.C("a", "join", Outcomes.Approved), Flow.C("tax", "join"), Flow.C("join", "end")]);
+
+    [Fact]
+    public void Withdrawing_closes_every_task_and_wait_and_ends_the_dossier_withdrawn()
+    {
+        var harness = new EngineHarness(null, Parallel);
+        var instance = harness.Start(Parallel);
+
+        var result = harness.Engine.Terminate(Parallel, instance, new TerminateRequest { Result = EndResult.Withdrawn, Actor = "motcua", Reason = "Công dân rút hồ sơ" });
+        harness.Store.Commit(result.Changeset!);
+
+        instance = harness.Reload(instance);
+        Assert.Equal(InstanceStatus.Completed, instance.Status);
+        Assert.Equal(EndResult.Withdrawn, instance.Result);
+        Assert.Empty(instance.Bookmarks);
+        Assert.Null(instance.ClockPausedAt);
+        Assert.Equal(TaskCloseReason.Cancelled, harness.Store.Tasks(instance.Id).Single().Closed?.Reason);
+        var ended = harness.Store.Journal(instance.Id).Single(j => j.Kind == JournalKind.Ended);
+        Assert.Equal("withdrawn", ended.Outcome);
+        Assert.Equal("Công dân rút hồ sơ", ended.Note);
+        Assert.Contains(result.Changeset!.Outbox, m => m.Kind == OutboxKinds.InstanceEnded);
+    }
+
+    [Fact]
+    public void An_ended_dossier_cannot_be_terminated_again()
+    {
+        var harness = new EngineHarness(null, Parallel);
+        var instance = harness.Start(Parallel);
+        harness.Store.Commit(harness.Engine.Terminate(Parallel, instance, new TerminateRequest { Result = EndResult.Stopped }).Changeset!);
+
+        var again = harness.Engine.Terminate(Parallel, harness.Reload(instance), new TerminateRequest { Result = EndResult.Withdrawn });
+
+        Assert.Equal(RejectionCode.InstanceNotRunning, again.Rejection?.Code);
+    }
+}
