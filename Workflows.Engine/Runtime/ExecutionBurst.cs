@@ -17,6 +17,9 @@ internal sealed class ExecutionBurst
     private readonly DateTimeOffset now;
     private readonly string? actor;
 
+    /// <summary>Key of the timer that lapses a dossier whose supplement did not arrive in time.</summary>
+    public const string SupplementDeadlineKey = "supplementDeadline";
+
     // Tokens ready to move. A list, not a queue, because an XOR merge or an End cancels pending tokens.
     private readonly List<Token> ready = [];
     private int executedNodes;
@@ -85,6 +88,12 @@ internal sealed class ExecutionBurst
 
         instance.Tokens.Remove(token);
         burst.RemoveBookmark(bookmark);
+        // A token may wait on more than one thing (a supplement and its deadline): the first to come wins.
+        foreach (var sibling in instance.Bookmarks.Where(b => b.TokenId == token.Id).ToList())
+        {
+            burst.RemoveBookmark(sibling);
+        }
+
         burst.Continue(node, bookmark, token, request);
         burst.Run();
         return new ExecutionResult(changeset, null);
@@ -151,6 +160,10 @@ internal sealed class ExecutionBurst
 
                 Route(token, node, null);
                 break;
+            case BookmarkKind.Timer when bookmark.Key == SupplementDeadlineKey:
+                Journal(JournalKind.TimerFired, node.Id, outcome: SupplementDeadlineKey);
+                Finish(node.Id, EndResult.Stopped, "Quá hạn bổ sung hồ sơ: người nộp không bổ sung trong thời hạn.");
+                break;
             case BookmarkKind.Timer:
                 Journal(JournalKind.TimerFired, node.Id);
                 Route(token, node, null);
@@ -187,6 +200,17 @@ internal sealed class ExecutionBurst
                 Journal(JournalKind.SupplementRequested, step.Id, note: request.Note);
                 PauseClock(step.Id);
                 Park(token, BookmarkKind.Supplement, engine.Options.SupplementSignal, dueAt: null);
+                if (procedure.Definition.Supplement.Deadline is { } deadline)
+                {
+                    // The applicant's time to supplement: a second bookmark on the same token; whichever comes
+                    // first removes the other.
+                    var lapse = new Bookmark(engine.Ids.NewId(), instance.Id, token.Id, step.Id, BookmarkKind.Timer, SupplementDeadlineKey, now, engine.Deadlines.Add(now, deadline));
+                    instance.Bookmarks.Add(lapse);
+                    changeset.BookmarksCreated.Add(lapse);
+                    changeset.TimersSet.Add(lapse);
+                    Journal(JournalKind.TimerSet, step.Id, outcome: SupplementDeadlineKey, detail: lapse.DueAt!.Value.ToString("O"));
+                }
+
                 break;
             default:
                 Route(token, step, outcome);

@@ -189,6 +189,51 @@ public class StepTests
     }
 }
 
+public class SupplementDeadlineTests
+{
+    private static readonly ProcedureDefinition WithDeadline = Flow.Procedure("T.SUPPDL",
+        [Flow.Start(), Flow.Step("review", "land-registry", 3, Outcomes.Approved, Outcomes.NeedsSupplement), Flow.End()],
+        [Flow.C("start", "review"), Flow.C("review", "end", Outcomes.Approved)]) with
+    {
+        Supplement = new SupplementPolicy { Clock = SupplementClockPolicy.Pause, Deadline = TimeLimit.Days(5) },
+    };
+
+    [Fact]
+    public void A_supplement_not_received_by_its_deadline_lapses_the_dossier()
+    {
+        var harness = new EngineHarness(null, WithDeadline);
+        var instance = harness.Start(WithDeadline);
+        harness.Complete(instance, "review", Outcomes.NeedsSupplement);
+        var lapse = Assert.Single(harness.Reload(instance).Bookmarks, b => b.Kind == BookmarkKind.Timer);
+        // Five working days from Monday 2/3 08:00: Monday 9/3 08:00.
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 8, 0, 0, TimeSpan.FromHours(7)), lapse.DueAt);
+
+        harness.Clock.Set(lapse.DueAt!.Value);
+        Assert.Equal(1, harness.Host.FireDueTimers(harness.Clock.Now));
+
+        instance = harness.Reload(instance);
+        Assert.Equal(EndResult.Stopped, instance.Result);
+        Assert.Empty(instance.Bookmarks);
+        Assert.Null(instance.ClockPausedAt);
+        Assert.Contains("Quá hạn bổ sung", harness.Store.Journal(instance.Id).Single(j => j.Kind == JournalKind.Ended).Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_supplement_received_in_time_cancels_its_deadline()
+    {
+        var harness = new EngineHarness(null, WithDeadline);
+        var instance = harness.Start(WithDeadline);
+        harness.Complete(instance, "review", Outcomes.NeedsSupplement);
+
+        Assert.Null(harness.Host.Signal(instance.Id, "supplementReceived"));
+
+        instance = harness.Reload(instance);
+        Assert.DoesNotContain(instance.Bookmarks, b => b.Kind == BookmarkKind.Timer);
+        Assert.Empty(harness.Store.DueTimers(DateTimeOffset.MaxValue));
+        Assert.Equal(["review"], harness.OpenSteps(instance));
+    }
+}
+
 public class TerminateTests
 {
     private static readonly ProcedureDefinition Parallel = Flow.Procedure("T.TERM",
