@@ -33,7 +33,8 @@ internal sealed record GeneratedTask(
 /// <summary>
 /// 200 dossiers and their 2-4 tasks from a seeded <see cref="Random"/>: the same data on every run. Received
 /// from 23 February to 31 March 2026 (no public holiday until late April, so the standard calendar is the
-/// centre's), "now" is Friday 3 April 2026 10:00.
+/// centre's), "now" is Friday 3 April 2026 10:00. Some tasks are stored in a sub-process instance whose
+/// parent is the dossier's instance; they still belong to the dossier.
 /// </summary>
 internal sealed class ReportData
 {
@@ -75,7 +76,7 @@ internal sealed class ReportData
             var procedure = Procedures[random.Next(Procedures.Length)];
             var received = first.AddSeconds(random.Next(seconds));
             var originalDue = Calendar.AddWorkingDays(received, new[] { 0.5m, 1m, 3m, 5m, 10m }[random.Next(5)]);
-            var due = random.NextDouble() < 0.1 ? Calendar.AddWorkingDays(originalDue, 2) : originalDue;
+            var due = random.NextDouble() < 0.25 ? Calendar.AddWorkingDays(originalDue, 5) : originalDue;
 
             int status;
             DateTimeOffset? completed = null;
@@ -212,12 +213,33 @@ internal sealed class ReportData
             });
         }
 
+        // Every seventh task runs in a sub-process: a child instance whose parent is the dossier's.
+        var index = 0;
         foreach (var t in Tasks)
         {
+            var instanceId = t.Dossier.Id;
+            if (index++ % 7 == 3)
+            {
+                instanceId = Guid.NewGuid();
+                db.Instances.Add(new InstanceRow
+                {
+                    Id = instanceId,
+                    DefinitionCode = "sub",
+                    DefinitionVersion = 1,
+                    Status = "running",
+                    Data = "{}",
+                    Tokens = "[]",
+                    ParentInstanceId = t.Dossier.Id,
+                    CreatedAt = t.OpenedAt,
+                    UpdatedAt = t.OpenedAt,
+                    Version = 1,
+                });
+            }
+
             db.Tasks.Add(new TaskRow
             {
                 Id = t.Id,
-                InstanceId = t.Dossier.Id,
+                InstanceId = instanceId,
                 NodeId = t.NodeId,
                 StepName = t.StepName,
                 Department = t.Department,
