@@ -2,6 +2,7 @@ using Workflows.Host.Access;
 using Workflows.Host.Definitions;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
+using Workflows.Host.Reports;
 using Workflows.Host.Runtime;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ app.UseAccess();
 app.MapHealth();
 app.MapPrincipalsApi();
 app.MapDefinitionsApi();
+app.MapReportsApi();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedPrincipalsAsync();

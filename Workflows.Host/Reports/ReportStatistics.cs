@@ -1,0 +1,606 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Engine.Calendar;
+using Workflows.Engine.Deadlines;
+using Workflows.Host.Persistence;
+
+namespace Workflows.Host.Reports;
+
+/// <summary>
+/// The statistics leaders watch. Counting is done in SQL (GROUP BY with conditional counts over the rows that
+/// touch the period); what needs the working calendar or the local day (early / on time / late, working hours)
+/// is done here over streamed, untracked rows of the few columns needed.
+/// </summary>
+/// <remarks>
+/// <para>Definitions, for a period [start, end) of local (UTC+7) days and the reference instant
+/// <c>min(end, now)</c>:</para>
+/// <list type="bullet">
+/// <item>A dossier is <b>received in the period</b> when received_at is in [start, end), split by its channel
+/// (online, inPerson, postal); <b>carried over</b> when received before start and not finished at start
+/// (completed_at null or ≥ start).</item>
+/// <item>A dossier is <b>finished</b> when completed_at is set (statuses 3, 7, 8, 9, 10); <b>finished in the
+/// period</b> when completed_at is in [start, end). Refused (3), withdrawn (7) and stopped (8) are counted
+/// apart; every other finished dossier (9 resolved, 10 result returned) is <b>resolved</b>.</item>
+/// <item>A resolved dossier is <b>early</b> when completed on an earlier local day than its ORIGINAL due day,
+/// <b>on time</b> when completed by its original due instant, <b>late</b> otherwise
+/// (<see cref="Sla.Classify"/>). Statistics always use original_due_at, even when the appointment moved.</item>
+/// <item>A dossier is <b>in progress</b> at the end of the period when received before end and not finished
+/// before end; <b>within time</b> when the reference instant ≤ original_due_at, <b>late</b> otherwise (for a
+/// period that ends in the future, the reference is now).</item>
+/// <item><b>Waiting for supplement</b>: unfinished dossiers whose current status is 5 (the status is only known
+/// now, so this column is a snapshot of today).</item>
+/// <item><b>On-time rate</b> = (early + on time) / resolved, as a percentage with 2 decimals.</item>
+/// <item>Tasks (department and step groupings, bottlenecks) follow the same rules with opened_at, their own
+/// due_at and closed_at: a completed task is resolved (early / on time / late), a cancelled task is counted as
+/// cancelled; an open task is waiting for supplement when its dossier's status is 5. A task belongs to the
+/// dossier of its instance, or of its instance's parent (a sub-process); tasks of instances without a dossier
+/// are not reported.</item>
+/// <item>A dossier matches a department filter when it has at least one task of that department.</item>
+/// </list>
+/// </remarks>
+internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar calendar, TimeProvider time)
+{
+    private const int Refused = 3;
+    private const int SupplementRequested = 5;
+    private const int Withdrawn = 7;
+    private const int Stopped = 8;
+    private const int ResultReturned = 10;
+    private const string TotalLabel = "Tổng cộng";
+
+    /// <summary>The current instant, in the calendar's offset.</summary>
+    public DateTimeOffset Now => time.GetUtcNow().ToOffset(calendar.UtcOffset);
+
+    public async Task<SummaryReport> SummaryAsync(SummaryQuery query, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var period = query.Period;
+        List<SummaryRow> rows;
+        SummaryRow total;
+        string counts;
+        switch (query.GroupBy)
+        {
+            case ReportGrouping.Department or ReportGrouping.Step:
+            {
+                counts = "tasks";
+                var facts = await TaskFactsAsync(period, now, query.Procedure, query.Department, cancellationToken);
+                Func<Dimensions, (string, string)> key = query.GroupBy == ReportGrouping.Department
+                    ? d => (d.Department, d.Department)
+                    : d => ($"{d.ProcedureCode}/{d.NodeId}", d.StepName);
+                rows = ToRows(RollUp(facts, key));
+                total = SingleRow(facts, string.Empty, TotalLabel);
+                break;
+            }
+
+            case ReportGrouping.Month:
+            {
+                counts = "dossiers";
+                rows = [];
+                foreach (var month in Months(period))
+                {
+                    var facts = await DossierFactsAsync(month, now, query.Procedure, query.Department, cancellationToken);
+                    var label = month.From.ToString("MM/yyyy", System.Globalization.CultureInfo.InvariantCulture);
+                    var key = month.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+                    rows.Add(SingleRow(facts, key, label));
+                }
+
+                var all = await DossierFactsAsync(period, now, query.Procedure, query.Department, cancellationToken);
+                total = SingleRow(all, string.Empty, TotalLabel);
+                break;
+            }
+
+            default:
+            {
+                counts = "dossiers";
+                var facts = await DossierFactsAsync(period, now, query.Procedure, query.Department, cancellationToken);
+                Func<Dimensions, (string, string)> key = query.GroupBy switch
+                {
+                    ReportGrouping.ReceptionPoint => d => (d.ReceptionPoint, d.ReceptionPoint),
+                    ReportGrouping.Channel => d => (d.Channel, ChannelLabel(d.Channel)),
+                    _ => d => (d.ProcedureCode, d.ProcedureName),
+                };
+                rows = ToRows(RollUp(facts, key));
+                total = SingleRow(facts, string.Empty, TotalLabel);
+                break;
+            }
+        }
+
+        return new SummaryReport(period.From, period.To, ReportsApi.GroupingName(query.GroupBy), counts, now, rows, total);
+    }
+
+    /// <summary>
+    /// Per (procedure, step, department): tasks completed in the period with the nearest-rank median and 90th
+    /// percentile of their actual working time (opened → closed) and the median allotted working time
+    /// (opened → due), the share closed after their due time; and the tasks open now and open past their due
+    /// time. Sorted by late share, then 90th percentile, both descending (rows without completed tasks last).
+    /// </summary>
+    public async Task<BottleneckReport> BottlenecksAsync(ReportPeriod period, string? procedure, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var tasks = TaskDossiers();
+        if (procedure is not null)
+        {
+            tasks = tasks.Where(t => t.ProcedureCode == procedure);
+        }
+
+        var groups = new Dictionary<(string Procedure, string Node, string Department), BottleneckTally>();
+        BottleneckTally Get(string procedureCode, string node, string department) =>
+            groups.TryGetValue((procedureCode, node, department), out var tally)
+                ? tally
+                : groups[(procedureCode, node, department)] = new BottleneckTally();
+
+        var completed = tasks
+            .Where(t => t.State == TaskStates.Completed && t.ClosedAt >= period.Start && t.ClosedAt < period.End)
+            .Select(t => new { t.ProcedureCode, t.ProcedureName, t.NodeId, t.StepName, t.Department, t.OpenedAt, t.DueAt, t.ClosedAt })
+            .AsAsyncEnumerable();
+        await foreach (var task in completed.WithCancellation(cancellationToken))
+        {
+            var closed = task.ClosedAt!.Value;
+            var tally = Get(task.ProcedureCode, task.NodeId, task.Department);
+            tally.Name(task.ProcedureName, task.StepName);
+            tally.Worked.Add(calendar.WorkingMinutesBetween(task.OpenedAt, closed));
+            tally.Allotted.Add(calendar.WorkingMinutesBetween(task.OpenedAt, task.DueAt));
+            if (closed > task.DueAt)
+            {
+                tally.Late++;
+            }
+        }
+
+        var open = await tasks
+            .Where(t => t.State == TaskStates.Open)
+            .GroupBy(t => new { t.ProcedureCode, t.NodeId, t.Department })
+            .Select(g => new
+            {
+                g.Key.ProcedureCode,
+                g.Key.NodeId,
+                g.Key.Department,
+                ProcedureName = g.Max(t => t.ProcedureName),
+                StepName = g.Max(t => t.StepName),
+                Open = g.Count(),
+                Late = g.Count(t => t.DueAt < now),
+            })
+            .ToListAsync(cancellationToken);
+        foreach (var group in open)
+        {
+            var tally = Get(group.ProcedureCode, group.NodeId, group.Department);
+            tally.Name(group.ProcedureName, group.StepName);
+            tally.Open = group.Open;
+            tally.OpenLate = group.Late;
+        }
+
+        var rows = groups
+            .Select(g =>
+            {
+                var (procedureCode, node, department) = g.Key;
+                var t = g.Value;
+                var n = t.Worked.Count;
+                return new BottleneckRow(
+                    procedureCode,
+                    t.ProcedureName ?? procedureCode,
+                    node,
+                    t.StepName ?? node,
+                    department,
+                    n,
+                    n == 0 ? null : Hours(NearestRank(t.Worked, 50)),
+                    n == 0 ? null : Hours(NearestRank(t.Worked, 90)),
+                    n == 0 ? null : Hours(NearestRank(t.Allotted, 50)),
+                    t.Late,
+                    Percentage(t.Late, n),
+                    t.Open,
+                    t.OpenLate);
+            })
+            .OrderByDescending(r => r.LateShare ?? -1m)
+            .ThenByDescending(r => r.P90WorkingHours ?? -1m)
+            .ThenBy(r => r.ProcedureCode, StringComparer.Ordinal)
+            .ThenBy(r => r.NodeId, StringComparer.Ordinal)
+            .ThenBy(r => r.Department, StringComparer.Ordinal)
+            .ToList();
+        return new BottleneckReport(period.From, period.To, now, rows);
+    }
+
+    /// <summary>
+    /// The Decision 766/QĐ-TTg indicators the data supports, each numerator / denominator (no weights):
+    /// on-time rate ((early + on time) / resolved in the period), online share (received online / received),
+    /// digitised share (received with at least one document recorded / received) and results-returned share
+    /// (status 10 / resolved in the period).
+    /// </summary>
+    public async Task<IndicatorReport> IndicatorsAsync(ReportPeriod period, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var total = RollUp(await DossierFactsAsync(period, now, null, null, cancellationToken), _ => (string.Empty, string.Empty))
+            .Values.SingleOrDefault() ?? new Tally(string.Empty);
+
+        var digitised = 0;
+        var documents = db.Dossiers.AsNoTracking()
+            .Where(d => d.ReceivedAt >= period.Start && d.ReceivedAt < period.End)
+            .Select(d => d.Documents)
+            .AsAsyncEnumerable();
+        await foreach (var json in documents.WithCancellation(cancellationToken))
+        {
+            if (HasDocuments(json))
+            {
+                digitised++;
+            }
+        }
+
+        var resolved = total.Early + total.OnTime + total.Late;
+        var received = total.Received;
+        Indicator Make(string code, string name, int numerator, int denominator) =>
+            new(code, name, numerator, denominator, Percentage(numerator, denominator));
+        return new IndicatorReport(period.From, period.To, now,
+        [
+            Make("onTimeRate", "Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn", total.Early + total.OnTime, resolved),
+            Make("onlineShare", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", total.Online, received),
+            Make("digitisedShare", "Tỷ lệ hồ sơ có thành phần hồ sơ được số hóa", digitised, received),
+            Make("resultsReturnedShare", "Tỷ lệ hồ sơ đã trả kết quả", total.Returned, resolved),
+        ]);
+    }
+
+    /// <summary>Nearest-rank percentile: the value at rank ⌈p/100 × n⌉ (at least 1) of the sorted values.</summary>
+    internal static long NearestRank(List<long> values, int percentile)
+    {
+        values.Sort();
+        var rank = Math.Max(1, (int)Math.Ceiling(percentile * values.Count / 100.0));
+        return values[rank - 1];
+    }
+
+    /// <summary>100 × numerator / denominator, 2 decimals (half away from zero); null when the denominator is 0.</summary>
+    internal static decimal? Percentage(int numerator, int denominator) =>
+        denominator == 0 ? null : Math.Round(100m * numerator / denominator, 2, MidpointRounding.AwayFromZero);
+
+    internal static decimal Hours(long minutes) => Math.Round(minutes / 60m, 2, MidpointRounding.AwayFromZero);
+
+    internal static string ChannelLabel(string channel) => channel switch
+    {
+        "online" => "Trực tuyến",
+        "inPerson" => "Trực tiếp",
+        "postal" => "Bưu chính",
+        _ => channel,
+    };
+
+    /// <summary>The local months the period touches, each cut to the period.</summary>
+    internal static IEnumerable<ReportPeriod> Months(ReportPeriod period)
+    {
+        var offset = period.Start.Offset;
+        for (var first = new DateOnly(period.From.Year, period.From.Month, 1); first <= period.To; first = first.AddMonths(1))
+        {
+            var from = first < period.From ? period.From : first;
+            var last = first.AddMonths(1).AddDays(-1);
+            var to = last > period.To ? period.To : last;
+            yield return new ReportPeriod(
+                from,
+                to,
+                new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), offset),
+                new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), offset));
+        }
+    }
+
+    private static bool HasDocuments(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Array && document.RootElement.GetArrayLength() > 0;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<Facts> DossierFactsAsync(ReportPeriod period, DateTimeOffset now, string? procedure, string? department, CancellationToken cancellationToken)
+    {
+        var start = period.Start;
+        var end = period.End;
+        var reference = end < now ? end : now;
+        var dossiers = db.Dossiers.AsNoTracking();
+        if (procedure is not null)
+        {
+            dossiers = dossiers.Where(d => d.ProcedureCode == procedure);
+        }
+
+        if (department is not null)
+        {
+            var ids = TaskDossiers().Where(t => t.Department == department).Select(t => t.DossierId);
+            dossiers = dossiers.Where(d => ids.Contains(d.Id));
+        }
+
+        // Only rows that touch the period: received before its end and not finished before its start.
+        var touching = dossiers.Where(d => d.ReceivedAt < end && (d.CompletedAt == null || d.CompletedAt >= start));
+
+        var counts = await touching
+            .GroupBy(d => new { d.ProcedureCode, d.ReceptionPoint, d.Channel })
+            .Select(g => new
+            {
+                g.Key.ProcedureCode,
+                g.Key.ReceptionPoint,
+                g.Key.Channel,
+                ProcedureName = g.Max(d => d.ProcedureName),
+                Received = g.Count(d => d.ReceivedAt >= start),
+                CarriedOver = g.Count(d => d.ReceivedAt < start),
+                Refused = g.Count(d => d.CompletedAt < end && d.Status == Refused),
+                Withdrawn = g.Count(d => d.CompletedAt < end && d.Status == Withdrawn),
+                Stopped = g.Count(d => d.CompletedAt < end && d.Status == Stopped),
+                Returned = g.Count(d => d.CompletedAt < end && d.Status == ResultReturned),
+                InProgress = g.Count(d => d.CompletedAt == null || d.CompletedAt >= end),
+                InProgressLate = g.Count(d => (d.CompletedAt == null || d.CompletedAt >= end) && d.OriginalDueAt < reference),
+                Supplement = g.Count(d => d.CompletedAt == null && d.Status == SupplementRequested),
+            })
+            .ToListAsync(cancellationToken);
+
+        var facts = new Facts();
+        foreach (var c in counts)
+        {
+            facts.Counts.Add(new CountFact(
+                new Dimensions(c.ProcedureCode, c.ProcedureName ?? c.ProcedureCode, c.ReceptionPoint, c.Channel, string.Empty, string.Empty, string.Empty),
+                c.Received, c.CarriedOver, c.Refused, c.Withdrawn, c.Stopped, 0, c.Returned, c.InProgress, c.InProgressLate, c.Supplement));
+        }
+
+        var resolved = touching
+            .Where(d => d.CompletedAt < end && d.Status != Refused && d.Status != Withdrawn && d.Status != Stopped)
+            .Select(d => new { d.ProcedureCode, d.ProcedureName, d.ReceptionPoint, d.Channel, d.OriginalDueAt, d.CompletedAt })
+            .AsAsyncEnumerable();
+        await foreach (var d in resolved.WithCancellation(cancellationToken))
+        {
+            facts.Resolved.Add(new ResolvedFact(
+                new Dimensions(d.ProcedureCode, d.ProcedureName, d.ReceptionPoint, d.Channel, string.Empty, string.Empty, string.Empty),
+                Sla.Classify(calendar, d.OriginalDueAt, d.CompletedAt, now)));
+        }
+
+        return facts;
+    }
+
+    private async Task<Facts> TaskFactsAsync(ReportPeriod period, DateTimeOffset now, string? procedure, string? department, CancellationToken cancellationToken)
+    {
+        var start = period.Start;
+        var end = period.End;
+        var reference = end < now ? end : now;
+        var tasks = TaskDossiers();
+        if (procedure is not null)
+        {
+            tasks = tasks.Where(t => t.ProcedureCode == procedure);
+        }
+
+        if (department is not null)
+        {
+            tasks = tasks.Where(t => t.Department == department);
+        }
+
+        var touching = tasks.Where(t => t.OpenedAt < end && (t.ClosedAt == null || t.ClosedAt >= start));
+
+        var counts = await touching
+            .GroupBy(t => new { t.ProcedureCode, t.Department, t.NodeId, t.Channel })
+            .Select(g => new
+            {
+                g.Key.ProcedureCode,
+                g.Key.Department,
+                g.Key.NodeId,
+                g.Key.Channel,
+                ProcedureName = g.Max(t => t.ProcedureName),
+                StepName = g.Max(t => t.StepName),
+                Received = g.Count(t => t.OpenedAt >= start),
+                CarriedOver = g.Count(t => t.OpenedAt < start),
+                Cancelled = g.Count(t => t.ClosedAt < end && t.State == TaskStates.Cancelled),
+                InProgress = g.Count(t => t.ClosedAt == null || t.ClosedAt >= end),
+                InProgressLate = g.Count(t => (t.ClosedAt == null || t.ClosedAt >= end) && t.DueAt < reference),
+                Supplement = g.Count(t => t.ClosedAt == null && t.DossierStatus == SupplementRequested),
+            })
+            .ToListAsync(cancellationToken);
+
+        var facts = new Facts();
+        foreach (var c in counts)
+        {
+            facts.Counts.Add(new CountFact(
+                new Dimensions(c.ProcedureCode, c.ProcedureName ?? c.ProcedureCode, string.Empty, c.Channel, c.Department, c.NodeId, c.StepName ?? c.NodeId),
+                c.Received, c.CarriedOver, 0, 0, 0, c.Cancelled, 0, c.InProgress, c.InProgressLate, c.Supplement));
+        }
+
+        var resolved = touching
+            .Where(t => t.ClosedAt < end && t.State == TaskStates.Completed)
+            .Select(t => new { t.ProcedureCode, t.ProcedureName, t.Channel, t.Department, t.NodeId, t.StepName, t.DueAt, t.ClosedAt })
+            .AsAsyncEnumerable();
+        await foreach (var t in resolved.WithCancellation(cancellationToken))
+        {
+            facts.Resolved.Add(new ResolvedFact(
+                new Dimensions(t.ProcedureCode, t.ProcedureName, string.Empty, t.Channel, t.Department, t.NodeId, t.StepName ?? t.NodeId),
+                Sla.Classify(calendar, t.DueAt, t.ClosedAt, now)));
+        }
+
+        return facts;
+    }
+
+    /// <summary>Tasks with the dossier they belong to (of their instance, or of its parent instance).</summary>
+    private IQueryable<TaskOfDossier> TaskDossiers() =>
+        from t in db.Tasks.AsNoTracking()
+        join i in db.Instances.AsNoTracking() on t.InstanceId equals i.Id
+        join d in db.Dossiers.AsNoTracking() on i.ParentInstanceId ?? i.Id equals d.Id
+        select new TaskOfDossier
+        {
+            DossierId = d.Id,
+            ProcedureCode = d.ProcedureCode,
+            ProcedureName = d.ProcedureName,
+            Channel = d.Channel,
+            DossierStatus = d.Status,
+            NodeId = t.NodeId,
+            StepName = t.StepName,
+            Department = t.Department,
+            State = t.State,
+            OpenedAt = t.OpenedAt,
+            DueAt = t.DueAt,
+            ClosedAt = t.ClosedAt,
+        };
+
+    private static Dictionary<string, Tally> RollUp(Facts facts, Func<Dimensions, (string Key, string Label)> group)
+    {
+        var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
+        Tally Get(Dimensions dimensions)
+        {
+            var (key, label) = group(dimensions);
+            if (!tallies.TryGetValue(key, out var tally))
+            {
+                tallies[key] = tally = new Tally(label);
+            }
+
+            return tally;
+        }
+
+        foreach (var c in facts.Counts)
+        {
+            var tally = Get(c.Dimensions);
+            tally.Received += c.Received;
+            switch (c.Dimensions.Channel)
+            {
+                case "online": tally.Online += c.Received; break;
+                case "inPerson": tally.InPerson += c.Received; break;
+                case "postal": tally.Postal += c.Received; break;
+            }
+
+            tally.CarriedOver += c.CarriedOver;
+            tally.Refused += c.Refused;
+            tally.Withdrawn += c.Withdrawn;
+            tally.Stopped += c.Stopped;
+            tally.Cancelled += c.Cancelled;
+            tally.Returned += c.Returned;
+            tally.InProgress += c.InProgress;
+            tally.InProgressLate += c.InProgressLate;
+            tally.Supplement += c.Supplement;
+        }
+
+        foreach (var r in facts.Resolved)
+        {
+            var tally = Get(r.Dimensions);
+            switch (r.State)
+            {
+                case SlaState.Early: tally.Early++; break;
+                case SlaState.Late: tally.Late++; break;
+                default: tally.OnTime++; break;
+            }
+        }
+
+        return tallies;
+    }
+
+    /// <summary>All the facts as one row.</summary>
+    private static SummaryRow SingleRow(Facts facts, string key, string label)
+    {
+        var tallies = RollUp(facts, _ => (key, label));
+        return ToRow(key, tallies.GetValueOrDefault(key) ?? new Tally(label));
+    }
+
+    private static List<SummaryRow> ToRows(Dictionary<string, Tally> tallies) =>
+        tallies.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => ToRow(t.Key, t.Value)).ToList();
+
+    private static SummaryRow ToRow(string key, Tally v)
+    {
+        var resolved = v.Early + v.OnTime + v.Late;
+        return new SummaryRow(
+            key,
+            v.Label,
+            new ReceivedCounts(v.Received, v.Online, v.InPerson, v.Postal),
+            v.CarriedOver,
+            new FinishedCounts(resolved + v.Refused + v.Withdrawn + v.Stopped + v.Cancelled, resolved, v.Early, v.OnTime, v.Late, v.Refused, v.Withdrawn, v.Stopped, v.Cancelled),
+            new InProgressCounts(v.InProgress, v.InProgress - v.InProgressLate, v.InProgressLate),
+            v.Supplement,
+            Percentage(v.Early + v.OnTime, resolved));
+    }
+
+    private sealed class TaskOfDossier
+    {
+        public Guid DossierId { get; init; }
+
+        public required string ProcedureCode { get; init; }
+
+        public required string ProcedureName { get; init; }
+
+        public required string Channel { get; init; }
+
+        public int DossierStatus { get; init; }
+
+        public required string NodeId { get; init; }
+
+        public string? StepName { get; init; }
+
+        public required string Department { get; init; }
+
+        public required string State { get; init; }
+
+        public DateTimeOffset OpenedAt { get; init; }
+
+        public DateTimeOffset DueAt { get; init; }
+
+        public DateTimeOffset? ClosedAt { get; init; }
+    }
+
+    /// <summary>What a row of facts can be grouped by; fields that do not apply are empty.</summary>
+    private sealed record Dimensions(string ProcedureCode, string ProcedureName, string ReceptionPoint, string Channel, string Department, string NodeId, string StepName);
+
+    private sealed record CountFact(Dimensions Dimensions, int Received, int CarriedOver, int Refused, int Withdrawn, int Stopped, int Cancelled, int Returned, int InProgress, int InProgressLate, int Supplement);
+
+    private sealed record ResolvedFact(Dimensions Dimensions, SlaState State);
+
+    private sealed class Facts
+    {
+        public List<CountFact> Counts { get; } = [];
+
+        public List<ResolvedFact> Resolved { get; } = [];
+    }
+
+    private sealed class Tally(string label)
+    {
+        public string Label { get; } = label;
+
+        public int Received { get; set; }
+
+        public int Online { get; set; }
+
+        public int InPerson { get; set; }
+
+        public int Postal { get; set; }
+
+        public int CarriedOver { get; set; }
+
+        public int Early { get; set; }
+
+        public int OnTime { get; set; }
+
+        public int Late { get; set; }
+
+        public int Refused { get; set; }
+
+        public int Withdrawn { get; set; }
+
+        public int Stopped { get; set; }
+
+        public int Cancelled { get; set; }
+
+        public int Returned { get; set; }
+
+        public int InProgress { get; set; }
+
+        public int InProgressLate { get; set; }
+
+        public int Supplement { get; set; }
+    }
+
+    private sealed class BottleneckTally
+    {
+        public string? ProcedureName { get; private set; }
+
+        public string? StepName { get; private set; }
+
+        public List<long> Worked { get; } = [];
+
+        public List<long> Allotted { get; } = [];
+
+        public int Late { get; set; }
+
+        public int Open { get; set; }
+
+        public int OpenLate { get; set; }
+
+        public void Name(string? procedureName, string? stepName)
+        {
+            ProcedureName ??= procedureName;
+            StepName ??= stepName;
+        }
+    }
+}
