@@ -3,6 +3,7 @@ using Workflows.Host.Definitions;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
+using Workflows.Host.Tasks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,6 +22,7 @@ app.UseAccess();
 app.MapHealth();
 app.MapPrincipalsApi();
 app.MapDefinitionsApi();
+app.MapTasksApi();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedPrincipalsAsync();
