@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Host.Persistence;
 
@@ -87,18 +89,8 @@ internal sealed class TaskCommands(WorkflowsDbContext db, TimeProvider time)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
-            var moved = await db.Tasks
-                .Where(t => t.Id == task.Id && t.RowVersion == task.RowVersion && t.State == TaskStates.Open)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(t => t.Department, to)
-                    .SetProperty(t => t.ClaimedBy, (string?)null)
-                    .SetProperty(t => t.RowVersion, t => t.RowVersion + 1), cancellationToken);
-            if (moved == 0)
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-                return TaskWrite.Changed;
-            }
-
+            // Instance first, then task: the order ChangesetStore locks them in, so that a completion and a
+            // forward of the same task wait for each other instead of deadlocking.
             var sequence = instance.JournalSequence + 1;
             var advanced = await db.Instances
                 .Where(i => i.Id == task.InstanceId && i.Version == instance.Version)
@@ -107,6 +99,18 @@ internal sealed class TaskCommands(WorkflowsDbContext db, TimeProvider time)
                     .SetProperty(i => i.Version, instance.Version + 1)
                     .SetProperty(i => i.UpdatedAt, now), cancellationToken);
             if (advanced == 0)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                return TaskWrite.Changed;
+            }
+
+            var moved = await db.Tasks
+                .Where(t => t.Id == task.Id && t.RowVersion == task.RowVersion && t.State == TaskStates.Open)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(t => t.Department, to)
+                    .SetProperty(t => t.ClaimedBy, (string?)null)
+                    .SetProperty(t => t.RowVersion, t => t.RowVersion + 1), cancellationToken);
+            if (moved == 0)
             {
                 await transaction.RollbackAsync(CancellationToken.None);
                 return TaskWrite.Changed;
@@ -127,9 +131,10 @@ internal sealed class TaskCommands(WorkflowsDbContext db, TimeProvider time)
             await transaction.CommitAsync(cancellationToken);
             return TaskWrite.Done;
         }
-        catch (DbUpdateException)
+        catch (Exception e) when (e is DbUpdateException || IsTransientConflict(e))
         {
-            // A journal row at that sequence already exists: someone else wrote to the instance meanwhile.
+            // A journal row at that sequence already exists, or the database chose this transaction as the
+            // victim of a conflict (deadlock, serialization failure, busy file): someone else wrote meanwhile.
             await transaction.RollbackAsync(CancellationToken.None);
             return TaskWrite.Changed;
         }
@@ -138,6 +143,19 @@ internal sealed class TaskCommands(WorkflowsDbContext db, TimeProvider time)
             db.ChangeTracker.Clear();
         }
     }
+
+    /// <summary>
+    /// The database gave up on a transaction because of a concurrent one: a PostgreSQL deadlock or
+    /// serialization failure, or a SQLite file still locked after the busy timeout. Retrying would do; the
+    /// caller answers 409 instead.
+    /// </summary>
+    public static bool IsTransientConflict(Exception exception) => exception switch
+    {
+        SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
+        DbException db => db.SqlState is "40P01" or "40001",
+        DbUpdateException update when update.InnerException is { } inner => IsTransientConflict(inner),
+        _ => false,
+    };
 
     private async Task<TaskRow?> Current(Guid id, IReadOnlySet<string> departments, CancellationToken cancellationToken)
     {

@@ -248,6 +248,12 @@ internal static class TasksApi
             await ReleaseTakenClaimAsync(claim, id, request);
             return await Conflict(id, request, "The dossier changed since it was read", "Someone else acted on the dossier at the same time; the task was not completed by this request.");
         }
+        catch (Exception e) when (TaskCommands.IsTransientConflict(e))
+        {
+            // The database broke a tie between this completion and a concurrent write (deadlock, busy file).
+            await ReleaseTakenClaimAsync(claim, id, request);
+            return await Conflict(id, request, "The dossier changed since it was read", "Someone else acted on the dossier at the same time; the task was not completed by this request.");
+        }
         catch (ConcurrencyConflictException)
         {
             // The completion committed; resuming a parent process afterwards lost a race and stays in the outbox.

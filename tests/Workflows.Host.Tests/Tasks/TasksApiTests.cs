@@ -418,6 +418,58 @@ public abstract class TasksApiTests(DatabaseFixture database)
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
     }
 
+    [Fact]
+    public async Task Forwarding_and_completing_at_once_let_exactly_one_win()
+    {
+        await using var app = new WorkflowsApp(database, TaskDefinitions.Path);
+        using var desk = app.ClientWithKey(WorkflowsApp.DeskOfficerKey);
+        using var urban = app.ClientWithKey(WorkflowsApp.UrbanOfficerKey);
+        using var urbanAgain = app.ClientWithKey(WorkflowsApp.UrbanOfficerKey);
+
+        for (var round = 0; round < 3; round++)
+        {
+            var started = await StartAsync(app);
+            Assert.Equal(HttpStatusCode.OK, (await Complete(desk, started.Task, "approved")).StatusCode);
+            var reviewId = (Guid)Assert.Single(Items(await GetJson(urban, "/api/tasks?pageSize=200")), i => (Guid)i["instanceId"]! == started.Instance)["id"]!;
+
+            var responses = await Task.WhenAll(
+                urban.PostAsJsonAsync($"/api/tasks/{reviewId}/forward", new { department = "leadership" }),
+                Complete(urbanAgain, reviewId, "rejected"));
+
+            var (forward, complete) = (responses[0].StatusCode, responses[1].StatusCode);
+            Assert.True(
+                (forward == HttpStatusCode.OK) != (complete == HttpStatusCode.OK),
+                $"Exactly one of forward ({forward}) and complete ({complete}) succeeds.");
+            foreach (var failed in responses.Where(r => r.StatusCode != HttpStatusCode.OK)) { Assert.True(failed.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound, $"{failed.StatusCode}: {await failed.Content.ReadAsStringAsync()}"); }
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+            var task = await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == reviewId);
+            var forwards = await db.Journal.AsNoTracking().CountAsync(j => j.InstanceId == started.Instance && j.Kind == "taskForwarded");
+            if (forward == HttpStatusCode.OK)
+            {
+                Assert.Equal(("open", "leadership", 1), (task.State, task.Department, forwards));
+            }
+            else
+            {
+                Assert.Equal(("completed", "urban-management", 0), (task.State, task.Department, forwards));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_task_endpoints()
+    {
+        await using var app = new WorkflowsApp(database, TaskDefinitions.Path);
+        using var client = app.CreateClient();
+
+        var document = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        foreach (var path in new[] { "/api/tasks", "/api/tasks/{id}", "/api/tasks/{id}/claim", "/api/tasks/{id}/release", "/api/tasks/{id}/complete", "/api/tasks/{id}/return", "/api/tasks/{id}/forward" })
+        {
+            Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);
+        }
+    }
+
     private static async Task AssertOneWinnerAsync(HttpResponseMessage[] responses, string winner)
     {
         Assert.Equal(
