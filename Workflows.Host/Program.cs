@@ -4,6 +4,7 @@ using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 using Workflows.Host.Reports;
 using Workflows.Host.Runtime;
+using Workflows.Host.Tasks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +24,7 @@ app.MapHealth();
 app.MapPrincipalsApi();
 app.MapDefinitionsApi();
 app.MapReportsApi();
+app.MapTasksApi();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedPrincipalsAsync();

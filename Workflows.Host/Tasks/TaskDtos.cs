@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Workflows.Host.Tasks;
+
+/// <summary>A task as an officer sees it in the queue; <see cref="Data"/> only when one task is read.</summary>
+internal sealed record TaskDto(
+    Guid Id,
+    Guid InstanceId,
+    string? DossierCode,
+    string ProcedureCode,
+    int ProcedureVersion,
+    string? ProcedureName,
+    string StepId,
+    string? StepName,
+    string Department,
+    string? Role,
+    string State,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset DueAt,
+    string Sla,
+    string? ClaimedBy,
+    IReadOnlyList<string> Outcomes,
+    IReadOnlyList<string> ForwardTo,
+    string? PreviousStepId,
+    DateTimeOffset? ClosedAt,
+    string? Outcome,
+    string? CompletedBy,
+    string? Note)
+{
+    /// <summary>The dossier's data (the instance data), for the officer working on the task.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonNode? Data { get; init; }
+}
+
+/// <summary>Where a task stands, as told in a 409 when another action got there first.</summary>
+internal sealed record TaskStateDto(
+    Guid Id,
+    string State,
+    string Department,
+    string? ClaimedBy,
+    string? Outcome,
+    string? CompletedBy,
+    DateTimeOffset? ClosedAt);
+
+/// <summary>A task opened by a completion in a department the caller does not work for.</summary>
+internal sealed record HandedOverDto(string StepId, string? StepName, string Department);
+
+internal sealed record CompletedTaskDto(TaskDto Task, IReadOnlyList<TaskDto> Next, IReadOnlyList<HandedOverDto> HandedOver);
+
+internal sealed record CompleteTaskRequest(string? Outcome, string? Note, JsonObject? Data);
+
+internal sealed record ReturnTaskRequest(string? Note);
+
+internal sealed record ForwardTaskRequest(string? Department, string? Note);

@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Engine.Calendar;
+using Workflows.Engine.Deadlines;
+using Workflows.Engine.Definitions;
+using Workflows.Host.Definitions;
+using Workflows.Host.Persistence;
+
+namespace Workflows.Host.Tasks;
+
+internal enum TaskSort
+{
+    Due,
+    DueDescending,
+    Opened,
+}
+
+internal enum ClaimFilter
+{
+    Any,
+    Me,
+    Unclaimed,
+}
+
+/// <summary>A validated queue request: the departments to look in are already limited to the caller's.</summary>
+internal sealed record TaskQueueQuery(
+    IReadOnlyCollection<string> Departments,
+    string State,
+    ClaimFilter Claimed,
+    string Caller,
+    string? Procedure,
+    DateTimeOffset? DueBefore,
+    TaskSort Sort,
+    int Page,
+    int PageSize);
+
+/// <summary>
+/// Reads tasks with what an officer needs beside them: the dossier code (when the dossier exists), the
+/// procedure, the step's outcomes and forward departments (from the published definition) and the SLA state.
+/// </summary>
+internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue catalogue, WorkingCalendar calendar, TimeProvider time)
+{
+    private readonly Dictionary<(string Code, int Version), ProcedureDefinition?> definitions = [];
+
+    public async Task<(IReadOnlyList<TaskDto> Items, int Total)> QueueAsync(TaskQueueQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var departments = query.Departments.ToList();
+        var rows = Rows().Where(r => departments.Contains(r.Task.Department) && r.Task.State == query.State);
+        rows = query.Claimed switch
+        {
+            ClaimFilter.Me => rows.Where(r => r.Task.ClaimedBy == query.Caller),
+            ClaimFilter.Unclaimed => rows.Where(r => r.Task.ClaimedBy == null),
+            _ => rows,
+        };
+        if (query.Procedure is { } procedure)
+        {
+            rows = rows.Where(r => r.ProcedureCode == procedure);
+        }
+
+        if (query.DueBefore is { } dueBefore)
+        {
+            rows = rows.Where(r => r.Task.DueAt < dueBefore);
+        }
+
+        var total = await rows.CountAsync(cancellationToken);
+        var ordered = query.Sort switch
+        {
+            TaskSort.DueDescending => rows.OrderByDescending(r => r.Task.DueAt).ThenBy(r => r.Task.Id),
+            TaskSort.Opened => rows.OrderBy(r => r.Task.OpenedAt).ThenBy(r => r.Task.Id),
+            _ => rows.OrderBy(r => r.Task.DueAt).ThenBy(r => r.Task.Id),
+        };
+        var page = await ordered.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(cancellationToken);
+        var items = new List<TaskDto>(page.Count);
+        foreach (var row in page)
+        {
+            items.Add(await DtoAsync(row, cancellationToken));
+        }
+
+        return (items, total);
+    }
+
+    /// <summary>One task if it belongs to one of <paramref name="departments"/>; null otherwise (not revealed).</summary>
+    public async Task<TaskDto?> FindAsync(Guid id, IReadOnlySet<string> departments, bool withData, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(departments);
+        var row = await Rows().Where(r => r.Task.Id == id).SingleOrDefaultAsync(cancellationToken);
+        if (row is null || !departments.Contains(row.Task.Department))
+        {
+            return null;
+        }
+
+        var dto = await DtoAsync(row, cancellationToken);
+        if (!withData)
+        {
+            return dto;
+        }
+
+        var data = await db.Instances.AsNoTracking().Where(i => i.Id == row.Task.InstanceId).Select(i => i.Data).SingleAsync(cancellationToken);
+        return dto with { Data = JsonNode.Parse(data) ?? new JsonObject() };
+    }
+
+    /// <summary>The task row as it is now, whatever its department (for conflict answers after a visibility check).</summary>
+    public Task<TaskRow?> RowAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+
+    /// <summary>The step a task was opened for, from the published version its instance runs.</summary>
+    public async Task<StepNode?> StepAsync(string procedureCode, int procedureVersion, string stepId, CancellationToken cancellationToken)
+    {
+        if (!definitions.TryGetValue((procedureCode, procedureVersion), out var definition))
+        {
+            definition = await catalogue.GetPublishedAsync(procedureCode, procedureVersion, cancellationToken);
+            definitions[(procedureCode, procedureVersion)] = definition;
+        }
+
+        return definition?.Flowchart.Nodes.OfType<StepNode>().FirstOrDefault(n => n.Id == stepId);
+    }
+
+    public static TaskStateDto State(TaskRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new(row.Id, row.State, row.Department, row.ClaimedBy, row.Outcome, row.Actor, row.ClosedAt);
+    }
+
+    private IQueryable<TaskQueryRow> Rows() =>
+        from t in db.Tasks.AsNoTracking()
+        join i in db.Instances.AsNoTracking() on t.InstanceId equals i.Id
+        join d in db.Dossiers.AsNoTracking() on t.InstanceId equals d.Id into dossiers
+        from d in dossiers.DefaultIfEmpty()
+        join p in db.ProcedureVersions.AsNoTracking()
+            on new { Code = i.DefinitionCode, Version = i.DefinitionVersion } equals new { p.Code, p.Version } into procedures
+        from p in procedures.DefaultIfEmpty()
+        select new TaskQueryRow
+        {
+            Task = t,
+            DossierCode = d != null ? d.Code : null,
+            ProcedureCode = i.DefinitionCode,
+            ProcedureVersion = i.DefinitionVersion,
+            ProcedureName = p != null ? p.Name : null,
+        };
+
+    private async Task<TaskDto> DtoAsync(TaskQueryRow row, CancellationToken cancellationToken)
+    {
+        var task = row.Task;
+        var step = await StepAsync(row.ProcedureCode, row.ProcedureVersion, task.NodeId, cancellationToken);
+        var closed = task.State == TaskStates.Open ? null : task.ClosedAt;
+        var sla = Sla.Classify(calendar, task.DueAt, closed, time.GetUtcNow());
+        return new TaskDto(
+            task.Id,
+            task.InstanceId,
+            row.DossierCode,
+            row.ProcedureCode,
+            row.ProcedureVersion,
+            row.ProcedureName,
+            task.NodeId,
+            task.StepName ?? step?.Name,
+            task.Department,
+            task.Role,
+            task.State,
+            task.OpenedAt,
+            task.DueAt,
+            RowMapping.Name(sla),
+            task.ClaimedBy,
+            step?.Outcomes ?? [],
+            step?.ForwardTo ?? [],
+            task.PreviousNodeId,
+            task.ClosedAt,
+            task.Outcome,
+            task.Actor,
+            task.Note);
+    }
+
+    private sealed class TaskQueryRow
+    {
+        public required TaskRow Task { get; init; }
+
+        public string? DossierCode { get; init; }
+
+        public required string ProcedureCode { get; init; }
+
+        public int ProcedureVersion { get; init; }
+
+        public string? ProcedureName { get; init; }
+    }
+}

@@ -1,0 +1,404 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Workflows.Engine.Calendar;
+using Workflows.Engine.Definitions;
+using Workflows.Engine.InMemory;
+using Workflows.Engine.Runtime;
+using Workflows.Host.Access;
+using Workflows.Host.Definitions;
+using Workflows.Host.Persistence;
+using Workflows.Host.Runtime;
+
+namespace Workflows.Host.Tasks;
+
+/// <summary>What every task endpoint needs, bound from the request's services.</summary>
+internal sealed record TaskRequestContext(
+    HttpContext Http,
+    WorkflowsDbContext Db,
+    DefinitionCatalogue Catalogue,
+    WorkingCalendar Calendar,
+    TimeProvider Time,
+    CancellationToken CancellationToken)
+{
+    public ClaimsPrincipal User => Http.User;
+
+    public string Caller => User.Name();
+
+    public IReadOnlySet<string> Departments => User.Departments();
+
+    public TaskQueries Queries => field ??= new TaskQueries(Db, Catalogue, Calendar, Time);
+
+    public TaskCommands Commands => field ??= new TaskCommands(Db, Time);
+}
+
+/// <summary>
+/// /api/tasks: officers work their departments' queues. A task of a department the caller does not work for
+/// is not found (404), never forbidden, so its existence is not revealed.
+/// </summary>
+internal static class TasksApi
+{
+    public const int MaxPageSize = 200;
+    public const int MaxNoteLength = 4000;
+
+    private static readonly string[] States = [TaskStates.Open, TaskStates.Completed, TaskStates.Cancelled];
+
+    public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Officer);
+        api.MapGet("/", Queue).WithSummary("The work queue of the caller's departments, most urgent first");
+        api.MapGet("/{id:guid}", Get).WithSummary("One task with the dossier's data");
+        api.MapPost("/{id:guid}/claim", Claim).WithSummary("Take an open task (409 when another officer holds it)");
+        api.MapPost("/{id:guid}/release", Release).WithSummary("Give up the caller's claim");
+        api.MapPost("/{id:guid}/complete", Complete).WithSummary("Complete the task with one of the step's outcomes");
+        api.MapPost("/{id:guid}/return", Return).WithSummary("Send the dossier back to the previous step (outcome returnToPrevious)");
+        api.MapPost("/{id:guid}/forward", Forward).WithSummary("Move the open task to a department the step may be forwarded to");
+        return app;
+    }
+
+    private static async Task<Results<Ok<PageDto<TaskDto>>, ValidationProblem, ProblemHttpResult>> Queue(
+        [AsParameters] TaskRequestContext request,
+        string? department = null,
+        string? state = null,
+        string? claimed = null,
+        string? procedure = null,
+        string? dueBefore = null,
+        string? sort = null,
+        string? page = null,
+        string? pageSize = null)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var stateValue = Blank(state) ? TaskStates.Open : state!.Trim();
+        if (!States.Contains(stateValue, StringComparer.Ordinal))
+        {
+            errors["state"] = [$"State is one of: {string.Join(", ", States)}."];
+        }
+
+        ClaimFilter claimFilter = ClaimFilter.Any;
+        switch (Blank(claimed) ? "any" : claimed!.Trim())
+        {
+            case "any": break;
+            case "me": claimFilter = ClaimFilter.Me; break;
+            case "unclaimed": claimFilter = ClaimFilter.Unclaimed; break;
+            default: errors["claimed"] = ["Claimed is one of: me, unclaimed, any."]; break;
+        }
+
+        TaskSort sortValue = TaskSort.Due;
+        switch (Blank(sort) ? "due" : sort!.Trim())
+        {
+            case "due": break;
+            case "-due": sortValue = TaskSort.DueDescending; break;
+            case "opened": sortValue = TaskSort.Opened; break;
+            default: errors["sort"] = ["Sort is one of: due, -due, opened."]; break;
+        }
+
+        var pageValue = 1;
+        if (!Blank(page) && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageValue) || pageValue < 1))
+        {
+            errors["page"] = ["Page is a whole number starting at 1."];
+        }
+
+        var pageSizeValue = 20;
+        if (!Blank(pageSize) && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out pageSizeValue) || pageSizeValue is < 1 or > MaxPageSize))
+        {
+            errors["pageSize"] = [$"Page size is a whole number between 1 and {MaxPageSize}."];
+        }
+
+        DateTimeOffset? dueBeforeValue = null;
+        if (!Blank(dueBefore))
+        {
+            if (ParseInstant(dueBefore!, request.Calendar.UtcOffset) is { } parsed)
+            {
+                dueBeforeValue = parsed;
+            }
+            else
+            {
+                errors["dueBefore"] = ["An ISO 8601 date or date and time, e.g. 2026-03-02 or 2026-03-02T17:00:00+07:00."];
+            }
+        }
+
+        if (!Blank(procedure) && procedure!.Trim().Length > 64)
+        {
+            errors["procedure"] = ["A procedure code has at most 64 characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The query has invalid values");
+        }
+
+        var mine = request.Departments;
+        IReadOnlyCollection<string> departments = mine;
+        if (!Blank(department))
+        {
+            var wanted = department!.Trim();
+            if (!mine.Contains(wanted))
+            {
+                return TypedResults.Problem(
+                    detail: $"You do not work for department '{wanted}'; your departments are: {string.Join(", ", mine.Order(StringComparer.Ordinal))}.",
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "Not your department");
+            }
+
+            departments = [wanted];
+        }
+
+        var query = new TaskQueueQuery(
+            departments,
+            stateValue,
+            claimFilter,
+            request.Caller,
+            Blank(procedure) ? null : procedure!.Trim(),
+            dueBeforeValue,
+            sortValue,
+            pageValue,
+            pageSizeValue);
+        var (items, total) = await request.Queries.QueueAsync(query, request.CancellationToken);
+        return TypedResults.Ok(new PageDto<TaskDto>(items, pageValue, pageSizeValue, total));
+    }
+
+    private static async Task<Results<Ok<TaskDto>, ProblemHttpResult>> Get(Guid id, [AsParameters] TaskRequestContext request) =>
+        await request.Queries.FindAsync(id, request.Departments, withData: true, request.CancellationToken) is { } task
+            ? TypedResults.Ok(task)
+            : NotFound(id);
+
+    private static async Task<Results<Ok<TaskDto>, ProblemHttpResult>> Claim(Guid id, [AsParameters] TaskRequestContext request)
+    {
+        var result = await request.Commands.ClaimAsync(id, request.Caller, request.Departments, request.CancellationToken);
+        return result switch
+        {
+            TaskWrite.Done or TaskWrite.Unchanged => await Current(id, request),
+            TaskWrite.NotFound => NotFound(id),
+            TaskWrite.NotOpen => await Conflict(id, request, "The task is not open", "The task was closed; it cannot be claimed."),
+            TaskWrite.ClaimedByOther => await Conflict(id, request, "The task is claimed by another officer", null),
+            _ => await Conflict(id, request, "The task changed", "The task changed while it was being claimed; read it again."),
+        };
+    }
+
+    private static async Task<Results<Ok<TaskDto>, ProblemHttpResult>> Release(Guid id, [AsParameters] TaskRequestContext request)
+    {
+        var result = await request.Commands.ReleaseAsync(id, request.Caller, request.Departments, request.CancellationToken);
+        return result switch
+        {
+            TaskWrite.Done or TaskWrite.Unchanged => await Current(id, request),
+            TaskWrite.NotFound => NotFound(id),
+            TaskWrite.NotOpen => await Conflict(id, request, "The task is not open", "The task was closed; there is no claim to release."),
+            TaskWrite.ClaimedByOther => await Conflict(id, request, "The task is claimed by another officer", "Only the officer who claimed the task may release it."),
+            _ => await Conflict(id, request, "The task changed", "The task changed while it was being released; read it again."),
+        };
+    }
+
+    private static Task<Results<Ok<CompletedTaskDto>, ValidationProblem, ProblemHttpResult>> Complete(
+        Guid id, CompleteTaskRequest? body, [AsParameters] TaskRequestContext request, WorkflowRunner runner) =>
+        CompleteAsync(id, body?.Outcome, body?.Note, body?.Data, request, runner);
+
+    private static Task<Results<Ok<CompletedTaskDto>, ValidationProblem, ProblemHttpResult>> Return(
+        Guid id, ReturnTaskRequest? body, [AsParameters] TaskRequestContext request, WorkflowRunner runner) =>
+        CompleteAsync(id, Outcomes.ReturnToPrevious, body?.Note, data: null, request, runner);
+
+    private static async Task<Results<Ok<CompletedTaskDto>, ValidationProblem, ProblemHttpResult>> CompleteAsync(
+        Guid id, string? outcome, string? note, JsonObject? data, TaskRequestContext request, WorkflowRunner runner)
+    {
+        var departments = request.Departments;
+        var caller = request.Caller;
+        var task = await request.Queries.FindAsync(id, departments, withData: false, request.CancellationToken);
+        if (task is null)
+        {
+            return NotFound(id);
+        }
+
+        if (Blank(outcome) || !task.Outcomes.Contains(outcome!, StringComparer.Ordinal))
+        {
+            return Invalid("outcome", $"Step '{task.StepId}' offers the outcomes: {string.Join(", ", task.Outcomes)}; '{outcome}' is not one of them.");
+        }
+
+        if (note is { Length: > MaxNoteLength })
+        {
+            return Invalid("note", $"A note has at most {MaxNoteLength} characters.");
+        }
+
+        if (task.State != TaskStates.Open)
+        {
+            return await Conflict(id, request, "The task is not open", $"The task is {task.State}; it cannot be completed again.");
+        }
+
+        // Hold the claim while completing, so that a claim by another officer and this completion cannot both win.
+        var claim = await request.Commands.ClaimAsync(id, caller, departments, request.CancellationToken);
+        switch (claim)
+        {
+            case TaskWrite.NotFound:
+                return NotFound(id);
+            case TaskWrite.NotOpen:
+                return await Conflict(id, request, "The task is not open", "The task was closed by someone else; it cannot be completed again.");
+            case TaskWrite.ClaimedByOther:
+                return await Conflict(id, request, "The task is claimed by another officer", "Only the officer who claimed the task may complete it.");
+            case TaskWrite.Changed:
+                return await Conflict(id, request, "The task changed", "The task changed while it was being completed; read it again.");
+        }
+
+        var resume = new ResumeRequest { BookmarkId = id, Outcome = outcome, Note = note, Data = data, Actor = caller };
+        ExecutionResult result;
+        try
+        {
+            result = await runner.ResumeAsync(task.InstanceId, resume, request.CancellationToken);
+        }
+        catch (ConcurrencyConflictException conflict) when (conflict.InstanceId == task.InstanceId)
+        {
+            await ReleaseTakenClaimAsync(claim, id, request);
+            return await Conflict(id, request, "The dossier changed since it was read", "Someone else acted on the dossier at the same time; the task was not completed by this request.");
+        }
+        catch (Exception e) when (TaskCommands.IsTransientConflict(e))
+        {
+            // The database broke a tie between this completion and a concurrent write (deadlock, busy file).
+            await ReleaseTakenClaimAsync(claim, id, request);
+            return await Conflict(id, request, "The dossier changed since it was read", "Someone else acted on the dossier at the same time; the task was not completed by this request.");
+        }
+        catch (ConcurrencyConflictException)
+        {
+            // The completion committed; resuming a parent process afterwards lost a race and stays in the outbox.
+            return TypedResults.Ok(new CompletedTaskDto(await FinalAsync(id, task, request), [], []));
+        }
+
+        if (!result.Accepted)
+        {
+            await ReleaseTakenClaimAsync(claim, id, request);
+            var rejection = result.Rejection!;
+            return rejection.Code == RejectionCode.InvalidOutcome
+                ? Invalid("outcome", rejection.Message)
+                : await Conflict(id, request, "The task can no longer be completed", rejection.Message, rejection.Code);
+        }
+
+        var next = new List<TaskDto>();
+        var handedOver = new List<HandedOverDto>();
+        foreach (var opened in result.Changeset!.TasksOpened)
+        {
+            if (departments.Contains(opened.Department)
+                && await request.Queries.FindAsync(opened.TaskId, departments, withData: false, request.CancellationToken) is { } visible)
+            {
+                next.Add(visible);
+            }
+            else
+            {
+                handedOver.Add(new HandedOverDto(opened.NodeId, opened.StepName, opened.Department));
+            }
+        }
+
+        return TypedResults.Ok(new CompletedTaskDto(await FinalAsync(id, task, request), next, handedOver));
+    }
+
+    private static async Task<Results<Ok<TaskDto>, ValidationProblem, ProblemHttpResult>> Forward(
+        Guid id, ForwardTaskRequest? body, [AsParameters] TaskRequestContext request)
+    {
+        var task = await request.Queries.FindAsync(id, request.Departments, withData: false, request.CancellationToken);
+        if (task is null)
+        {
+            return NotFound(id);
+        }
+
+        var to = body?.Department?.Trim();
+        if (string.IsNullOrEmpty(to) || !task.ForwardTo.Contains(to, StringComparer.Ordinal) || to == task.Department)
+        {
+            var allowed = task.ForwardTo.Where(d => d != task.Department).ToList();
+            return Invalid("department", allowed.Count == 0
+                ? $"Step '{task.StepId}' cannot be forwarded."
+                : $"Step '{task.StepId}' may be forwarded to: {string.Join(", ", allowed)}; '{to}' is not one of them.");
+        }
+
+        if (body!.Note is { Length: > MaxNoteLength })
+        {
+            return Invalid("note", $"A note has at most {MaxNoteLength} characters.");
+        }
+
+        var row = await request.Queries.RowAsync(id, request.CancellationToken);
+        if (row is null || row.State != TaskStates.Open)
+        {
+            return await Conflict(id, request, "The task is not open", "The task was closed; it cannot be forwarded.");
+        }
+
+        if (row.ClaimedBy is { } claimant && claimant != request.Caller)
+        {
+            return await Conflict(id, request, "The task is claimed by another officer", "Only the officer who claimed the task, or anyone while it is unclaimed, may forward it.");
+        }
+
+        var result = await request.Commands.ForwardAsync(row, to, request.Caller, body.Note, request.CancellationToken);
+        if (result != TaskWrite.Done)
+        {
+            return await Conflict(id, request, "The task changed", "The task or its dossier changed while it was being forwarded; read it again.");
+        }
+
+        // The caller may not see the task any more; answer with what it is now, from the new department's side.
+        var forwarded = await request.Queries.FindAsync(id, new HashSet<string>(StringComparer.Ordinal) { to }, withData: false, request.CancellationToken);
+        return forwarded is null ? NotFound(id) : TypedResults.Ok(forwarded);
+    }
+
+    private static async Task ReleaseTakenClaimAsync(TaskWrite claim, Guid id, TaskRequestContext request)
+    {
+        if (claim == TaskWrite.Done)
+        {
+            await request.Commands.ReleaseAsync(id, request.Caller, request.Departments, CancellationToken.None);
+        }
+    }
+
+    private static async Task<TaskDto> FinalAsync(Guid id, TaskDto before, TaskRequestContext request) =>
+        await request.Queries.FindAsync(id, request.Departments, withData: false, request.CancellationToken) ?? before;
+
+    private static async Task<Results<Ok<TaskDto>, ProblemHttpResult>> Current(Guid id, TaskRequestContext request) =>
+        await request.Queries.FindAsync(id, request.Departments, withData: false, request.CancellationToken) is { } task
+            ? TypedResults.Ok(task)
+            : NotFound(id);
+
+    /// <summary>409 with where the task stands now: state, claimant, outcome, who completed it and when.</summary>
+    private static async Task<ProblemHttpResult> Conflict(Guid id, TaskRequestContext request, string title, string? detail, RejectionCode? reason = null)
+    {
+        var row = await request.Queries.RowAsync(id, CancellationToken.None);
+        if (row is null || !request.Departments.Contains(row.Department))
+        {
+            // It moved out of the caller's departments meanwhile: say so without telling where it went.
+            return TypedResults.Problem(
+                detail: "The task is no longer in your departments.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: title,
+                extensions: new Dictionary<string, object?> { ["task"] = new { id, state = "moved" } });
+        }
+
+        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["task"] = TaskQueries.State(row),
+            ["claimedBy"] = row.ClaimedBy,
+        };
+        if (reason is { } code)
+        {
+            extensions["reason"] = RowMapping.Name(code);
+        }
+
+        return TypedResults.Problem(
+            detail: detail ?? $"The task is claimed by {row.ClaimedBy}.",
+            statusCode: StatusCodes.Status409Conflict,
+            title: title,
+            extensions: extensions);
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(detail: $"Task {id} was not found in your departments.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request has invalid values");
+
+    private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);
+
+    /// <summary>An ISO 8601 instant; a date or time without an offset is read in the centre's time zone.</summary>
+    private static DateTimeOffset? ParseInstant(string value, TimeSpan centreOffset)
+    {
+        if (!DateTime.TryParse(value.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+        {
+            return null;
+        }
+
+        return parsed.Kind switch
+        {
+            DateTimeKind.Unspecified => new DateTimeOffset(parsed, centreOffset),
+            _ => new DateTimeOffset(parsed),
+        };
+    }
+}
