@@ -11,6 +11,7 @@ builder.Services.AddApiInfrastructure();
 builder.Services.AddPersistence(builder.Configuration);
 builder.Services.AddAccess(builder.Configuration);
 builder.Services.AddWorkflowEngine();
+builder.Services.AddRuntime(builder.Configuration);
 builder.Services.AddDefinitions(builder.Configuration);
 
 var app = builder.Build();
@@ -21,6 +22,7 @@ app.UseAccess();
 app.MapHealth();
 app.MapPrincipalsApi();
 app.MapDefinitionsApi();
+app.MapRuntimeApi();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedPrincipalsAsync();

@@ -10,7 +10,7 @@ namespace Workflows.Host.Runtime;
 /// <summary>
 /// Drives the engine over the database the way InMemoryWorkflowHost drives it in memory: load the instance,
 /// call the engine, commit the changeset in one transaction, then resume parents of ended sub-processes.
-/// Notifications and status messages stay in the outbox for a dispatcher.
+/// Notifications and status messages stay in the outbox for the OutboxDispatcher.
 /// </summary>
 internal sealed class WorkflowRunner(
     WorkflowEngine engine,
@@ -65,7 +65,17 @@ internal sealed class WorkflowRunner(
         {
             var parentId = Guid.Parse((string)message.Payload["parentInstanceId"]!);
             var bookmarkId = Guid.Parse((string)message.Payload["bookmarkId"]!);
-            await ResumeAsync(parentId, new ResumeRequest { BookmarkId = bookmarkId, Outcome = (string?)message.Payload["result"] }, cancellationToken);
+            try
+            {
+                await ResumeAsync(parentId, new ResumeRequest { BookmarkId = bookmarkId, Outcome = (string?)message.Payload["result"] }, cancellationToken);
+            }
+            catch (Engine.InMemory.ConcurrencyConflictException)
+            {
+                // The parent changed meanwhile (or the outbox dispatcher is resuming it): the child's commit stands,
+                // and the message stays pending for the dispatcher, which retries it.
+                continue;
+            }
+
             var now = time.GetUtcNow();
             await db.Outbox.Where(o => o.Id == message.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now).SetProperty(o => o.Attempts, o => o.Attempts + 1), cancellationToken);
