@@ -1,6 +1,8 @@
 using Workflows.Host.Access;
 using Workflows.Host.Definitions;
+using Workflows.Host.Dossiers;
 using Workflows.Host.Infrastructure;
+using Workflows.Host.Intake;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 
@@ -12,6 +14,8 @@ builder.Services.AddPersistence(builder.Configuration);
 builder.Services.AddAccess(builder.Configuration);
 builder.Services.AddWorkflowEngine();
 builder.Services.AddDefinitions(builder.Configuration);
+builder.Services.AddIntake(builder.Configuration);
+builder.Services.AddDossiers();
 
 var app = builder.Build();
 
@@ -21,6 +25,8 @@ app.UseAccess();
 app.MapHealth();
 app.MapPrincipalsApi();
 app.MapDefinitionsApi();
+app.MapIntakeApi();
+app.MapDossiersApi();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedPrincipalsAsync();
