@@ -1,6 +1,8 @@
 using Workflows.Host.Access;
 using Workflows.Host.Definitions;
+using Workflows.Host.Dossiers;
 using Workflows.Host.Infrastructure;
+using Workflows.Host.Intake;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 
@@ -13,6 +15,8 @@ builder.Services.AddAccess(builder.Configuration);
 builder.Services.AddWorkflowEngine();
 builder.Services.AddRuntime(builder.Configuration);
 builder.Services.AddDefinitions(builder.Configuration);
+builder.Services.AddIntake(builder.Configuration);
+builder.Services.AddDossiers();
 
 var app = builder.Build();
 
@@ -22,6 +26,8 @@ app.UseAccess();
 app.MapHealth();
 app.MapPrincipalsApi();
 app.MapDefinitionsApi();
+app.MapIntakeApi();
+app.MapDossiersApi();
 app.MapRuntimeApi();
 
 await app.Services.MigrateDatabaseAsync();
