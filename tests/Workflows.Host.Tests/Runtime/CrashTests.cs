@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -57,18 +60,24 @@ public sealed class PostgresCrashTests(PostgresDatabase database) : IClassFixtur
         };
 
         int firedAtKill;
+        var acknowledged = new ConcurrentBag<string>();
         using (var first = await HostProcess.StartAsync(port, workingDirectory, environment, TimeSpan.FromSeconds(30)))
         {
+            // Dossiers handed over through the intake API while the timers fire; the kill lands mid-request.
+            using var stop = new CancellationTokenSource();
+            var intake = Task.Run(() => IntakeLoopAsync(first.BaseAddress, acknowledged, stop.Token));
             var deadline = DateTime.UtcNow.AddSeconds(20);
             do
             {
                 await Task.Delay(10);
                 firedAtKill = await CountAsync(app, db => db.Journal.CountAsync(j => j.Kind == "timerFired"));
             }
-            while (firedAtKill < 5 && DateTime.UtcNow < deadline);
+            while ((firedAtKill < 5 || acknowledged.Count < 20) && DateTime.UtcNow < deadline);
 
             first.Kill();
-            Assert.True(firedAtKill >= 5, $"The Host fired no timers:\n{first.Tail}");
+            await stop.CancelAsync();
+            await intake;
+            Assert.True(firedAtKill >= 5 && !acknowledged.IsEmpty, $"The Host fired {firedAtKill} timers and acknowledged {acknowledged.Count} dossiers:\n{first.Tail}");
         }
 
         firedAtKill = await CountAsync(app, db => db.Journal.CountAsync(j => j.Kind == "timerFired"));
@@ -91,7 +100,17 @@ public sealed class PostgresCrashTests(PostgresDatabase database) : IClassFixtur
             Assert.Equal(0, (int)status["deadOutbox"]!);
         }
 
-        // Every timer fired exactly once, every dossier ended, and its history is whole.
+        // Every acknowledged dossier exists exactly once; no dossier is half written.
+        var dossiers = await CountAsync(app, db => db.Dossiers.AsNoTracking().Select(d => new { d.Id, d.ExternalCode }).ToListAsync());
+        Assert.All(acknowledged, code => Assert.Single(dossiers, d => d.ExternalCode == code));
+        var dossierIds = dossiers.Select(d => d.Id).ToList();
+        var received = await CountAsync(app, db => db.Instances.Where(i => i.DefinitionCode == "R.0002").Select(i => i.Id).ToListAsync());
+        Assert.Equal(dossierIds.Order(), received.Order());
+        var withTasks = await CountAsync(app, db => db.Tasks.Where(t => dossierIds.Contains(t.InstanceId)).Select(t => t.InstanceId).Distinct().CountAsync());
+        var withJournal = await CountAsync(app, db => db.Journal.Where(j => dossierIds.Contains(j.InstanceId) && j.Kind == "instanceStarted").Select(j => j.InstanceId).Distinct().CountAsync());
+        Assert.Equal((dossiers.Count, dossiers.Count), (withTasks, withJournal));
+
+        // Every timer fired exactly once, every timer dossier ended, and its history is whole.
         var journal = await CountAsync(app, db => db.Journal.GroupBy(j => new { j.InstanceId, j.Kind }).Select(g => new { g.Key.InstanceId, g.Key.Kind, Count = g.Count() }).ToListAsync());
         foreach (var kind in new[] { "instanceStarted", "timerSet", "timerFired", "notified", "ended" })
         {
@@ -99,15 +118,51 @@ public sealed class PostgresCrashTests(PostgresDatabase database) : IClassFixtur
             Assert.All(ids, id => Assert.Equal(1, counts.GetValueOrDefault(id)));
         }
 
-        Assert.Equal(Dossiers, await CountAsync(app, db => db.Instances.CountAsync(i => i.Status == "completed")));
-        Assert.Equal(0, await CountAsync(app, db => db.Bookmarks.CountAsync()));
+        Assert.Equal(Dossiers, await CountAsync(app, db => db.Instances.CountAsync(i => i.DefinitionCode == "R.0001" && i.Status == "completed")));
+        Assert.Equal(0, await CountAsync(app, db => db.Bookmarks.CountAsync(b => b.Kind == "timer")));
 
-        // Every message delivered at least once: 2 per dossier, and one notification file per notify message.
+        // Every message delivered at least once (two per timer dossier, status changes of the received ones),
+        // and one notification file per notify message.
         var outbox = await CountAsync(app, db => db.Outbox.AsNoTracking().ToListAsync());
-        Assert.Equal(2 * Dossiers, outbox.Count);
+        Assert.Equal(2 * Dossiers, outbox.Count(o => o.Kind != "statusChanged"));
+        Assert.All(dossierIds, id => Assert.Contains(outbox, o => o.InstanceId == id && o.Kind == "statusChanged"));
         Assert.All(outbox, o => Assert.True(o.DeliveredAt is not null && !o.Dead, $"{o.Kind} {o.Id} not delivered: {o.LastError}"));
         var files = Directory.GetFiles(Notifications, "*.txt").Select(Path.GetFileNameWithoutExtension).ToHashSet();
         Assert.All(outbox.Where(o => o.Kind == OutboxKinds.Notify), o => Assert.Contains(o.Id.ToString(), files));
+    }
+
+    private static async Task IntakeLoopAsync(Uri host, ConcurrentBag<string> acknowledged, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = host, Timeout = TimeSpan.FromSeconds(10) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", WorkflowsApp.IntakeKey);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var externalCode = $"CRASH-{Guid.NewGuid():N}";
+            var body = new JsonObject
+            {
+                ["procedureCode"] = "R.0002",
+                ["externalCode"] = externalCode,
+                ["applicant"] = new JsonObject { ["name"] = "Trần Văn Bình", ["phone"] = "0987654321" },
+                ["channel"] = "inPerson",
+                ["receptionPoint"] = "ttpvhcc-tinh",
+                ["receivedAt"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+                ["formData"] = new JsonObject { ["note"] = "crash test" },
+                ["documents"] = new JsonArray(new JsonObject { ["name"] = "Đơn đề nghị", ["originals"] = 1 }),
+            };
+            try
+            {
+                using var response = await client.PostAsJsonAsync(new Uri("api/intake/dossiers", UriKind.Relative), body, CancellationToken.None);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    acknowledged.Add(externalCode);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // The Host was killed under the request: not acknowledged.
+                return;
+            }
+        }
     }
 
     public void Dispose()
