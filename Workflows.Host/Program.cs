@@ -1,6 +1,8 @@
 using Workflows.Host.Access;
 using Workflows.Host.Definitions;
+using Workflows.Host.Dossiers;
 using Workflows.Host.Infrastructure;
+using Workflows.Host.Intake;
 using Workflows.Host.Persistence;
 using Workflows.Host.Reports;
 using Workflows.Host.Runtime;
@@ -13,7 +15,10 @@ builder.Services.AddApiInfrastructure();
 builder.Services.AddPersistence(builder.Configuration);
 builder.Services.AddAccess(builder.Configuration);
 builder.Services.AddWorkflowEngine();
+builder.Services.AddRuntime(builder.Configuration);
 builder.Services.AddDefinitions(builder.Configuration);
+builder.Services.AddIntake(builder.Configuration);
+builder.Services.AddDossiers();
 
 var app = builder.Build();
 
@@ -25,6 +30,9 @@ app.MapPrincipalsApi();
 app.MapDefinitionsApi();
 app.MapReportsApi();
 app.MapTasksApi();
+app.MapIntakeApi();
+app.MapDossiersApi();
+app.MapRuntimeApi();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedPrincipalsAsync();

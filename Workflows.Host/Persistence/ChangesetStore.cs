@@ -16,7 +16,16 @@ namespace Workflows.Host.Persistence;
 /// </remarks>
 internal sealed class ChangesetStore(WorkflowsDbContext db)
 {
-    public async Task CommitAsync(Changeset changeset, CancellationToken cancellationToken = default)
+    public Task CommitAsync(Changeset changeset, CancellationToken cancellationToken = default) =>
+        CommitAsync(changeset, alsoInTransaction: null, cancellationToken);
+
+    /// <summary>
+    /// Commits the changeset and whatever <paramref name="alsoInTransaction"/> stages in the same transaction:
+    /// it runs after the changeset's rows are tracked and before they are saved, may run SQL on the context
+    /// (inside the transaction) and track more rows, which are saved with the changeset. If anything fails,
+    /// nothing is written.
+    /// </summary>
+    public async Task CommitAsync(Changeset changeset, Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changeset);
         db.ChangeTracker.Clear();
@@ -24,6 +33,11 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
         try
         {
             Stage(changeset);
+            if (alsoInTransaction is not null)
+            {
+                await alsoInTransaction(db, cancellationToken);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             await CloseTasksAsync(changeset, cancellationToken);
             await transaction.CommitAsync(cancellationToken);

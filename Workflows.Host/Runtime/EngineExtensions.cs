@@ -10,8 +10,11 @@ internal static class EngineExtensions
     public static IServiceCollection AddWorkflowEngine(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        // Standard sessions (Mon–Fri 07:30–11:30, 13:30–17:00); holidays from configuration come later.
-        services.AddSingleton(_ => WorkingCalendar.Standard());
+        // From <definitions>/calendars/*.json; the standard week without holidays (and a warning) when there is none.
+        services.AddSingleton(p => Dossiers.CalendarLoader.Load(
+            p.GetRequiredService<Definitions.DefinitionFolder>().Path,
+            p.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Host.Calendar")));
+        services.AddSingleton(p => Dossiers.DeadlinesOptions.Rule(p.GetRequiredService<IConfiguration>()));
         services.AddSingleton<IDeadlineCalculator, CalendarDeadlines>();
         services.AddSingleton<DefinitionRegistry>();
         services.AddSingleton<IProcedureResolver>(p => p.GetRequiredService<DefinitionRegistry>());
@@ -19,6 +22,7 @@ internal static class EngineExtensions
             p.GetRequiredService<IDeadlineCalculator>(),
             p.GetRequiredService<TimeProvider>(),
             procedures: p.GetRequiredService<IProcedureResolver>()));
+        services.AddSingleton<Dossiers.DossierProjection>();
         services.AddScoped<WorkflowRunner>();
         return services;
     }

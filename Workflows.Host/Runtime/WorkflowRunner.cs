@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Engine.Runtime;
+using Workflows.Engine.Definitions;
 using Workflows.Host.Definitions;
+using Workflows.Host.Dossiers;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 
@@ -10,22 +12,55 @@ namespace Workflows.Host.Runtime;
 /// <summary>
 /// Drives the engine over the database the way InMemoryWorkflowHost drives it in memory: load the instance,
 /// call the engine, commit the changeset in one transaction, then resume parents of ended sub-processes.
-/// Notifications and status messages stay in the outbox for a dispatcher.
+/// Notifications and status messages stay in the outbox for the OutboxDispatcher. Every commit also updates the
+/// dossier's status (<see cref="DossierProjection"/>) in the same transaction.
 /// </summary>
 internal sealed class WorkflowRunner(
     WorkflowEngine engine,
     DefinitionCatalogue definitions,
     ChangesetStore store,
     WorkflowsDbContext db,
-    TimeProvider time)
+    TimeProvider time,
+    DossierProjection projection)
 {
     /// <summary>Starts a dossier on a published version; the result holds the committed changeset.</summary>
     public async Task<ExecutionResult> StartAsync(string code, int version, JsonObject data, string? actor = null, CancellationToken cancellationToken = default)
     {
         var definition = await definitions.GetPublishedAsync(code, version, cancellationToken)
             ?? throw new NotFoundException($"Procedure {code} v{version} is not published.");
-        var result = engine.Start(definition, new StartRequest { Data = data, Actor = actor });
-        await store.CommitAsync(result.Changeset!, cancellationToken);
+        return await StartAsync(definition, new StartRequest { Data = data, Actor = actor }, alsoInTransaction: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="definition"/> (already resolved, e.g. the version in force on the day received) and
+    /// commits the start together with what <paramref name="alsoInTransaction"/> stages (the dossier row, its
+    /// sequence number) in one transaction.
+    /// </summary>
+    public async Task<ExecutionResult> StartAsync(
+        ProcedureDefinition definition,
+        StartRequest request,
+        Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction,
+        CancellationToken cancellationToken = default)
+    {
+        var result = engine.Start(definition, request);
+        await CommitAsync(result.Changeset!, alsoInTransaction, cancellationToken);
+        await ResumeParentsAsync(result.Changeset!, cancellationToken);
+        return result;
+    }
+
+    /// <summary>Ends a running dossier from outside (withdrawn, stopped); a refusal is returned, not thrown.</summary>
+    public async Task<ExecutionResult> TerminateAsync(WorkflowInstance instance, TerminateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var definition = await definitions.GetPublishedAsync(instance.DefinitionCode, instance.DefinitionVersion, cancellationToken)
+            ?? throw new InvalidOperationException($"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}, which is not published.");
+        var result = engine.Terminate(definition, instance, request);
+        if (!result.Accepted)
+        {
+            return result;
+        }
+
+        await CommitAsync(result.Changeset!, null, cancellationToken);
         await ResumeParentsAsync(result.Changeset!, cancellationToken);
         return result;
     }
@@ -53,10 +88,22 @@ internal sealed class WorkflowRunner(
             return result;
         }
 
-        await store.CommitAsync(result.Changeset!, cancellationToken);
+        await CommitAsync(result.Changeset!, null, cancellationToken);
         await ResumeParentsAsync(result.Changeset!, cancellationToken);
         return result;
     }
+
+    // The changeset, the caller's extra rows and the dossier status projection: one transaction.
+    private Task CommitAsync(Changeset changeset, Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken) =>
+        store.CommitAsync(changeset, async (context, ct) =>
+        {
+            if (alsoInTransaction is not null)
+            {
+                await alsoInTransaction(context, ct);
+            }
+
+            await projection.ApplyAsync(context, changeset, ct);
+        }, cancellationToken);
 
     // The in-process part of outbox delivery: a child that ended resumes its parent's SubProcess bookmark.
     private async Task ResumeParentsAsync(Changeset changeset, CancellationToken cancellationToken)
@@ -65,7 +112,17 @@ internal sealed class WorkflowRunner(
         {
             var parentId = Guid.Parse((string)message.Payload["parentInstanceId"]!);
             var bookmarkId = Guid.Parse((string)message.Payload["bookmarkId"]!);
-            await ResumeAsync(parentId, new ResumeRequest { BookmarkId = bookmarkId, Outcome = (string?)message.Payload["result"] }, cancellationToken);
+            try
+            {
+                await ResumeAsync(parentId, new ResumeRequest { BookmarkId = bookmarkId, Outcome = (string?)message.Payload["result"] }, cancellationToken);
+            }
+            catch (Engine.InMemory.ConcurrencyConflictException)
+            {
+                // The parent changed meanwhile (or the outbox dispatcher is resuming it): the child's commit stands,
+                // and the message stays pending for the dispatcher, which retries it.
+                continue;
+            }
+
             var now = time.GetUtcNow();
             await db.Outbox.Where(o => o.Id == message.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now).SetProperty(o => o.Attempts, o => o.Attempts + 1), cancellationToken);

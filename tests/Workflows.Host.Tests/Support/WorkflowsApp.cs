@@ -38,6 +38,8 @@ internal sealed class WorkflowsApp(DatabaseFixture database, string? definitions
         }
 
         builder.UseSetting("Definitions:Path", definitionsPath ?? SampleDefinitions);
+        // Timers and the outbox run only when a test calls RunOnceAsync.
+        builder.UseSetting("Runtime:Background", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
         if (clock is not null)

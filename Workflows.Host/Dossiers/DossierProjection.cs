@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Workflows.Engine.Runtime;
+using Workflows.Host.Persistence;
+
+namespace Workflows.Host.Dossiers;
+
+/// <summary>
+/// Keeps the dossier row in step with its workflow instance: after every changeset, in the same transaction,
+/// the national status, result and completion time are recomputed, and a change of status adds a
+/// <c>statusChanged</c> outbox message for the webhook dispatcher.
+/// </summary>
+/// <remarks>
+/// Rules: running with an open supplement request → 5; running with the clock stopped by a wait (financial
+/// obligation such as taxPaid) → 6; running after the first step completed (or a signal arrived) → 4; else 2.
+/// Completed: issued → 9, refused → 3, withdrawn → 7, stopped → 8. A faulted instance keeps its status.
+/// Instances without a dossier (sub-processes) are skipped.
+/// </remarks>
+internal sealed class DossierProjection(TimeProvider time)
+{
+    public const string StatusChangedKind = "statusChanged";
+
+    /// <summary>Updates the tracked dossier rows of the changeset's instances; the caller saves them.</summary>
+    public async Task ApplyAsync(WorkflowsDbContext db, Changeset changeset, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(changeset);
+        foreach (var change in changeset.Instances)
+        {
+            var instance = change.State;
+            var row = await db.Dossiers.FindAsync([instance.Id], cancellationToken);
+            if (row is null)
+            {
+                continue;
+            }
+
+            var progressed = changeset.TasksClosed.Any(t => t.InstanceId == instance.Id && t.Reason == TaskCloseReason.Completed)
+                || changeset.Journal.Any(j => j.InstanceId == instance.Id && j.Kind is JournalKind.SignalReceived or JournalKind.SupplementReceived);
+            var status = StatusOf(instance, row.Status, progressed);
+            var result = instance.Result is { } r ? RowMapping.Name(r) : null;
+            var completedAt = instance.Status == InstanceStatus.Completed ? row.CompletedAt ?? instance.UpdatedAt : row.CompletedAt;
+            if (status == row.Status && result == row.Result && completedAt == row.CompletedAt)
+            {
+                continue;
+            }
+
+            var changed = status != row.Status;
+            row.Status = status;
+            row.Result = result;
+            row.CompletedAt = completedAt;
+            row.UpdatedAt = time.GetUtcNow();
+            row.RowVersion++;
+            if (changed)
+            {
+                db.Outbox.Add(StatusChanged(row, row.UpdatedAt));
+            }
+        }
+    }
+
+    /// <summary>The national status an instance stands at.</summary>
+    public static int StatusOf(WorkflowInstance instance, int current, bool progressed)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        switch (instance.Status)
+        {
+            case InstanceStatus.Completed:
+                return DossierStatus.ForResult(instance.Result ?? Engine.Definitions.EndResult.Issued);
+            case InstanceStatus.Faulted:
+                return current;
+        }
+
+        if (instance.Bookmarks.Any(b => b.Kind == BookmarkKind.Supplement))
+        {
+            return DossierStatus.SupplementRequested;
+        }
+
+        // The engine stops the clock only for a supplement or a Wait with pausesClock: with no supplement open,
+        // a stopped clock and an open signal wait mean a financial obligation.
+        if (instance.ClockPausedAt is not null && instance.Bookmarks.Any(b => b.Kind == BookmarkKind.Signal))
+        {
+            return DossierStatus.FinancialObligationDue;
+        }
+
+        return progressed || current is not (DossierStatus.Submitted or DossierStatus.Received)
+            ? DossierStatus.Processing
+            : DossierStatus.Received;
+    }
+
+    /// <summary>The outbox message telling the intake system its dossier's status changed.</summary>
+    public static OutboxRow StatusChanged(DossierRow row, DateTimeOffset changedAt)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var payload = new JsonObject
+        {
+            ["dossierCode"] = row.Code,
+            ["externalCode"] = row.ExternalCode,
+            ["intakeClient"] = row.IntakeClient,
+            ["status"] = row.Status,
+            ["statusName"] = DossierStatus.Name(row.Status),
+            ["statusNameEn"] = DossierStatus.NameEn(row.Status),
+            ["result"] = row.Result,
+            ["dueAt"] = row.DueAt,
+            ["originalDueAt"] = row.OriginalDueAt,
+            ["changedAt"] = changedAt,
+        };
+        return new OutboxRow
+        {
+            Id = Guid.CreateVersion7(changedAt),
+            InstanceId = row.Id,
+            Kind = StatusChangedKind,
+            Payload = payload.ToJsonString(),
+            CreatedAt = changedAt,
+            NextAttemptAt = changedAt,
+        };
+    }
+}

@@ -1,0 +1,339 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Engine.Calendar;
+using Workflows.Engine.Deadlines;
+using Workflows.Engine.Definitions;
+using Workflows.Host.Access;
+using Workflows.Host.Definitions;
+using Workflows.Host.Persistence;
+
+namespace Workflows.Host.Dossiers;
+
+internal sealed record UnitDto(string Id, string Name);
+
+internal sealed record ApplicantDto(string Name, string? IdNumber, string? Phone, string? Email, string? Address);
+
+internal sealed record ProcedureRefDto(string Code, int Version, string Name);
+
+internal sealed record CurrentStepDto(Guid TaskId, string NodeId, string? StepName, UnitDto Department, DateTimeOffset OpenedAt, DateTimeOffset DueAt, string Sla, string? ClaimedBy);
+
+internal sealed record DossierDto(
+    string Code,
+    string ExternalCode,
+    string IntakeClient,
+    int Status,
+    string StatusName,
+    string StatusNameEn,
+    ProcedureRefDto Procedure,
+    ApplicantDto Applicant,
+    string Channel,
+    string ReceptionPoint,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset CountingFrom,
+    DateTimeOffset DueAt,
+    DateTimeOffset OriginalDueAt,
+    string Sla,
+    string? Result,
+    DateTimeOffset? CompletedAt,
+    DateTimeOffset? ResultReturnedAt,
+    JsonNode? Documents,
+    IReadOnlyList<CurrentStepDto> CurrentSteps);
+
+internal sealed record DossierSummaryDto(
+    string Code, string ExternalCode, string ProcedureCode, string ProcedureName, string ApplicantName, string Channel,
+    DateTimeOffset ReceivedAt, DateTimeOffset DueAt, int Status, string StatusName, string StatusNameEn, string Sla, string? Result);
+
+/// <summary>One handover on the control slip (phiếu kiểm soát quá trình giải quyết hồ sơ, form 06).</summary>
+internal sealed record HandoverDto(
+    int Number,
+    Guid TaskId,
+    string NodeId,
+    string? StepName,
+    UnitDto GivingUnit,
+    UnitDto ReceivingUnit,
+    string State,
+    string? Outcome,
+    string? CompletedBy,
+    string? Note,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? CompletedAt,
+    DateTimeOffset DueAt,
+    TimeLimit? AllottedTime,
+    long ActualWorkingMinutes,
+    decimal ActualWorkingDays,
+    decimal ActualWorkingHours,
+    string Sla);
+
+internal sealed record TimelineEventDto(long Sequence, DateTimeOffset At, string Kind, string? NodeId, string? NodeName, string? Outcome, string? Actor, string? Note, string? Detail);
+
+internal sealed record TimelineDto(string Code, string Status, IReadOnlyList<HandoverDto> Handovers, IReadOnlyList<TimelineEventDto> Events);
+
+/// <summary>
+/// /api/dossiers: what the centre's staff read about dossiers. Officers see only dossiers that have (or had) a
+/// task in one of their departments; designers and administrators see all.
+/// </summary>
+internal static class DossiersApi
+{
+    public const string ResultDesk = "one-stop-desk";
+
+    public static IServiceCollection AddDossiers(this IServiceCollection services)
+    {
+        services.AddSingleton<DepartmentDirectory>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapDossiersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/dossiers").WithTags("Dossiers").RequireAuthorization(Policies.Staff);
+        api.MapGet("/", Search).WithSummary("Search dossiers by code, applicant, procedure, status, department and receipt days");
+        api.MapGet("/{code}", Get).WithSummary("A dossier: status, appointment, SLA state, current steps");
+        api.MapGet("/{code}/timeline", Timeline).WithSummary("Handovers (control slip, form 06) and journal events");
+        api.MapPost("/{code}/result-returned", ResultReturned).RequireAuthorization(Policies.Officer)
+            .WithSummary("The one-stop desk returned the result to the applicant (status 10)");
+        return app;
+    }
+
+    private static IQueryable<DossierRow> Visible(WorkflowsDbContext db, ClaimsPrincipal user)
+    {
+        if (user.IsInRole(Roles.Administrator) || user.IsInRole(Roles.Designer))
+        {
+            return db.Dossiers.AsNoTracking();
+        }
+
+        var departments = user.Departments().ToList();
+        return db.Dossiers.AsNoTracking().Where(d => db.Tasks.Any(t => t.InstanceId == d.Id && departments.Contains(t.Department)));
+    }
+
+    private static async Task<Results<Ok<PageDto<DossierSummaryDto>>, ValidationProblem>> Search(
+        HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, TimeProvider time, CancellationToken cancellationToken,
+        string? code = null, string? applicant = null, string? procedure = null, string? status = null, string? department = null,
+        string? from = null, string? to = null, string? page = null, string? pageSize = null)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var pageNumber = Whole(page, "page", 1, 1, int.MaxValue, errors);
+        var size = Whole(pageSize, "pageSize", 20, 1, 200, errors);
+        int? statusCode = status is null ? null : Whole(status, "status", 0, 1, 10, errors);
+        var fromDay = Day(from, "from", errors);
+        var toDay = Day(to, "to", errors);
+        if (fromDay is not null && toDay is not null && toDay < fromDay)
+        {
+            errors["to"] = ["Must not be before 'from'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var query = Visible(db, context.User);
+        if (!string.IsNullOrWhiteSpace(code))
+        {
+            var term = code.Trim();
+            query = query.Where(d => d.Code.Contains(term) || d.ExternalCode == term);
+        }
+
+        if (!string.IsNullOrWhiteSpace(applicant))
+        {
+            var raw = applicant.Trim();
+            var term = raw.ToLowerInvariant();
+            // ToLower() becomes SQL lower() on both providers (SQLite folds ASCII letters only).
+#pragma warning disable CA1304, CA1311, CA1862
+            query = query.Where(d => d.ApplicantName.ToLower().Contains(term) || d.ApplicantIdNumber == raw);
+#pragma warning restore CA1304, CA1311, CA1862
+        }
+
+        if (!string.IsNullOrWhiteSpace(procedure))
+        {
+            var term = procedure.Trim();
+            query = query.Where(d => d.ProcedureCode == term);
+        }
+
+        if (statusCode is { } s)
+        {
+            query = query.Where(d => d.Status == s);
+        }
+
+        if (!string.IsNullOrWhiteSpace(department))
+        {
+            var term = department.Trim();
+            query = query.Where(d => db.Tasks.Any(t => t.InstanceId == d.Id && t.Department == term));
+        }
+
+        if (fromDay is { } f)
+        {
+            var start = new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), calendar.UtcOffset);
+            query = query.Where(d => d.ReceivedAt >= start);
+        }
+
+        if (toDay is { } t)
+        {
+            var end = new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), calendar.UtcOffset);
+            query = query.Where(d => d.ReceivedAt < end);
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(d => d.ReceivedAt).ThenBy(d => d.Code)
+            .Skip((pageNumber - 1) * size).Take(size).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var offset = calendar.UtcOffset;
+        var items = rows.Select(d => new DossierSummaryDto(
+            d.Code, d.ExternalCode, d.ProcedureCode, d.ProcedureName, d.ApplicantName, d.Channel,
+            d.ReceivedAt.ToOffset(offset), d.DueAt.ToOffset(offset), d.Status, DossierStatus.Name(d.Status), DossierStatus.NameEn(d.Status),
+            SlaName(Sla.Classify(calendar, d.DueAt, d.CompletedAt, now)), d.Result)).ToList();
+        return TypedResults.Ok(new PageDto<DossierSummaryDto>(items, pageNumber, size, total));
+    }
+
+    private static async Task<Results<Ok<DossierDto>, ProblemHttpResult>> Get(
+        string code, HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, DepartmentDirectory departments, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var row = await Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        if (row is null)
+        {
+            return NotFound(code);
+        }
+
+        var now = time.GetUtcNow();
+        var offset = calendar.UtcOffset;
+        var open = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == row.Id && t.State == TaskStates.Open)
+            .OrderBy(t => t.OpenedAt).ThenBy(t => t.NodeId).ToListAsync(cancellationToken);
+        var steps = open.Select(t => new CurrentStepDto(
+            t.Id, t.NodeId, t.StepName, new UnitDto(t.Department, departments.NameOf(t.Department)),
+            t.OpenedAt.ToOffset(offset), t.DueAt.ToOffset(offset), SlaName(Sla.Classify(calendar, t.DueAt, null, now)), t.ClaimedBy)).ToList();
+        return TypedResults.Ok(new DossierDto(
+            row.Code, row.ExternalCode, row.IntakeClient, row.Status, DossierStatus.Name(row.Status), DossierStatus.NameEn(row.Status),
+            new ProcedureRefDto(row.ProcedureCode, row.ProcedureVersion, row.ProcedureName),
+            new ApplicantDto(row.ApplicantName, row.ApplicantIdNumber, row.ApplicantPhone, row.ApplicantEmail, row.ApplicantAddress),
+            row.Channel, row.ReceptionPoint, row.ReceivedAt.ToOffset(offset), row.CountingFrom.ToOffset(offset),
+            row.DueAt.ToOffset(offset), row.OriginalDueAt.ToOffset(offset),
+            SlaName(Sla.Classify(calendar, row.DueAt, row.CompletedAt, now)),
+            row.Result, row.CompletedAt?.ToOffset(offset), row.ResultReturnedAt?.ToOffset(offset),
+            JsonNode.Parse(row.Documents), steps));
+    }
+
+    private static async Task<Results<Ok<TimelineDto>, ProblemHttpResult>> Timeline(
+        string code, HttpContext context, WorkflowsDbContext db, DefinitionCatalogue catalogue, WorkingCalendar calendar,
+        DepartmentDirectory departments, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var row = await Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        if (row is null)
+        {
+            return NotFound(code);
+        }
+
+        var definition = await catalogue.GetPublishedAsync(row.ProcedureCode, row.ProcedureVersion, cancellationToken);
+        var nodes = definition?.Flowchart.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal) ?? [];
+        var now = time.GetUtcNow();
+        var offset = calendar.UtcOffset;
+        var tasks = (await db.Tasks.AsNoTracking().Where(t => t.InstanceId == row.Id).ToListAsync(cancellationToken))
+            .OrderBy(t => t.OpenedAt).ThenBy(t => t.ClosedAt ?? DateTimeOffset.MaxValue).ThenBy(t => t.NodeId, StringComparer.Ordinal).ToList();
+        var reception = new UnitDto(row.ReceptionPoint, row.ReceptionPoint);
+        var handovers = new List<HandoverDto>(tasks.Count);
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var task = tasks[i];
+            // The unit that handed the dossier over: the department of the step it came from, else the reception point.
+            var giver = task.PreviousNodeId is { } previous
+                ? tasks.Take(i).LastOrDefault(t => t.NodeId == previous)
+                : null;
+            var givingUnit = giver is null ? reception : new UnitDto(giver.Department, departments.NameOf(giver.Department));
+            var end = task.ClosedAt ?? now;
+            var minutes = calendar.WorkingMinutesBetween(task.OpenedAt, end);
+            handovers.Add(new HandoverDto(
+                i + 1, task.Id, task.NodeId, task.StepName, givingUnit, new UnitDto(task.Department, departments.NameOf(task.Department)),
+                task.State, task.Outcome, task.Actor, task.Note,
+                task.OpenedAt.ToOffset(offset), task.ClosedAt?.ToOffset(offset), task.DueAt.ToOffset(offset),
+                nodes.GetValueOrDefault(task.NodeId) is StepNode step ? step.AllottedTime : null,
+                minutes, calendar.WorkingDaysBetween(task.OpenedAt, end), Math.Round(minutes / 60m, 2, MidpointRounding.AwayFromZero),
+                SlaName(Sla.Classify(calendar, task.DueAt, task.State == TaskStates.Open ? null : task.ClosedAt, now))));
+        }
+
+        var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == row.Id).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
+        var events = journal.Select(j => new TimelineEventDto(
+            j.Sequence, j.At.ToOffset(offset), j.Kind, j.NodeId, j.NodeId is null ? null : nodes.GetValueOrDefault(j.NodeId)?.Name,
+            j.Outcome, j.Actor, j.Note, j.Detail)).ToList();
+        return TypedResults.Ok(new TimelineDto(row.Code, DossierStatus.Name(row.Status), handovers, events));
+    }
+
+    private static async Task<Results<Ok<DossierSummaryDto>, ProblemHttpResult>> ResultReturned(
+        string code, HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!context.User.Departments().Contains(ResultDesk))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: $"Only officers of the {ResultDesk} department return results.");
+        }
+
+        var row = await db.Dossiers.SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        if (row is null)
+        {
+            return NotFound(code);
+        }
+
+        if (row.Status is not (DossierStatus.Resolved or DossierStatus.Refused))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No result to return",
+                detail: $"Dossier {code} is '{DossierStatus.NameEn(row.Status)}'; a result is returned once it is resolved or refused.");
+        }
+
+        var now = time.GetUtcNow();
+        row.Status = DossierStatus.ResultReturned;
+        row.ResultReturnedAt = now;
+        row.UpdatedAt = now;
+        row.RowVersion++;
+        db.Outbox.Add(DossierProjection.StatusChanged(row, now));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The dossier changed since it was read", detail: "Read it again and retry.");
+        }
+
+        var offset = calendar.UtcOffset;
+        return TypedResults.Ok(new DossierSummaryDto(
+            row.Code, row.ExternalCode, row.ProcedureCode, row.ProcedureName, row.ApplicantName, row.Channel,
+            row.ReceivedAt.ToOffset(offset), row.DueAt.ToOffset(offset), row.Status, DossierStatus.Name(row.Status), DossierStatus.NameEn(row.Status),
+            SlaName(Sla.Classify(calendar, row.DueAt, row.CompletedAt, now)), row.Result));
+    }
+
+    private static string SlaName(SlaState state) => RowMapping.Name(state);
+
+    private static ProblemHttpResult NotFound(string code) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dossier not found", detail: $"No dossier {code} that you may see.");
+
+    private static int Whole(string? text, string field, int fallback, int min, int max, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        errors[field] = [string.Create(CultureInfo.InvariantCulture, $"A whole number from {min} to {max}.")];
+        return fallback;
+    }
+
+    private static DateOnly? Day(string? text, string field, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+
+        errors[field] = ["A day as yyyy-MM-dd (local time)."];
+        return null;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Workflows.Engine.Calendar;
+using Workflows.Engine.Deadlines;
+using Workflows.Engine.Runtime;
+using Workflows.Engine.Versions;
+using Workflows.Host.Dossiers;
+using Workflows.Host.Persistence;
+using Workflows.Host.Runtime;
+
+namespace Workflows.Host.Intake;
+
+/// <summary>
+/// Receives a dossier from an intake system: picks the procedure version in force on the day received,
+/// computes the appointment, numbers the dossier and starts its workflow. The dossier row, its sequence number
+/// and the workflow start are one transaction. Retries (same intake system and externalCode) are idempotent.
+/// </summary>
+internal sealed class IntakeService(
+    WorkflowsDbContext db,
+    WorkflowRunner runner,
+    DefinitionRegistry registry,
+    WorkingCalendar calendar,
+    CutOffRule cutOff,
+    IOptions<IntakeOptions> options,
+    TimeProvider time)
+{
+    public Task<DossierRow?> FindAsync(string client, string externalCode, CancellationToken cancellationToken) =>
+        db.Dossiers.AsNoTracking().SingleOrDefaultAsync(d => d.IntakeClient == client && d.ExternalCode == externalCode, cancellationToken);
+
+    public async Task<IResult> CreateAsync(string client, IntakeInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing)
+        {
+            return Replay(existing, input);
+        }
+
+        var day = DateOnly.FromDateTime(input.ReceivedAt.ToOffset(calendar.UtcOffset).DateTime);
+        if (registry.VersionsOf(input.ProcedureCode).Count == 0)
+        {
+            return Unprocessable("Unknown procedure", "procedureCode", $"No procedure {input.ProcedureCode} is published.");
+        }
+
+        var definition = registry.Resolve(input.ProcedureCode, day);
+        if (definition is null)
+        {
+            return Unprocessable("Procedure not in force", "procedureCode", $"No version of procedure {input.ProcedureCode} is in force on {day:yyyy-MM-dd}, the day received.");
+        }
+
+        if (definition.Channels.Count > 0 && !definition.Channels.Contains(input.Channel))
+        {
+            return Unprocessable("Channel not offered", "channel", $"Procedure {definition.Code} is not offered through this channel.");
+        }
+
+        var appointment = AppointmentCalculator.Compute(definition, input.Channel, input.ReceivedAt, calendar, cutOff);
+        var now = time.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var agency = options.Value.AgencyCode;
+        var channelName = RowMapping.Name(input.Channel);
+        var data = (JsonObject)input.FormData.DeepClone();
+        data["applicant"] = new JsonObject
+        {
+            ["name"] = input.Applicant.Name,
+            ["idNumber"] = input.Applicant.IdNumber,
+            ["phone"] = input.Applicant.Phone,
+            ["email"] = input.Applicant.Email,
+            ["address"] = input.Applicant.Address,
+        };
+        data["dossier"] = new JsonObject
+        {
+            ["code"] = null,
+            ["externalCode"] = input.ExternalCode,
+            ["channel"] = channelName,
+            ["receptionPoint"] = input.ReceptionPoint,
+            ["receivedAt"] = input.ReceivedAt,
+        };
+
+        var row = new DossierRow
+        {
+            Id = id,
+            Code = string.Empty,
+            IntakeClient = client,
+            ExternalCode = input.ExternalCode,
+            PayloadHash = input.PayloadHash,
+            ProcedureCode = definition.Code,
+            ProcedureVersion = definition.Version,
+            ProcedureName = definition.Name,
+            ApplicantName = input.Applicant.Name,
+            ApplicantIdNumber = input.Applicant.IdNumber,
+            ApplicantPhone = input.Applicant.Phone,
+            ApplicantEmail = input.Applicant.Email,
+            ApplicantAddress = input.Applicant.Address,
+            Channel = channelName,
+            ReceptionPoint = input.ReceptionPoint,
+            ReceivedAt = input.ReceivedAt,
+            CountingFrom = appointment.CountingFrom,
+            OriginalDueAt = appointment.Due,
+            DueAt = appointment.Due,
+            // The projection moves it to "received" (or further) in the same transaction, with a statusChanged message.
+            Status = DossierStatus.Submitted,
+            Documents = JsonSerializer.Serialize(input.Documents, JsonSerializerOptions.Web),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+        try
+        {
+            var started = await runner.StartAsync(
+                definition,
+                new StartRequest { InstanceId = id, StartedAt = appointment.CountingFrom, Data = data, Actor = client },
+                async (context, token) =>
+                {
+                    var sequence = await DossierCodes.NextAsync(context, agency, day, token);
+                    row.Code = DossierCodes.Format(agency, day, sequence);
+                    // The code exists only now, inside the transaction: write it into the staged instance data.
+                    var instanceRow = context.Instances.Local.Single(i => i.Id == id);
+                    var staged = JsonNode.Parse(instanceRow.Data)!.AsObject();
+                    staged["dossier"]!["code"] = row.Code;
+                    instanceRow.Data = staged.ToJsonString();
+                    context.Dossiers.Add(row);
+                },
+                cancellationToken);
+            started.Changeset!.Instance.Data["dossier"]!["code"] = row.Code;
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent request with the same externalCode committed first (unique index): answer as a retry.
+            if (await FindAsync(client, input.ExternalCode, CancellationToken.None) is { } winner)
+            {
+                return Replay(winner, input);
+            }
+
+            throw;
+        }
+
+        var created = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Id == id, cancellationToken);
+        return TypedResults.Created(IntakeApi.Location(created.ExternalCode), IntakeDossierDto.From(created, calendar.UtcOffset));
+    }
+
+    private IResult Replay(DossierRow existing, IntakeInput input) =>
+        existing.PayloadHash == input.PayloadHash
+            ? TypedResults.Ok(IntakeDossierDto.From(existing, calendar.UtcOffset))
+            : TypedResults.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "externalCode already used",
+                Detail = $"Dossier {existing.ExternalCode} was already received (as {existing.Code}) with different content; send a new externalCode for a new dossier.",
+                Extensions = { ["dossierCode"] = existing.Code, ["externalCode"] = existing.ExternalCode },
+            });
+
+    private static ProblemHttpResult Unprocessable(string title, string field, string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = title,
+            Detail = message,
+        });
+}

@@ -1,0 +1,187 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Workflows.Engine.InMemory;
+using Workflows.Engine.Runtime;
+using Workflows.Host.Infrastructure;
+using Workflows.Host.Persistence;
+
+namespace Workflows.Host.Runtime;
+
+/// <summary>What one sweep did: timers claimed, and how many of them this node fired.</summary>
+internal sealed record TimerSweep(int Claimed, int Fired);
+
+/// <summary>
+/// Fires due timers. Every <see cref="RuntimeOptions.TimerPollInterval"/> it claims at most
+/// <see cref="RuntimeOptions.TimerBatchSize"/> due timer bookmarks (oldest due first) and resumes each through
+/// <see cref="WorkflowRunner"/>; nothing is loaded ahead of time, so start-up costs nothing however many
+/// timers are pending.
+/// </summary>
+/// <remarks>
+/// <para>PostgreSQL (several Host processes): the sweep runs inside a transaction on its own connection that
+/// takes a transaction-level advisory lock per bookmark (<c>pg_try_advisory_xact_lock</c>, skipping the ones
+/// another node holds) and keeps them until the whole batch is resumed. Row locks (<c>FOR UPDATE</c>) would not
+/// do here: firing a timer deletes its bookmark row on the runner's connection, which would wait on our own lock.
+/// A crash releases the locks with the connection.</para>
+/// <para>Correctness does not depend on the lock: firing is a resume of the instance at the version it was read
+/// at, so a timer another node already fired is refused (stale bookmark) or conflicts, and is skipped.</para>
+/// <para>SQLite (one node): a plain select.</para>
+/// </remarks>
+internal sealed class TimerRunner(
+    IServiceScopeFactory scopes,
+    IOptions<RuntimeOptions> options,
+    TimeProvider time,
+    ILogger<TimerRunner> logger) : BackgroundService
+{
+    /// <summary>First key of the two-key advisory locks taken on timer bookmarks ("WT").</summary>
+    private const int TimerLockClass = 0x5754;
+
+    private readonly RuntimeOptions settings = options.Value;
+
+    /// <summary>One sweep at <paramref name="now"/>: claims due timers and fires them.</summary>
+    public async Task<TimerSweep> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var claimScope = scopes.CreateAsyncScope();
+        var db = claimScope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+        var batch = Math.Max(1, settings.TimerBatchSize);
+
+        if (!db.Database.IsNpgsql())
+        {
+            var due = await db.Bookmarks.AsNoTracking()
+                .Where(b => b.Kind == TimerKind && b.DueAt <= now)
+                .Join(db.Instances.Where(i => i.Status == RunningStatus), b => b.InstanceId, i => i.Id, (b, i) => b)
+                .OrderBy(b => b.DueAt)
+                .Take(batch)
+                .Select(b => new DueTimer { Id = b.Id, InstanceId = b.InstanceId })
+                .ToListAsync(cancellationToken);
+            return new TimerSweep(due.Count, await FireAsync(due, cancellationToken));
+        }
+
+        // The claim transaction lives on this scope's connection and holds the advisory locks until the end.
+        await using var claim = await db.Database.BeginTransactionAsync(cancellationToken);
+        var utcNow = now.ToUniversalTime();
+        var scan = batch * 4;
+        var claimed = await db.Database.SqlQuery<DueTimer>($"""
+            SELECT due.id AS "Id", due.instance_id AS "InstanceId"
+            FROM (
+                SELECT b.id, b.instance_id
+                FROM bookmarks b
+                JOIN instances i ON i.id = b.instance_id
+                WHERE b.kind = 'timer' AND b.due_at <= {utcNow} AND i.status = 'running'
+                ORDER BY b.due_at
+                LIMIT {scan}
+            ) AS due
+            WHERE pg_try_advisory_xact_lock({TimerLockClass}, hashtext(due.id::text))
+            LIMIT {batch}
+            """).ToListAsync(cancellationToken);
+        var fired = await FireAsync(claimed, cancellationToken);
+        await claim.CommitAsync(CancellationToken.None);
+        return new TimerSweep(claimed.Count, fired);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var full = false;
+            try
+            {
+                var sweep = await RunOnceAsync(time.GetUtcNow(), stoppingToken);
+                full = sweep.Claimed >= settings.TimerBatchSize;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The loop must survive a failed sweep (database restart, ...) and try again.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                logger.PassFailed(exception, "timer");
+            }
+
+            if (!full)
+            {
+                await Delay(settings.TimerPollInterval, stoppingToken);
+            }
+        }
+    }
+
+    internal static async Task Delay(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(interval, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task<int> FireAsync(IReadOnlyList<DueTimer> due, CancellationToken cancellationToken)
+    {
+        var fired = 0;
+        foreach (var timer in due)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await FireAsync(timer, cancellationToken))
+            {
+                fired++;
+            }
+        }
+
+        return fired;
+    }
+
+    private async Task<bool> FireAsync(DueTimer timer, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var runner = scope.ServiceProvider.GetRequiredService<WorkflowRunner>();
+        try
+        {
+            var result = await runner.ResumeAsync(timer.InstanceId, new ResumeRequest { BookmarkId = timer.Id }, cancellationToken);
+            if (result.Accepted)
+            {
+                logger.TimerFired(timer.InstanceId, timer.Id);
+                return true;
+            }
+
+            var rejection = result.Rejection!;
+            if (rejection.Code is RejectionCode.StaleBookmark or RejectionCode.NotDue)
+            {
+                // Another node fired it first, or its instance moved on; nothing to do.
+                logger.TimerSkipped(timer.InstanceId, timer.Id, rejection.Message);
+            }
+            else
+            {
+                logger.TimerRefused(timer.InstanceId, timer.Id, rejection.Message);
+            }
+        }
+        catch (ConcurrencyConflictException conflict)
+        {
+            // Another node (or an officer) changed the instance meanwhile; a timer still due is tried next sweep.
+            logger.TimerSkipped(timer.InstanceId, timer.Id, conflict.Message);
+        }
+        catch (NotFoundException missing)
+        {
+            logger.TimerSkipped(timer.InstanceId, timer.Id, missing.Message);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // One broken instance must not stop the others.
+            logger.TimerFailed(exception, timer.InstanceId, timer.Id);
+        }
+
+        return false;
+    }
+
+    private const string TimerKind = "timer";
+    private const string RunningStatus = "running";
+
+    private sealed class DueTimer
+    {
+        public Guid Id { get; init; }
+
+        public Guid InstanceId { get; init; }
+    }
+}

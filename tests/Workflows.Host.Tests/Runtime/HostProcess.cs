@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Workflows.Host.Tests.Runtime;
+
+/// <summary>
+/// The built Host (Workflows.Host/bin/&lt;Configuration&gt;/net10.0/Workflows.Host.dll) run as a real child
+/// process on 127.0.0.1 and a free port, with settings given as environment variables.
+/// </summary>
+internal sealed class HostProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+
+    private HostProcess(Process process, Uri baseAddress)
+    {
+        this.process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>The last lines the process wrote, for failure messages.</summary>
+    public string Tail => string.Join('\n', output.TakeLast(40));
+
+    public static string HostAssembly
+    {
+        get
+        {
+            // tests/Workflows.Host.Tests/bin/<Configuration>/net10.0/ → the solution folder.
+            var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var configuration = bin.Parent!.Name;
+            var folder = bin;
+            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Workflows.sln")))
+            {
+                folder = folder.Parent;
+            }
+
+            var dll = Path.Combine(folder?.FullName ?? throw new InvalidOperationException("Workflows.sln not found above the test assembly."),
+                "Workflows.Host", "bin", configuration, "net10.0", "Workflows.Host.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build Workflows.Host first: {dll} does not exist.", dll);
+        }
+    }
+
+    public static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    /// <summary>Starts the Host and waits until /health answers 200.</summary>
+    public static async Task<HostProcess> StartAsync(int port, string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var url = $"http://127.0.0.1:{port}";
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(HostAssembly);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add(url);
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("The Host did not start.");
+        var host = new HostProcess(process, new Uri(url + "/"));
+        process.OutputDataReceived += (_, e) => host.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The Host exited with {process.ExitCode}:\n{host.Tail}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("health", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return host;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Busy starting.
+            }
+
+            await Task.Delay(100);
+        }
+
+        host.Kill();
+        throw new TimeoutException($"The Host did not answer /health within {timeout}:\n{host.Tail}");
+    }
+
+    /// <summary>SIGKILL, the whole process tree: no shutdown hooks run.</summary>
+    public void Kill()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        while (output.Count > 200 && output.TryDequeue(out _))
+        {
+        }
+    }
+}
