@@ -225,6 +225,9 @@ public abstract class IntakeTests(DatabaseFixture database)
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
         var afterPaid = (await paid.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal((4, "Đang xử lý"), ((int?)afterPaid["status"], (string?)afterPaid["statusName"]));
+        // 10 working days from Monday 09:00, and the hour the clock stood still (09:00-10:00) is added.
+        Assert.Equal(new DateTimeOffset(2026, 3, 16, 9, 0, 0, TimeSpan.FromHours(7)), (DateTimeOffset)afterPaid["originalAppointmentDate"]!);
+        Assert.Equal(new DateTimeOffset(2026, 3, 16, 10, 0, 0, TimeSpan.FromHours(7)), (DateTimeOffset)afterPaid["appointmentDate"]!);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
