@@ -31,5 +31,6 @@ app.MapDossiersApi();
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedPrincipalsAsync();
 await app.Services.LoadDefinitionsAsync();
+app.Services.LoadWorkingCalendar();
 
 await app.RunAsync();
