@@ -37,5 +37,6 @@ app.MapRuntimeApi();
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedPrincipalsAsync();
 await app.Services.LoadDefinitionsAsync();
+app.Services.LoadWorkingCalendar();
 
 await app.RunAsync();

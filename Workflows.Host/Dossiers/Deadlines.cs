@@ -35,6 +35,14 @@ internal sealed class DeadlinesOptions
 /// <summary>The working calendar from &lt;definitions&gt;/calendars/*.json (one file per year).</summary>
 internal static partial class CalendarLoader
 {
+    /// <summary>Builds the calendar (and the cut-off rule) at start-up, so a bad file stops the Host before any request.</summary>
+    public static void LoadWorkingCalendar(this IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _ = services.GetRequiredService<WorkingCalendar>();
+        _ = services.GetRequiredService<CutOffRule>();
+    }
+
     /// <summary>
     /// Every year file of the folder merged into one calendar; <see cref="WorkingCalendar.Standard"/> (no holidays)
     /// with a warning when there is none. A file that cannot be read stops start-up: wrong deadlines are worse.

@@ -1,5 +1,10 @@
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Engine.Calendar;
+using Workflows.Engine.Deadlines;
+using Workflows.Engine.Definitions;
 using Workflows.Engine.Runtime;
+using Workflows.Engine.Versions;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Dossiers;
@@ -13,9 +18,11 @@ namespace Workflows.Host.Dossiers;
 /// Rules: running with an open supplement request → 5; running with the clock stopped by a wait (financial
 /// obligation such as taxPaid) → 6; running after the first step completed (or a signal arrived) → 4; else 2.
 /// Completed: issued → 9, refused → 3, withdrawn → 7, stopped → 8. A faulted instance keeps its status.
-/// Instances without a dossier (sub-processes) are skipped.
+/// Instances without a dossier (sub-processes) are skipped. When the dossier's clock starts again (supplement
+/// received, financial obligation paid) the appointment (due_at) moves by the procedure's supplement policy;
+/// original_due_at keeps the first promise.
 /// </remarks>
-internal sealed class DossierProjection(TimeProvider time)
+internal sealed class DossierProjection(TimeProvider time, WorkingCalendar calendar, DefinitionRegistry registry)
 {
     public const string StatusChangedKind = "statusChanged";
 
@@ -38,12 +45,16 @@ internal sealed class DossierProjection(TimeProvider time)
             var status = StatusOf(instance, row.Status, progressed);
             var result = instance.Result is { } r ? RowMapping.Name(r) : null;
             var completedAt = instance.Status == InstanceStatus.Completed ? row.CompletedAt ?? instance.UpdatedAt : row.CompletedAt;
-            if (status == row.Status && result == row.Result && completedAt == row.CompletedAt)
+            var dueAt = changeset.Journal.Any(j => j.InstanceId == instance.Id && j.Kind == JournalKind.ClockResumed)
+                ? await RecomputeDueAsync(db, row, changeset, cancellationToken)
+                : row.DueAt;
+            if (status == row.Status && result == row.Result && completedAt == row.CompletedAt && dueAt == row.DueAt)
             {
                 continue;
             }
 
             var changed = status != row.Status;
+            row.DueAt = dueAt;
             row.Status = status;
             row.Result = result;
             row.CompletedAt = completedAt;
@@ -54,6 +65,48 @@ internal sealed class DossierProjection(TimeProvider time)
                 db.Outbox.Add(StatusChanged(row, row.UpdatedAt));
             }
         }
+    }
+
+    // Paused periods from the whole journal (stored entries and this changeset's), each with its reason: the wait's
+    // signal, or the supplement signal for a supplement request.
+    private async Task<DateTimeOffset> RecomputeDueAsync(WorkflowsDbContext db, DossierRow row, Changeset changeset, CancellationToken cancellationToken)
+    {
+        var definition = registry.Get(row.ProcedureCode, row.ProcedureVersion);
+        if (definition is null || !Enum.TryParse<Channel>(row.Channel, ignoreCase: true, out var channel))
+        {
+            return row.DueAt;
+        }
+
+        var paused = RowMapping.Name(JournalKind.ClockPaused);
+        var resumed = RowMapping.Name(JournalKind.ClockResumed);
+        var stored = await db.Journal.AsNoTracking()
+            .Where(j => j.InstanceId == row.Id && (j.Kind == paused || j.Kind == resumed))
+            .Select(j => new { j.Sequence, j.At, j.Kind, j.NodeId })
+            .ToListAsync(cancellationToken);
+        var entries = stored.Select(j => (j.Sequence, j.At, Paused: j.Kind == paused, j.NodeId))
+            .Concat(changeset.Journal.Where(j => j.InstanceId == row.Id && j.Kind is JournalKind.ClockPaused or JournalKind.ClockResumed)
+                .Select(j => (j.Sequence, j.At, Paused: j.Kind == JournalKind.ClockPaused, j.NodeId)))
+            .DistinctBy(j => j.Sequence)
+            .OrderBy(j => j.Sequence);
+        var periods = new List<PausedPeriod>();
+        (DateTimeOffset At, string? NodeId)? open = null;
+        foreach (var entry in entries)
+        {
+            if (entry.Paused)
+            {
+                open ??= (entry.At, entry.NodeId);
+            }
+            else if (open is { } start)
+            {
+                var reason = start.NodeId is not null && definition.Flowchart.Nodes.FirstOrDefault(n => n.Id == start.NodeId) is WaitNode wait
+                    ? wait.Signal
+                    : "supplementReceived";
+                periods.Add(new PausedPeriod(start.At, entry.At, reason));
+                open = null;
+            }
+        }
+
+        return SupplementClock.Recompute(definition.Supplement, definition.CommittedLimitFor(channel), row.OriginalDueAt, periods, calendar);
     }
 
     /// <summary>The national status an instance stands at.</summary>

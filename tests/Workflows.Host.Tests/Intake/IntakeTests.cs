@@ -96,6 +96,7 @@ public abstract class IntakeTests(DatabaseFixture database)
         await using var app = new WorkflowsApp(database, clock: new ManualClock(ReceivedAt.AddHours(1)));
         var externalCode = NewExternalCode();
         var clients = Enumerable.Range(0, 4).Select(_ => app.ClientWithKey(WorkflowsApp.IntakeKey)).ToList();
+        var before = await CountsAsync(app);
 
         var responses = await Task.WhenAll(clients.Select(c => c.PostAsJsonAsync("/api/intake/dossiers", Body(externalCode))));
 
@@ -107,6 +108,9 @@ public abstract class IntakeTests(DatabaseFixture database)
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
         var row = await db.Dossiers.AsNoTracking().SingleAsync(d => d.ExternalCode == externalCode);
         Assert.Equal(1, await db.Instances.CountAsync(i => i.Id == row.Id));
+        // The losers' transactions left nothing behind: one dossier, one instance, one task, one status message.
+        var after = await CountsAsync(app);
+        Assert.Equal((1, 1, 1, 1), (after.Dossiers - before.Dossiers, after.Instances - before.Instances, after.Tasks - before.Tasks, after.Outbox - before.Outbox));
         clients.ForEach(c => c.Dispose());
     }
 
@@ -225,6 +229,9 @@ public abstract class IntakeTests(DatabaseFixture database)
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
         var afterPaid = (await paid.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal((4, "Đang xử lý"), ((int?)afterPaid["status"], (string?)afterPaid["statusName"]));
+        // 10 working days from Monday 09:00, and the hour the clock stood still (09:00-10:00) is added.
+        Assert.Equal(new DateTimeOffset(2026, 3, 16, 9, 0, 0, TimeSpan.FromHours(7)), (DateTimeOffset)afterPaid["originalAppointmentDate"]!);
+        Assert.Equal(new DateTimeOffset(2026, 3, 16, 10, 0, 0, TimeSpan.FromHours(7)), (DateTimeOffset)afterPaid["appointmentDate"]!);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
