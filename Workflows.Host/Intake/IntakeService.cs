@@ -111,7 +111,9 @@ internal sealed class IntakeService(
         {
             var started = await runner.StartAsync(
                 definition,
-                new StartRequest { InstanceId = id, StartedAt = appointment.CountingFrom, Data = data, Actor = client },
+                // The first task opens when the dossier was received (its due time is counted in working time, so a
+                // receipt outside working hours counts from the next session); the appointment uses CountingFrom.
+                new StartRequest { InstanceId = id, StartedAt = input.ReceivedAt, Data = data, Actor = client },
                 async (context, token) =>
                 {
                     var sequence = await DossierCodes.NextAsync(context, agency, day, token);

@@ -157,18 +157,21 @@ internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue cat
             task.Department,
             task.Role,
             task.State,
-            task.OpenedAt,
-            task.DueAt,
+            Local(task.OpenedAt),
+            Local(task.DueAt),
             RowMapping.Name(sla),
             task.ClaimedBy,
             step?.Outcomes ?? [],
             step?.ForwardTo ?? [],
             task.PreviousNodeId,
-            task.ClosedAt,
+            task.ClosedAt is { } closedAt ? Local(closedAt) : null,
             task.Outcome,
             task.Actor,
             task.Note);
     }
+
+    // Officers read times as the centre's local time (+07:00), like the Dossier API.
+    private DateTimeOffset Local(DateTimeOffset instant) => instant.ToOffset(calendar.UtcOffset);
 
     private sealed class TaskQueryRow
     {
