@@ -8,4 +8,7 @@ internal static partial class HostLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not read {File}; references to its ids are not checked")]
     public static partial void UnreadableReferenceFile(this ILogger logger, Exception exception, string file);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dossier {DossierCode} received for {ProcedureCode} v{ProcedureVersion} as instance {InstanceId} from {IntakeClient} ({ExternalCode})")]
+    public static partial void DossierReceived(this ILogger logger, string dossierCode, Guid instanceId, string procedureCode, int procedureVersion, string intakeClient, string externalCode);
 }

@@ -8,6 +8,7 @@ using Workflows.Engine.Calendar;
 using Workflows.Engine.Deadlines;
 using Workflows.Engine.Runtime;
 using Workflows.Engine.Versions;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Dossiers;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
@@ -26,7 +27,8 @@ internal sealed class IntakeService(
     WorkingCalendar calendar,
     CutOffRule cutOff,
     IOptions<IntakeOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<IntakeService> logger)
 {
     public Task<DossierRow?> FindAsync(string client, string externalCode, CancellationToken cancellationToken) =>
         db.Dossiers.AsNoTracking().SingleOrDefaultAsync(d => d.IntakeClient == client && d.ExternalCode == externalCode, cancellationToken);
@@ -140,6 +142,7 @@ internal sealed class IntakeService(
         }
 
         var created = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Id == id, cancellationToken);
+        logger.DossierReceived(created.Code, created.Id, created.ProcedureCode, created.ProcedureVersion, client, created.ExternalCode);
         return TypedResults.Created(IntakeApi.Location(created.ExternalCode), IntakeDossierDto.From(created, calendar.UtcOffset));
     }
 
