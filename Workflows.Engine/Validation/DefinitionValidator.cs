@@ -488,6 +488,7 @@ public static class DefinitionValidator
                 }
             }
 
+            var firstSteps = FirstSteps();
             for (var i = 0; i < graph.Count; i++)
             {
                 if (!graph.InGraph[i])
@@ -515,6 +516,13 @@ public static class DefinitionValidator
                     }
                 }
 
+                if (node is StepNode first && firstSteps[i] && !(connected[i]?.Contains(Outcomes.ReturnToPrevious) ?? false)
+                    && first.Outcomes.ToList().IndexOf(Outcomes.ReturnToPrevious) is var back and >= 0)
+                {
+                    Add(Invariant($"{NodePath(i)}.outcomes[{back}]"), ProblemCodes.OutcomeNotConnected,
+                        $"{Describe(node)} can be the first step, so \"returnToPrevious\" has no previous step to go back to; connect it or remove it.");
+                }
+
                 // Without any connection the node is already a dead end.
                 if (node is SubProcessNode && graph.OutgoingConnections[i] > 0 && !hasDefault[i])
                 {
@@ -522,6 +530,45 @@ public static class DefinitionValidator
                         $"{Describe(node)} has no default connection (one without outcome), so a result without its own connection would stop the dossier; add one.");
                 }
             }
+        }
+
+        // Steps a dossier can reach from Start without passing another step: they have no previous step.
+        private bool[] FirstSteps()
+        {
+            var first = new bool[graph.Count];
+            var seen = new bool[graph.Count];
+            var queue = new Queue<int>();
+            for (var i = 0; i < graph.Count; i++)
+            {
+                if (graph.InGraph[i] && graph.Nodes[i] is StartNode)
+                {
+                    seen[i] = true;
+                    queue.Enqueue(i);
+                }
+            }
+
+            while (queue.Count > 0)
+            {
+                foreach (var next in graph.Successors[queue.Dequeue()])
+                {
+                    if (seen[next])
+                    {
+                        continue;
+                    }
+
+                    seen[next] = true;
+                    if (graph.Nodes[next] is StepNode)
+                    {
+                        first[next] = true;
+                    }
+                    else
+                    {
+                        queue.Enqueue(next);
+                    }
+                }
+            }
+
+            return first;
         }
 
         // ---- Times -------------------------------------------------------------------------------------

@@ -48,6 +48,19 @@ public class DefinitionValidatorTests
     }
 
     [Fact]
+    public void Return_to_previous_on_a_step_that_can_be_first_needs_a_connection()
+    {
+        var builder = new DefinitionBuilder()
+            .Start()
+            .Step("receive", 0.5m, DefinitionBuilder.Department, Outcomes.Approved, Outcomes.ReturnToPrevious)
+            .End("issued")
+            .Connect("start", "receive")
+            .Connect("receive", "issued", Outcomes.Approved);
+
+        AssertSingle(builder, ProblemCodes.OutcomeNotConnected, "$.flowchart.nodes[1].outcomes[1]");
+    }
+
+    [Fact]
     public void Empty_code_is_required()
     {
         var builder = DefinitionBuilder.Valid();
