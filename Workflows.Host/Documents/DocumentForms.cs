@@ -190,10 +190,11 @@ internal sealed class DocumentForms(
 
     private async Task<DocumentBuild> ControlSlipAsync(DocumentContext context, CancellationToken cancellationToken)
     {
-        // The Dossier API's timeline: the same handovers, units, working times and SLA states.
+        // The Dossier API's timeline: the same handovers, units, working times and SLA states (the reception point
+        // printed by its name when departments.json has one).
         var timeline = await DossiersApi.BuildTimelineAsync(context.Row, db, catalogue, calendar, departments, time.GetUtcNow(), cancellationToken);
         var rows = timeline.Handovers.Select(h => new ControlSlipRow(
-            h.Number, h.StepName ?? h.NodeId, h.GivingUnit.Name, h.ReceivingUnit.Name,
+            h.Number, h.StepName ?? h.NodeId, departments.NameOf(h.GivingUnit.Id), departments.NameOf(h.ReceivingUnit.Id),
             h.ReceivedAt, h.CompletedAt, h.DueAt, h.CompletedBy, h.AllottedTime,
             h.ActualWorkingHours, h.ActualWorkingDays, h.State, h.Sla, ResultName(h.State, h.Sla), h.Note)).ToList();
         return DocumentBuild.Of(new ControlSlipModel(context.Agency, context.Dossier, context.IssuedAt, rows));
