@@ -1,5 +1,6 @@
 using Workflows.Host.Access;
 using Workflows.Host.Definitions;
+using Workflows.Host.Documents;
 using Workflows.Host.Dossiers;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Intake;
@@ -19,6 +20,7 @@ builder.Services.AddRuntime(builder.Configuration);
 builder.Services.AddDefinitions(builder.Configuration);
 builder.Services.AddIntake(builder.Configuration);
 builder.Services.AddDossiers();
+builder.Services.AddDocuments(builder.Configuration);
 
 var app = builder.Build();
 
@@ -32,6 +34,7 @@ app.MapReportsApi();
 app.MapTasksApi();
 app.MapIntakeApi();
 app.MapDossiersApi();
+app.MapDocumentsApi();
 app.MapRuntimeApi();
 
 await app.Services.MigrateDatabaseAsync();
