@@ -30,7 +30,7 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
         };
         using var host = await HostProcess.StartAsync(port, folder, environment, TimeSpan.FromSeconds(60));
 
-        var (exitCode, output) = await RunBashAsync(script.Replace("http://127.0.0.1:5080", $"http://127.0.0.1:{port}", StringComparison.Ordinal));
+        var (exitCode, output) = await RunBashAsync(script.Replace("http://127.0.0.1:5080", $"http://127.0.0.1:{port}", StringComparison.Ordinal), folder);
 
         Assert.True(exitCode == 0, $"The walkthrough failed ({exitCode}):\n{output}\nHost:\n{host.Tail}");
         Assert.Matches(DossierCode(), output);
@@ -38,6 +38,10 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
         Assert.Equal(4, Regex.Count(output, "^200$", RegexOptions.Multiline));
         Assert.Contains("\"status\":9", output, StringComparison.Ordinal);
         Assert.Contains("\"handovers\":[", output, StringComparison.Ordinal);
+        var code = DossierCode().Match(output).Groups["code"].Value;
+        var receipt = await File.ReadAllTextAsync(Path.Combine(folder, "giay-tiep-nhan.html"));
+        Assert.Contains(code, receipt, StringComparison.Ordinal);
+        Assert.Contains("<svg", receipt, StringComparison.Ordinal);
     }
 
     public void Dispose()
@@ -62,9 +66,9 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
         return readme[start..end];
     }
 
-    private static async Task<(int ExitCode, string Output)> RunBashAsync(string script)
+    private static async Task<(int ExitCode, string Output)> RunBashAsync(string script, string workingDirectory)
     {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("bash") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         info.ArgumentList.Add("-eo");
         info.ArgumentList.Add("pipefail");
         using var process = Process.Start(info)!;
@@ -77,6 +81,6 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    [GeneratedRegex("\"dossierCode\":\"[^\"]+-\\d{6}-\\d{4,}\"")]
+    [GeneratedRegex("\"dossierCode\":\"(?<code>[^\"]+-\\d{6}-\\d{4,})\"")]
     private static partial Regex DossierCode();
 }
