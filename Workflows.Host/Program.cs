@@ -1,4 +1,5 @@
 using Workflows.Host.Access;
+using Workflows.Host.Deadlines;
 using Workflows.Host.Definitions;
 using Workflows.Host.Dossiers;
 using Workflows.Host.Infrastructure;
@@ -19,6 +20,7 @@ builder.Services.AddRuntime(builder.Configuration);
 builder.Services.AddDefinitions(builder.Configuration);
 builder.Services.AddIntake(builder.Configuration);
 builder.Services.AddDossiers();
+builder.Services.AddDeadlineFlows(builder.Configuration);
 
 var app = builder.Build();
 
@@ -33,10 +35,12 @@ app.MapTasksApi();
 app.MapIntakeApi();
 app.MapDossiersApi();
 app.MapRuntimeApi();
+app.MapDeadlinesApi();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedPrincipalsAsync();
 await app.Services.LoadDefinitionsAsync();
 app.Services.LoadWorkingCalendar();
+await app.Services.LoadStoredCalendarsAsync();
 
 await app.RunAsync();
