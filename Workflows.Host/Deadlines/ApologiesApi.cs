@@ -47,13 +47,20 @@ internal static class ApologiesApi
         return app;
     }
 
-    private sealed record Found(ApologyLetterRow Letter, DossierRow Dossier);
+    private sealed class Found
+    {
+        public required ApologyLetterRow Letter { get; init; }
+
+        public required DossierRow Dossier { get; init; }
+
+        public void Deconstruct(out ApologyLetterRow letter, out DossierRow dossier) => (letter, dossier) = (Letter, Dossier);
+    }
 
     private static IQueryable<Found> Visible(WorkflowsDbContext db, ClaimsPrincipal user)
     {
         var letters = from a in db.Set<ApologyLetterRow>().AsNoTracking()
                       join d in db.Dossiers.AsNoTracking() on a.DossierId equals d.Id
-                      select new Found(a, d);
+                      select new Found { Letter = a, Dossier = d };
         if (user.IsInRole(Roles.Administrator))
         {
             return letters;
@@ -173,7 +180,7 @@ internal static class ApologiesApi
                 now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return TypedResults.Ok(Dto(new Found(stored, row), calendar.UtcOffset));
+            return TypedResults.Ok(Dto(new Found { Letter = stored, Dossier = row }, calendar.UtcOffset));
         }
         catch (Exception e) when (e is DeadlineConflictException or DbUpdateException || Tasks.TaskCommands.IsTransientConflict(e))
         {
