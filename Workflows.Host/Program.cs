@@ -1,6 +1,7 @@
 using Workflows.Host.Access;
 using Workflows.Host.Deadlines;
 using Workflows.Host.Definitions;
+using Workflows.Host.Documents;
 using Workflows.Host.Dossiers;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Intake;
@@ -20,6 +21,7 @@ builder.Services.AddRuntime(builder.Configuration);
 builder.Services.AddDefinitions(builder.Configuration);
 builder.Services.AddIntake(builder.Configuration);
 builder.Services.AddDossiers();
+builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddDeadlineFlows(builder.Configuration);
 
 var app = builder.Build();
@@ -34,6 +36,7 @@ app.MapReportsApi();
 app.MapTasksApi();
 app.MapIntakeApi();
 app.MapDossiersApi();
+app.MapDocumentsApi();
 app.MapRuntimeApi();
 app.MapDeadlinesApi();
 

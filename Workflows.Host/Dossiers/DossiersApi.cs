@@ -96,7 +96,8 @@ internal static class DossiersApi
         return app;
     }
 
-    private static IQueryable<DossierRow> Visible(WorkflowsDbContext db, ClaimsPrincipal user)
+    /// <summary>The dossiers <paramref name="user"/> may read (also the documents API's rule).</summary>
+    internal static IQueryable<DossierRow> Visible(WorkflowsDbContext db, ClaimsPrincipal user)
     {
         if (user.IsInRole(Roles.Administrator) || user.IsInRole(Roles.Designer))
         {
@@ -223,9 +224,21 @@ internal static class DossiersApi
             return NotFound(code);
         }
 
+        return TypedResults.Ok(await BuildTimelineAsync(row, db, catalogue, calendar, departments, time.GetUtcNow(), cancellationToken));
+    }
+
+    /// <summary>The dossier's handovers (control slip, form 06) and journal events, as of <paramref name="now"/>.</summary>
+    internal static async Task<TimelineDto> BuildTimelineAsync(
+        DossierRow row, WorkflowsDbContext db, DefinitionCatalogue catalogue, WorkingCalendar calendar,
+        DepartmentDirectory departments, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(departments);
         var definition = await catalogue.GetPublishedAsync(row.ProcedureCode, row.ProcedureVersion, cancellationToken);
         var nodes = definition?.Flowchart.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal) ?? [];
-        var now = time.GetUtcNow();
         var offset = calendar.UtcOffset;
         var tasks = (await db.Tasks.AsNoTracking().Where(t => t.InstanceId == row.Id).ToListAsync(cancellationToken))
             .OrderBy(t => t.OpenedAt).ThenBy(t => t.ClosedAt ?? DateTimeOffset.MaxValue).ThenBy(t => t.NodeId, StringComparer.Ordinal).ToList();
@@ -254,7 +267,7 @@ internal static class DossiersApi
         var events = journal.Select(j => new TimelineEventDto(
             j.Sequence, j.At.ToOffset(offset), j.Kind, j.NodeId, j.NodeId is null ? null : nodes.GetValueOrDefault(j.NodeId)?.Name,
             j.Outcome, j.Actor, j.Note, j.Detail)).ToList();
-        return TypedResults.Ok(new TimelineDto(row.Code, DossierStatus.Name(row.Status), handovers, events));
+        return new TimelineDto(row.Code, DossierStatus.Name(row.Status), handovers, events);
     }
 
     private static async Task<Results<Ok<DossierSummaryDto>, ProblemHttpResult>> ResultReturned(
