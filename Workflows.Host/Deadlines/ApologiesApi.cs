@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Engine.Calendar;
 using Workflows.Host.Access;
+using Workflows.Host.Documents;
 using Workflows.Host.Dossiers;
 using Workflows.Host.Persistence;
 
@@ -194,7 +195,7 @@ internal static class ApologiesApi
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Letter(
-        Guid id, HttpContext context, WorkflowsDbContext db, ApologyLetterDocument document, CancellationToken cancellationToken)
+        Guid id, HttpContext context, WorkflowsDbContext db, DocumentForms forms, DocumentRenderer renderer, CancellationToken cancellationToken)
     {
         if (Forbidden(context.User) is { } forbidden)
         {
@@ -202,7 +203,14 @@ internal static class ApologiesApi
         }
 
         var found = await Visible(db, context.User).SingleOrDefaultAsync(f => f.Letter.Id == id, cancellationToken);
-        return found is null ? NotFound(id) : TypedResults.Text(document.Render(found.Letter, found.Dossier), "text/html; charset=utf-8");
+        if (found is null)
+        {
+            return NotFound(id);
+        }
+
+        var document = await forms.ContextAsync(found.Dossier, cancellationToken);
+        var html = renderer.Render(ApologyLetterForm.FormNumber, ApologyLetterForm.Model(document, found.Letter));
+        return TypedResults.Text(html, "text/html; charset=utf-8");
     }
 
     private static ProblemHttpResult? Forbidden(ClaimsPrincipal user) =>

@@ -14,7 +14,7 @@ internal static class DeadlinesExtensions
         _ = options.WarnBeforeMinutes(Engine.Calendar.WorkingCalendar.Standard()); // a bad setting stops start-up
         services.AddSingleton(Options.Create(options));
         services.AddScoped<DueTimeRecalculator>();
-        services.AddSingleton<ApologyLetterDocument>();
+        services.AddScoped<Documents.IDocumentForm, ApologyLetterForm>();
         services.AddSingleton<DeadlineSweep>();
         var runtime = configuration.GetSection(RuntimeOptions.Section).Get<RuntimeOptions>() ?? new RuntimeOptions();
         if (runtime.Background)

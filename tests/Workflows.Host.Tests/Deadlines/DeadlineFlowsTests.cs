@@ -204,17 +204,23 @@ public abstract partial class DeadlineFlowsTests(DatabaseFixture database)
         // Form 04, printable.
         var html = await urban.GetStringAsync(new Uri($"/api/apologies/{id}/letter", UriKind.Relative));
         var fields = Fields(html);
-        Assert.Equal("Nguyễn Văn An", fields["applicantName"]);
-        Assert.Equal(code, fields["dossierCode"]);
-        Assert.Equal("Thủ tục thử: cấp giấy phép", fields["procedureName"]);
+        Assert.Equal("04", FormPattern().Match(html).Groups[1].Value);
+        Assert.Equal("Nguyễn Văn An", fields["dossier.applicant.name"]);
+        Assert.Equal(code, fields["dossier.code"]);
+        Assert.Equal("Thủ tục thử: cấp giấy phép", fields["dossier.procedureName"]);
         Assert.Equal("D.0001", (string?)draft["procedureCode"]);
-        Assert.Equal("09/03/2026", fields["originalDueDate"]);
+        Assert.Equal("09/03/2026", fields["originalDueAt"]);
         Assert.Equal(reason, fields["reason"]);
-        Assert.Equal("13/03/2026", fields["newDueDate"]);
+        Assert.Equal("13/03/2026", fields["newDueAt"]);
+        Assert.False(fields.ContainsKey("draft"));
         var text = WebUtility.HtmlDecode(html);
-        Assert.Contains("THƯ XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", text, StringComparison.Ordinal);
+        Assert.Contains("Thư xin lỗi và hẹn lại ngày trả kết quả", text, StringComparison.Ordinal);
         Assert.Contains("thành thật xin lỗi", text, StringComparison.Ordinal);
-        Assert.Contains("THỦ TRƯỞNG CƠ QUAN", text, StringComparison.Ordinal);
+        Assert.Contains("Thủ trưởng cơ quan giải quyết hồ sơ", text, StringComparison.Ordinal);
+        Assert.Contains("(Ký, ghi rõ họ tên và đóng dấu)", text, StringComparison.Ordinal);
+        // The same letter through the documents API.
+        var viaDocuments = await urban.GetStringAsync(new Uri($"/api/dossiers/{code}/documents/04", UriKind.Relative));
+        Assert.Equal(fields["newDueAt"], Fields(viaDocuments)["newDueAt"]);
         Assert.DoesNotContain("<tầng 3>", html, StringComparison.Ordinal);
 
         // Resolved on Wednesday 11 March: in time for the new date, late against the first appointment.
@@ -255,8 +261,11 @@ public abstract partial class DeadlineFlowsTests(DatabaseFixture database)
     private static Dictionary<string, string> Fields(string html) =>
         FieldPattern().Matches(html).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value).Trim(), StringComparer.Ordinal);
 
-    [GeneratedRegex("data-field=\"([a-zA-Z]+)\">([^<]*)<")]
+    [GeneratedRegex("data-field=\"([a-zA-Z.]+)\">([^<]*)<")]
     private static partial Regex FieldPattern();
+
+    [GeneratedRegex("<body data-form=\"([0-9]+)\"")]
+    private static partial Regex FormPattern();
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 

@@ -24,7 +24,10 @@ internal sealed class TestDefinitionsFolder : IDisposable
 
         var repository = RepositoryDefinitions();
         Copy(System.IO.Path.Combine(repository, "templates", "canh-bao-sap-den-han.hbs"), System.IO.Path.Combine("templates", "canh-bao-sap-den-han.hbs"));
-        Copy(System.IO.Path.Combine(repository, "templates", "forms", "04-thu-xin-loi.hbs"), System.IO.Path.Combine("templates", "forms", "04-thu-xin-loi.hbs"));
+        foreach (var form in Directory.EnumerateFiles(System.IO.Path.Combine(repository, "templates", "forms"), "*.hbs"))
+        {
+            Copy(form, System.IO.Path.Combine("templates", "forms", System.IO.Path.GetFileName(form)));
+        }
         Directory.CreateDirectory(System.IO.Path.Combine(Path, "calendars"));
         File.WriteAllText(System.IO.Path.Combine(Path, "calendars", "2026.json"), Calendar("2026-01-01"));
     }
