@@ -28,6 +28,7 @@ internal sealed record DeadlineSweepResult(int TasksWarned, int DossiersWarned, 
 internal sealed class DeadlineSweep(
     IServiceScopeFactory scopes,
     CalendarProvider calendars,
+    Definitions.DefinitionFolder definitions,
     IOptions<DeadlineFlowOptions> options,
     TimeProvider time,
     ILogger<DeadlineSweep> logger) : BackgroundService
@@ -38,6 +39,7 @@ internal sealed class DeadlineSweep(
     private const string Running = "running";
 
     private readonly DeadlineFlowOptions settings = options.Value;
+    private int missingTemplateLogged;
 
     public async Task<DeadlineSweepResult> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -50,7 +52,14 @@ internal sealed class DeadlineSweep(
         var warnings = db.Set<DeadlineWarningRow>();
         var batch = Math.Max(1, settings.BatchSize);
 
-        var tasks = await (
+        // Without the template a warning could never be delivered: drafting apologies goes on, warning waits.
+        var canWarn = definitions.Templates?.Contains(WarningTemplate) == true;
+        if (!canWarn && Interlocked.Exchange(ref missingTemplateLogged, 1) == 0)
+        {
+            DeadlineLog.NoWarningTemplate(logger, WarningTemplate, definitions.Path);
+        }
+
+        var tasks = !canWarn ? [] : await (
             from t in db.Tasks.AsNoTracking()
             where t.State == TaskStates.Open && t.DueAt <= bound
             join i in db.Instances.AsNoTracking() on t.InstanceId equals i.Id
@@ -78,7 +87,7 @@ internal sealed class DeadlineSweep(
 
         var dossiers = await db.Dossiers.AsNoTracking()
             .Where(d => d.CompletedAt == null && (d.Status == DossierStatus.Received || d.Status == DossierStatus.Processing) && d.DueAt <= bound)
-            .Where(d => !warnings.Any(w => w.SubjectId == d.Id && w.DueAt == d.DueAt)
+            .Where(d => (canWarn && !warnings.Any(w => w.SubjectId == d.Id && w.DueAt == d.DueAt))
                 || !db.Set<ApologyLetterRow>().Any(a => a.DossierId == d.Id && a.State == ApologyStates.Draft))
             .OrderBy(d => d.DueAt)
             .Take(batch)
@@ -87,7 +96,7 @@ internal sealed class DeadlineSweep(
         var drafted = 0;
         foreach (var dossier in dossiers)
         {
-            var warned = await warnings.AnyAsync(w => w.SubjectId == dossier.Id && w.DueAt == dossier.DueAt, cancellationToken);
+            var warned = !canWarn || await warnings.AnyAsync(w => w.SubjectId == dossier.Id && w.DueAt == dossier.DueAt, cancellationToken);
             var draftOpen = await db.Set<ApologyLetterRow>().AnyAsync(a => a.DossierId == dossier.Id && a.State == ApologyStates.Draft, cancellationToken);
             var open = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == dossier.Id && t.State == TaskStates.Open)
                 .Select(t => new { t.NodeId, t.StepName, t.Department, t.DueAt }).ToListAsync(cancellationToken);
@@ -245,4 +254,7 @@ internal static partial class DeadlineLog
 {
     [LoggerMessage(Level = LogLevel.Error, Message = "The deadline sweep failed; it runs again at the next interval")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No template {Template} under {Folder}/templates: due-soon warnings are not sent (apology letters are still drafted)")]
+    public static partial void NoWarningTemplate(ILogger logger, string template, string folder);
 }
