@@ -1,4 +1,5 @@
 using Workflows.Host.Access;
+using Workflows.Host.Deadlines;
 using Workflows.Host.Definitions;
 using Workflows.Host.Documents;
 using Workflows.Host.Dossiers;
@@ -21,6 +22,7 @@ builder.Services.AddDefinitions(builder.Configuration);
 builder.Services.AddIntake(builder.Configuration);
 builder.Services.AddDossiers();
 builder.Services.AddDocuments(builder.Configuration);
+builder.Services.AddDeadlineFlows(builder.Configuration);
 
 var app = builder.Build();
 
@@ -36,10 +38,12 @@ app.MapIntakeApi();
 app.MapDossiersApi();
 app.MapDocumentsApi();
 app.MapRuntimeApi();
+app.MapDeadlinesApi();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedPrincipalsAsync();
 await app.Services.LoadDefinitionsAsync();
 app.Services.LoadWorkingCalendar();
+await app.Services.LoadStoredCalendarsAsync();
 
 await app.RunAsync();

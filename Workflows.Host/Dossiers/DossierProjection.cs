@@ -22,7 +22,7 @@ namespace Workflows.Host.Dossiers;
 /// received, financial obligation paid) the appointment (due_at) moves by the procedure's supplement policy;
 /// original_due_at keeps the first promise.
 /// </remarks>
-internal sealed class DossierProjection(TimeProvider time, WorkingCalendar calendar, DefinitionRegistry registry)
+internal sealed class DossierProjection(TimeProvider time, Deadlines.CalendarProvider calendars, DefinitionRegistry registry)
 {
     public const string StatusChangedKind = "statusChanged";
 
@@ -46,7 +46,7 @@ internal sealed class DossierProjection(TimeProvider time, WorkingCalendar calen
             var result = instance.Result is { } r ? RowMapping.Name(r) : null;
             var completedAt = instance.Status == InstanceStatus.Completed ? row.CompletedAt ?? instance.UpdatedAt : row.CompletedAt;
             var dueAt = changeset.Journal.Any(j => j.InstanceId == instance.Id && j.Kind == JournalKind.ClockResumed)
-                ? await RecomputeDueAsync(db, row, changeset, cancellationToken)
+                ? await RecomputeDueAsync(db, row, changeset, row.OriginalDueAt, calendars.Current, cancellationToken)
                 : row.DueAt;
             if (status == row.Status && result == row.Result && completedAt == row.CompletedAt && dueAt == row.DueAt)
             {
@@ -69,7 +69,9 @@ internal sealed class DossierProjection(TimeProvider time, WorkingCalendar calen
 
     // Paused periods from the whole journal (stored entries and this changeset's), each with its reason: the wait's
     // signal, or the supplement signal for a supplement request.
-    private async Task<DateTimeOffset> RecomputeDueAsync(WorkflowsDbContext db, DossierRow row, Changeset changeset, CancellationToken cancellationToken)
+    // Also used by the calendar edit (Deadlines.DueTimeRecalculator) with no changeset and the recomputed first appointment.
+    internal async Task<DateTimeOffset> RecomputeDueAsync(
+        WorkflowsDbContext db, DossierRow row, Changeset? changeset, DateTimeOffset originalDue, WorkingCalendar calendar, CancellationToken cancellationToken)
     {
         var definition = registry.Get(row.ProcedureCode, row.ProcedureVersion);
         if (definition is null || !Enum.TryParse<Channel>(row.Channel, ignoreCase: true, out var channel))
@@ -84,7 +86,7 @@ internal sealed class DossierProjection(TimeProvider time, WorkingCalendar calen
             .Select(j => new { j.Sequence, j.At, j.Kind, j.NodeId })
             .ToListAsync(cancellationToken);
         var entries = stored.Select(j => (j.Sequence, j.At, Paused: j.Kind == paused, j.NodeId))
-            .Concat(changeset.Journal.Where(j => j.InstanceId == row.Id && j.Kind is JournalKind.ClockPaused or JournalKind.ClockResumed)
+            .Concat((changeset?.Journal ?? []).Where(j => j.InstanceId == row.Id && j.Kind is JournalKind.ClockPaused or JournalKind.ClockResumed)
                 .Select(j => (j.Sequence, j.At, Paused: j.Kind == JournalKind.ClockPaused, j.NodeId)))
             .DistinctBy(j => j.Sequence)
             .OrderBy(j => j.Sequence);
@@ -106,7 +108,7 @@ internal sealed class DossierProjection(TimeProvider time, WorkingCalendar calen
             }
         }
 
-        return SupplementClock.Recompute(definition.Supplement, definition.CommittedLimitFor(channel), row.OriginalDueAt, periods, calendar);
+        return SupplementClock.Recompute(definition.Supplement, definition.CommittedLimitFor(channel), originalDue, periods, calendar);
     }
 
     /// <summary>The national status an instance stands at.</summary>

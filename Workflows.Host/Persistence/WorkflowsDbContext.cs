@@ -173,6 +173,7 @@ internal abstract class WorkflowsDbContext(DbContextOptions options) : DbContext
             e.HasIndex(p => p.KeyHash).IsUnique().HasDatabaseName("ux_principals_key_hash");
         });
 
+        Deadlines.DeadlineModel.Configure(modelBuilder);
         UseSnakeCaseNames(modelBuilder);
     }
 

@@ -1,4 +1,3 @@
-using Workflows.Engine.Calendar;
 using Workflows.Engine.Runtime;
 using Workflows.Engine.Versions;
 
@@ -11,11 +10,13 @@ internal static class EngineExtensions
     {
         services.AddSingleton(TimeProvider.System);
         // From <definitions>/calendars/*.json; the standard week without holidays (and a warning) when there is none.
-        services.AddSingleton(p => Dossiers.CalendarLoader.Load(
+        // Stored years (calendars table, loaded after the migration) override the files; edits swap it (Deadlines).
+        services.AddSingleton(p => Deadlines.CalendarProvider.FromFolder(
             p.GetRequiredService<Definitions.DefinitionFolder>().Path,
             p.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Host.Calendar")));
+        services.AddTransient(p => p.GetRequiredService<Deadlines.CalendarProvider>().Current);
         services.AddSingleton(p => Dossiers.DeadlinesOptions.Rule(p.GetRequiredService<IConfiguration>()));
-        services.AddSingleton<IDeadlineCalculator, CalendarDeadlines>();
+        services.AddSingleton<IDeadlineCalculator, Deadlines.CurrentCalendarDeadlines>();
         services.AddSingleton<DefinitionRegistry>();
         services.AddSingleton<IProcedureResolver>(p => p.GetRequiredService<DefinitionRegistry>());
         services.AddSingleton(p => new WorkflowEngine(

@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Engine.Calendar;
+using Workflows.Host.Access;
+using Workflows.Host.Persistence;
+
+namespace Workflows.Host.Deadlines;
+
+internal sealed record CalendarYearDto(int Year, bool Provisional, string Source, DateTimeOffset? UpdatedAt, string? UpdatedBy);
+
+internal sealed record CalendarListDto(IReadOnlyList<CalendarYearDto> Years);
+
+internal sealed record CalendarUpdatedDto(int Year, bool Provisional, DateTimeOffset UpdatedAt, string UpdatedBy, int TasksMoved, int DossiersMoved);
+
+/// <summary>
+/// /api/calendars: the working calendar by year. Staff read; administrators replace a year, which is stored in
+/// the <c>calendars</c> table (overriding the file of that year), swapped in, and every open due time is
+/// recomputed on it in the same transaction as the store.
+/// </summary>
+internal static class CalendarsApi
+{
+    public const int MaxAttempts = 3;
+
+    public static IEndpointRouteBuilder MapCalendarsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/calendars").WithTags("Calendars").RequireAuthorization(Policies.Staff);
+        api.MapGet("/", List).WithSummary("The years loaded, where each comes from and whether it is provisional");
+        api.MapGet("/{year:int}", Get).WithSummary("One year's calendar (the calendar file model)");
+        api.MapPut("/{year:int}", Put).RequireAuthorization(Policies.Administrator)
+            .WithSummary("Replace a year (validated like a calendar file); open due times are recomputed on it");
+        return app;
+    }
+
+    private static Ok<CalendarListDto> List(CalendarProvider calendars)
+    {
+        var set = calendars.Snapshot;
+        return TypedResults.Ok(new CalendarListDto([.. set.Years.Values.OrderBy(y => y.Year).Select(y =>
+            set.Stored.TryGetValue(y.Year, out var row)
+                ? new CalendarYearDto(y.Year, y.Provisional, "stored", row.UpdatedAt, row.UpdatedBy)
+                : new CalendarYearDto(y.Year, y.Provisional, "file", null, null))]));
+    }
+
+    private static Results<ContentHttpResult, ProblemHttpResult> Get(int year, CalendarProvider calendars) =>
+        calendars.Snapshot.Years.TryGetValue(year, out var file)
+            ? TypedResults.Text(JsonSerializer.Serialize(file, CalendarFile.Options), "application/json")
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Calendar year not found", detail: $"No calendar is loaded for {year}.");
+
+    private static async Task<Results<Ok<CalendarUpdatedDto>, ValidationProblem, ProblemHttpResult>> Put(
+        int year, HttpRequest request, WorkflowsDbContext db, CalendarProvider calendars, DueTimeRecalculator recalculator, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        string json;
+        using (var reader = new StreamReader(request.Body))
+        {
+            json = await reader.ReadToEndAsync(cancellationToken);
+        }
+
+        CalendarFile file;
+        try
+        {
+            file = CalendarFile.Parse(json);
+        }
+        catch (CalendarFileException ex)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.Path] = [ex.Reason] }, title: "The calendar is not valid");
+        }
+
+        if (file.Year != year)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$.year"] = [$"The body is the calendar of {file.Year}, not of {year}."] },
+                title: "The calendar is not valid");
+        }
+
+        var actor = request.HttpContext.User.Name();
+        await calendars.EditLock.WaitAsync(cancellationToken);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                // Microseconds: what both databases keep, so the reload check of other nodes compares equal.
+                var now = time.GetUtcNow();
+                now = now.AddTicks(-(now.Ticks % 10));
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                try
+                {
+                    var row = await db.Set<CalendarRow>().SingleOrDefaultAsync(c => c.Year == year, cancellationToken);
+                    if (row is null)
+                    {
+                        row = new CalendarRow { Year = year, Json = json, UpdatedBy = actor };
+                        db.Add(row);
+                    }
+
+                    row.Json = JsonSerializer.Serialize(file, CalendarFile.Options);
+                    row.UpdatedAt = now;
+                    row.UpdatedBy = actor;
+                    var stored = new Dictionary<int, CalendarRow>(calendars.Snapshot.Stored) { [year] = row };
+                    CalendarSet next;
+                    try
+                    {
+                        next = calendars.Build(stored);
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        // The year is valid alone but the calendar it makes with the others is not (e.g. a worked day twice).
+                        return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = [ex.Message] }, title: "The calendar is not valid");
+                    }
+
+                    var changes = await recalculator.StageAsync(next.Calendar, actor, now, cancellationToken);
+                    await db.SaveChangesAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    calendars.Swap(next with { Stored = stored.ToDictionary(s => s.Key, s => Detached(s.Value)) });
+                    return TypedResults.Ok(new CalendarUpdatedDto(year, file.Provisional, now, actor, changes.Tasks, changes.Dossiers));
+                }
+                catch (Exception e) when (attempt < MaxAttempts && (e is DeadlineConflictException or DbUpdateException || Tasks.TaskCommands.IsTransientConflict(e)))
+                {
+                    // An engine call or an officer changed an instance meanwhile: read everything again.
+                    await transaction.RollbackAsync(CancellationToken.None);
+                }
+                catch (Exception e) when (e is DeadlineConflictException or DbUpdateException || Tasks.TaskCommands.IsTransientConflict(e))
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Dossiers kept changing",
+                        detail: "Due times could not be recomputed while dossiers were being worked on; try again.");
+                }
+            }
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            calendars.EditLock.Release();
+        }
+    }
+
+    private static CalendarRow Detached(CalendarRow row) => new() { Year = row.Year, Json = row.Json, UpdatedAt = row.UpdatedAt, UpdatedBy = row.UpdatedBy };
+}

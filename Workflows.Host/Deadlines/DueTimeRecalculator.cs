@@ -1,0 +1,114 @@
+using Microsoft.EntityFrameworkCore;
+using Workflows.Engine.Calendar;
+using Workflows.Engine.Definitions;
+using Workflows.Engine.Versions;
+using Workflows.Host.Dossiers;
+using Workflows.Host.Persistence;
+
+namespace Workflows.Host.Deadlines;
+
+/// <summary>How many due times a calendar change moved.</summary>
+internal sealed record DueTimeChanges(int Tasks, int Dossiers);
+
+/// <summary>
+/// Recomputes due times on a new calendar. Open tasks of running instances: opened_at + the step's allotted
+/// time (the task's bookmark moves with it). Unfinished dossiers: the first appointment is counting_from + the
+/// committed limit (end of that working day for same-day procedures) and the current one adds the paused
+/// periods by the procedure's supplement policy, as <see cref="DossierProjection"/> does when a clock resumes;
+/// a dossier whose appointment was moved by a confirmed apology letter keeps that date. Every change adds a
+/// <c>dueTimeChanged</c> journal row ("old → new"), and a moved appointment a <c>statusChanged</c> message for the
+/// intake system. Only stages the changes: the caller saves them in its transaction.
+/// </summary>
+internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegistry registry, DossierProjection projection)
+{
+    private const string Running = "running";
+
+    public async Task<DueTimeChanges> StageAsync(WorkingCalendar calendar, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        var deadlines = new CalendarDeadlines(calendar);
+        var journal = new Dictionary<Guid, List<JournalRow>>();
+        void Record(Guid instanceId, string? nodeId, DateTimeOffset from, DateTimeOffset to, string note)
+        {
+            if (!journal.TryGetValue(instanceId, out var rows))
+            {
+                journal[instanceId] = rows = [];
+            }
+
+            rows.Add(new JournalRow { Kind = DeadlineJournalKinds.DueTimeChanged, NodeId = nodeId, Actor = actor, Note = note, Detail = DeadlineJournal.Change(from, to) });
+        }
+
+        var tasks = await (
+            from t in db.Tasks
+            where t.State == TaskStates.Open
+            join i in db.Instances on t.InstanceId equals i.Id
+            where i.Status == Running
+            select new { Task = t, i.DefinitionCode, i.DefinitionVersion }).ToListAsync(cancellationToken);
+        var movedTasks = 0;
+        foreach (var open in tasks)
+        {
+            var step = registry.Get(open.DefinitionCode, open.DefinitionVersion)?.Flowchart.Nodes.OfType<StepNode>().FirstOrDefault(n => n.Id == open.Task.NodeId);
+            if (step is null)
+            {
+                continue;
+            }
+
+            var due = deadlines.Add(open.Task.OpenedAt, step.AllottedTime);
+            if (due == open.Task.DueAt)
+            {
+                continue;
+            }
+
+            Record(open.Task.InstanceId, open.Task.NodeId, open.Task.DueAt, due, "Lịch làm việc thay đổi: hạn xử lý bước được tính lại");
+            open.Task.DueAt = due;
+            open.Task.RowVersion++;
+            var taskId = open.Task.Id;
+            await db.Bookmarks.Where(b => b.Id == taskId).ExecuteUpdateAsync(s => s.SetProperty(b => b.DueAt, due), cancellationToken);
+            movedTasks++;
+        }
+
+        var apologised = await db.Set<ApologyLetterRow>().AsNoTracking()
+            .Where(a => a.State == ApologyStates.Confirmed).Select(a => a.DossierId).Distinct().ToListAsync(cancellationToken);
+        var dossiers = await db.Dossiers.Where(d => d.CompletedAt == null).ToListAsync(cancellationToken);
+        var movedDossiers = new List<DossierRow>();
+        foreach (var row in dossiers)
+        {
+            var definition = registry.Get(row.ProcedureCode, row.ProcedureVersion);
+            if (definition is null || !Enum.TryParse<Channel>(row.Channel, ignoreCase: true, out var channel))
+            {
+                continue;
+            }
+
+            var limit = definition.CommittedLimitFor(channel);
+            var original = limit.Value == 0 ? calendar.EndOfWorkingDay(row.CountingFrom) : deadlines.Add(row.CountingFrom, limit);
+            var due = apologised.Contains(row.Id) ? row.DueAt : await projection.RecomputeDueAsync(db, row, null, original, calendar, cancellationToken);
+            if (original == row.OriginalDueAt && due == row.DueAt)
+            {
+                continue;
+            }
+
+            if (due != row.DueAt)
+            {
+                Record(row.Id, null, row.DueAt, due, "Lịch làm việc thay đổi: ngày hẹn trả kết quả được tính lại");
+            }
+
+            row.OriginalDueAt = original;
+            row.DueAt = due;
+            row.UpdatedAt = now;
+            row.RowVersion++;
+            movedDossiers.Add(row);
+        }
+
+        foreach (var (instanceId, rows) in journal)
+        {
+            await DeadlineJournal.AppendAsync(db, instanceId, rows, now, cancellationToken);
+        }
+
+        foreach (var row in movedDossiers)
+        {
+            db.Outbox.Add(DossierProjection.StatusChanged(row, now));
+        }
+
+        return new DueTimeChanges(movedTasks, movedDossiers.Count);
+    }
+}
