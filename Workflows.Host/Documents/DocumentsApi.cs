@@ -24,7 +24,7 @@ internal static class DocumentsApi
         staff.MapGet("/", List).WithSummary("The forms of the dossier and whether each applies now");
         staff.MapGet("/{form}", Render).Produces<string>(StatusCodes.Status200OK, "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("A form (01, 02, 03, 05, 06) as printable A4 HTML; 409 when it does not apply to the dossier");
+            .WithSummary("A form (01-06) as printable A4 HTML; 409 when it does not apply to the dossier");
         app.MapGet("/api/intake/dossiers/{externalCode}/documents/01", IntakeReceipt).WithTags("Intake")
             .RequireAuthorization(Policies.Intake).Produces<string>(StatusCodes.Status200OK, "text/html")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -58,7 +58,7 @@ internal static class DocumentsApi
     {
         if (!forms.IsKnown(form) || !renderer.HasForm(form))
         {
-            return FormNotFound(form);
+            return FormNotFound(form, renderer);
         }
 
         var row = await DossiersApi.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
@@ -78,7 +78,7 @@ internal static class DocumentsApi
 
         return renderer.HasForm(DocumentForms.Receipt)
             ? await RenderAsync(row, DocumentForms.Receipt, forms, renderer, cancellationToken)
-            : FormNotFound(DocumentForms.Receipt);
+            : FormNotFound(DocumentForms.Receipt, renderer);
     }
 
     private static async Task<IResult> RenderAsync(DossierRow row, string form, DocumentForms forms, DocumentRenderer renderer, CancellationToken cancellationToken)
@@ -95,7 +95,7 @@ internal static class DocumentsApi
     private static ProblemHttpResult DossierNotFound(string code) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dossier not found", detail: $"No dossier {code} that you may see.");
 
-    private static ProblemHttpResult FormNotFound(string form) =>
+    private static ProblemHttpResult FormNotFound(string form, DocumentRenderer renderer) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Form not found",
-            detail: $"There is no form '{form}'; the forms are 01, 02, 03, 05 and 06.");
+            detail: $"There is no form '{form}'; the forms are {string.Join(", ", renderer.Forms)}.");
 }

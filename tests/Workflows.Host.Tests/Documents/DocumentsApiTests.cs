@@ -91,7 +91,7 @@ public abstract class DocumentsApiTests(DatabaseFixture database)
         var list = (await desk.GetFromJsonAsync<JsonArray>($"/api/dossiers/{code}/documents"))!;
         var available = list.Where(f => (bool)f!["available"]!).Select(f => (string)f!["form"]!).ToList();
         Assert.Equal(["01", "02", "06"], available);
-        Assert.Equal(["01", "02", "03", "05", "06"], list.Select(f => (string)f!["form"]!));
+        Assert.Equal(["01", "02", "03", "04", "05", "06"], list.Select(f => (string)f!["form"]!));
         Assert.NotNull(list.Single(f => (string)f!["form"]! == "03")!["reason"]);
         Assert.Equal(HttpStatusCode.Conflict, (await desk.GetAsync(new Uri($"/api/dossiers/{code}/documents/03", UriKind.Relative))).StatusCode);
         var stop = await desk.GetAsync(new Uri($"/api/dossiers/{code}/documents/05", UriKind.Relative));
