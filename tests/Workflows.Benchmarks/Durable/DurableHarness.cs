@@ -1,0 +1,717 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace Workflows.Benchmarks.Durable;
+
+/// <summary>
+/// <c>durable [--seconds 20] [--clients 2,16] [--background] [--keep] [--connection "..."]</c>: durable throughput of
+/// the Release Host over HTTP on PostgreSQL (intake of dossiers, completion of intake tasks), each against a
+/// pgbench run doing the same writes in the same transaction shape, in the same run. On demand only (not a test).
+/// </summary>
+internal static class DurableHarness
+{
+    private const string IntakeKey = "dev-intake-key";
+    private const string OfficerKey = "dev-officer-desk-key";
+    private const string Officer = "canbo.motcua";
+    private const string IntakeClient = "motcua-tinh";
+    private const string Procedure = "1.009994";
+    private const string BenchClient = "bench-pg";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Options.Parse(args);
+        if (options is null)
+        {
+            await Console.Error.WriteLineAsync("usage: durable [--seconds 20] [--clients 2,16] [--background] [--keep] [--connection <Npgsql connection string>]");
+            return 2;
+        }
+
+        var server = options.Connection ?? Environment.GetEnvironmentVariable("WORKFLOWS_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            await Console.Error.WriteLineAsync("No PostgreSQL: run  eval \"$(bash scripts/start-postgres.sh --export)\"  (sets WORKFLOWS_TEST_POSTGRES) or pass --connection.");
+            return 2;
+        }
+
+        var started = DateTimeOffset.Now;
+        var database = "workflows_durable_" + started.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database, Pooling = true }.ConnectionString;
+        var work = Path.Combine(Path.GetTempPath(), database);
+        Directory.CreateDirectory(work);
+        await ExecuteAsync(server, $"CREATE DATABASE {database}");
+        var report = new Report(options, started, database);
+        try
+        {
+            report.LoadAtStart = LoadAverage();
+            await using var db = new NpgsqlConnection(connectionString);
+            using (var host = await StartHostAsync(connectionString, work, options.Background, commandLog: false))
+            {
+                await db.OpenAsync();
+                await report.ReadMachineAsync(db);
+                using var http = NewClient(host.BaseAddress, options.Clients.Max());
+                var intake = new IntakeClientState(started);
+
+                // Long enough for tiered JIT (and dynamic PGO) to reach tier 1 on the request path before anything is measured.
+                Log("warm-up: intake, 4 clients, 10 s");
+                await HttpLoad.RunAsync(4, TimeSpan.FromSeconds(10), intake.Operation(http));
+
+                foreach (var clients in options.Clients)
+                {
+                    Log($"intake (Host): {clients} clients, {options.Seconds} s");
+                    var before = await Stats.ReadAsync(db);
+                    var cpu = Cpu.Read(host);
+                    var ours = await HttpLoad.RunAsync(clients, TimeSpan.FromSeconds(options.Seconds), intake.Operation(http));
+                    var oursCpu = Cpu.Read(host) - cpu;
+                    var oursStats = (await Stats.ReadAsync(db, settle: true)) - before;
+                    Log($"  {ours.Rate:F1} dossiers/s, p50 {ours.P50:F1} ms, p95 {ours.P95:F1} ms, failures {ours.Failures}");
+
+                    var script = await IntakeScriptAsync(db, work);
+                    Log($"intake (pgbench): {clients} clients, {options.Seconds} s");
+                    before = await Stats.ReadAsync(db);
+                    cpu = Cpu.Read(host);
+                    var baseline = await PgBench.RunAsync(connectionString, script, clients, options.Seconds, work);
+                    var baselineCpu = Cpu.Read(host) - cpu;
+                    var baselineStats = (await Stats.ReadAsync(db, settle: true)) - before;
+                    Log($"  {baseline.Tps:F1} tps, p50 {baseline.P50:F1} ms, p95 {baseline.P95:F1} ms, failed {baseline.Failed}, aborted clients {baseline.AbortedClients}");
+                    report.Add(new Measurement("Intake (POST /api/intake/dossiers)", clients, ours, oursStats, oursCpu, baseline, baselineStats, baselineCpu, null));
+                }
+
+                var run = 0;
+                var lastRate = 0.0;
+                foreach (var clients in options.Clients)
+                {
+                    run++;
+                    var intakeRate = report.Measurements.Where(m => m.Clients == clients).Select(m => m.Ours.Rate).DefaultIfEmpty(100).Max();
+                    var needed = (int)Math.Ceiling(2.5 * Math.Max(intakeRate, lastRate) * options.Seconds) + (run == 1 ? 2000 : 0);
+                    await TopUpAsync(db, http, intake, needed);
+                    if (run == 1)
+                    {
+                        Log("warm-up: completions, 4 clients, 6 s");
+                        await HttpLoad.RunAsync(4, TimeSpan.FromSeconds(6), CompleteOperation(http, await OpenTasksAsync(db, 4)));
+                    }
+
+                    var tasks = await OpenTasksAsync(db, clients);
+
+                    Log($"completion (Host): {clients} clients, {options.Seconds} s, {tasks.Sum(t => t.Count)} open tasks");
+                    var before = await Stats.ReadAsync(db);
+                    var cpu = Cpu.Read(host);
+                    var ours = await HttpLoad.RunAsync(clients, TimeSpan.FromSeconds(options.Seconds), CompleteOperation(http, tasks));
+                    var oursCpu = Cpu.Read(host) - cpu;
+                    var oursStats = (await Stats.ReadAsync(db, settle: true)) - before;
+                    lastRate = ours.Rate;
+                    Log($"  {ours.Rate:F1} completions/s, p50 {ours.P50:F1} ms, p95 {ours.P95:F1} ms, failures {ours.Failures}, clients out of tasks {ours.ExhaustedClients}");
+
+                    // Generous: the completion baseline has no shared lock and may run far faster than the intake one.
+                    var referenceTps = report.Measurements.Select(m => m.Baseline.Tps).DefaultIfEmpty(0).Max();
+                    var perClient = (int)Math.Min(250_000 / clients, Math.Ceiling(Math.Max(1500, 3.0 * referenceTps) * options.Seconds / clients));
+                    var (script, completedBefore) = await CompletionScriptAsync(db, work, run, clients, perClient);
+                    Log($"completion (pgbench): {clients} clients, {options.Seconds} s, {perClient} seeded tasks per client");
+                    before = await Stats.ReadAsync(db);
+                    cpu = Cpu.Read(host);
+                    var baseline = await PgBench.RunAsync(connectionString, script, clients, options.Seconds, work);
+                    var baselineCpu = Cpu.Read(host) - cpu;
+                    var baselineStats = (await Stats.ReadAsync(db, settle: true)) - before;
+                    var completed = await ScalarAsync(db, $"SELECT count(*) FROM tasks t JOIN dossiers d ON d.id = t.instance_id WHERE d.intake_client = '{BenchClient}-c{run}' AND t.state = 'completed'") - completedBefore;
+                    Log($"  {baseline.Tps:F1} tps, p50 {baseline.P50:F1} ms, p95 {baseline.P95:F1} ms, failed {baseline.Failed}, aborted clients {baseline.AbortedClients}, tasks closed {completed}/{baseline.Transactions}");
+                    var note = completed >= (long)perClient * clients
+                        ? $"pgbench used up all {perClient} seeded tasks of every client: its figure is over less than {options.Seconds} s; rerun with more seed."
+                        : completed == baseline.Transactions ? null : $"pgbench closed {completed} seeded tasks for {baseline.Transactions} transactions.";
+                    report.Add(new Measurement("Completion (POST /api/tasks/{id}/complete)", clients, ours, oursStats, oursCpu, baseline, baselineStats, baselineCpu, note));
+                }
+            }
+
+            Log("round trips: one intake and one completion on a Host logging EF commands");
+            using (var traced = await StartHostAsync(connectionString, work, background: false, commandLog: true))
+            {
+                using var http = NewClient(traced.BaseAddress, 1);
+                var intake = new IntakeClientState(started, "T");
+                await TraceAsync(report, traced, "intake", () => intake.Operation(http)(0, 0, CancellationToken.None));
+                var task = (await OpenTasksAsync(db, 1))[0];
+                await TraceAsync(report, traced, "completion", () => CompleteOperation(http, [task])(0, 0, CancellationToken.None));
+            }
+
+            report.LoadAtEnd = LoadAverage();
+            var markdown = report.Markdown();
+            Console.WriteLine();
+            Console.WriteLine(markdown);
+            var results = Path.Combine(HostRunner.SolutionFolder, "tests", "Workflows.Benchmarks", "results");
+            Directory.CreateDirectory(results);
+            var file = Path.Combine(results, $"durable-{started:yyyy-MM-dd}.md");
+            await File.WriteAllTextAsync(file, markdown);
+            Log($"report written to {file}");
+            return 0;
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            if (!options.Keep)
+            {
+                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                Directory.Delete(work, recursive: true);
+            }
+            else
+            {
+                Log($"kept database {database} and folder {work}");
+            }
+        }
+    }
+
+    private static Task<HostRunner> StartHostAsync(string connectionString, string work, bool background, bool commandLog)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["Definitions__Path"] = Path.Combine(HostRunner.SolutionFolder, "definitions"),
+            ["Notifications__Folder"] = Path.Combine(work, "notifications"),
+            ["Runtime__Background"] = background ? "true" : "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
+        };
+        if (commandLog)
+        {
+            environment["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
+        }
+
+        return HostRunner.StartAsync(work, environment, TimeSpan.FromSeconds(60), keepAllOutput: commandLog);
+    }
+
+    private static HttpClient NewClient(Uri baseAddress, int connections) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(connections, 1), PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    /// <summary>Distinct dossiers with ~1.5 KB of form data, received "now" (so the 1.009994 version in force applies).</summary>
+    private sealed class IntakeClientState(DateTimeOffset started, string prefix = "B")
+    {
+        private static readonly string FormData = new JsonObject
+        {
+            ["floorArea"] = 180,
+            ["floors"] = 3,
+            ["landParcel"] = new JsonObject { ["sheet"] = "12", ["parcel"] = "345", ["area"] = 120.5, ["address"] = "Số 12 đường Trần Phú, phường Hải Châu, quận Hải Châu, TP Đà Nẵng" },
+            ["design"] = new JsonObject { ["architect"] = "Công ty TNHH Tư vấn Thiết kế Xây dựng Miền Trung", ["license"] = "KTS-0123/2020", ["structure"] = "Khung bê tông cốt thép, móng băng", ["height"] = 11.5, ["basement"] = false },
+            ["owner"] = new JsonObject { ["name"] = "Nguyễn Văn An", ["idNumber"] = "048090001234", ["address"] = "Số 12 đường Trần Phú, phường Hải Châu, quận Hải Châu, TP Đà Nẵng" },
+            ["notes"] = string.Concat(Enumerable.Repeat("Hồ sơ đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ tại đô thị; công trình không thuộc khu vực có quy hoạch chi tiết 1/500 được phê duyệt. ", 3)),
+            ["contractor"] = new JsonObject { ["name"] = "Công ty Cổ phần Xây dựng Sông Hàn", ["phone"] = "0236 3812 345" },
+        }.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+        private readonly string receivedAt = started.ToOffset(TimeSpan.FromHours(7)).AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        private readonly string run = started.ToString("HHmmss", CultureInfo.InvariantCulture);
+        private int next;
+
+        public static int FormDataBytes => Encoding.UTF8.GetByteCount(FormData);
+
+        public HttpLoad.Operation Operation(HttpClient http) => async (client, iteration, cancellationToken) =>
+        {
+            var externalCode = string.Create(CultureInfo.InvariantCulture, $"{prefix}{run}-{Interlocked.Increment(ref next)}");
+            var body = $$"""
+                {"procedureCode":"{{Procedure}}","externalCode":"{{externalCode}}","applicant":{"name":"Nguyễn Văn An","idNumber":"048090001234","phone":"0905123456","email":"an@example.vn","address":"Hải Châu, Đà Nẵng"},"channel":"inPerson","receptionPoint":"TTHCC-DN","receivedAt":"{{receivedAt}}","formData":{{FormData}},"documents":[{"name":"Đơn đề nghị cấp giấy phép xây dựng","originals":1},{"name":"Giấy tờ chứng minh quyền sử dụng đất","copies":1},{"name":"Bản vẽ thiết kế xây dựng","originals":2}]}
+                """;
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/intake/dossiers") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Api-Key", IntakeKey);
+            using var response = await http.SendAsync(request, cancellationToken);
+            await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            return response.StatusCode == HttpStatusCode.Created ? (Outcome.Success, null) : (Outcome.Failure, $"HTTP {(int)response.StatusCode}");
+        };
+    }
+
+    private static HttpLoad.Operation CompleteOperation(HttpClient http, List<Queue<Guid>> tasks) => async (client, iteration, cancellationToken) =>
+    {
+        if (!tasks[client].TryDequeue(out var id))
+        {
+            return (Outcome.Exhausted, null);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/tasks/{id}/complete") { Content = new StringContent("""{"outcome":"approved"}""", Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Api-Key", OfficerKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return response.StatusCode == HttpStatusCode.OK ? (Outcome.Success, null) : (Outcome.Failure, $"HTTP {(int)response.StatusCode}");
+    };
+
+    /// <summary>Open intake tasks of Host-received dossiers, dealt round-robin: each client completes only its own.</summary>
+    private static async Task<List<Queue<Guid>>> OpenTasksAsync(NpgsqlConnection db, int clients)
+    {
+        var queues = Enumerable.Range(0, clients).Select(_ => new Queue<Guid>()).ToList();
+        await using var command = new NpgsqlCommand(
+            $"SELECT t.id FROM tasks t JOIN dossiers d ON d.id = t.instance_id WHERE d.intake_client = '{IntakeClient}' AND t.state = 'open' AND t.node_id = 'intake' ORDER BY t.opened_at, t.id", db);
+        await using var reader = await command.ExecuteReaderAsync();
+        for (var i = 0; await reader.ReadAsync(); i++)
+        {
+            queues[i % clients].Enqueue(reader.GetGuid(0));
+        }
+
+        return queues;
+    }
+
+    private static async Task TopUpAsync(NpgsqlConnection db, HttpClient http, IntakeClientState intake, int needed)
+    {
+        var open = await ScalarAsync(db, $"SELECT count(*) FROM tasks t JOIN dossiers d ON d.id = t.instance_id WHERE d.intake_client = '{IntakeClient}' AND t.state = 'open' AND t.node_id = 'intake'");
+        if (open >= needed)
+        {
+            return;
+        }
+
+        Log($"pre-creating {needed - open} dossiers (have {open} open intake tasks, want {needed})");
+        var remaining = (int)(needed - open);
+        var operation = intake.Operation(http);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async c =>
+        {
+            while (Interlocked.Decrement(ref remaining) >= 0)
+            {
+                var (outcome, error) = await operation(c, 0, CancellationToken.None);
+                if (outcome != Outcome.Success)
+                {
+                    throw new InvalidOperationException($"Pre-creating a dossier failed: {error}");
+                }
+            }
+        }));
+    }
+
+    /// <summary>
+    /// pgbench script for one intake: the rows the Host wrote for a real dossier, cloned as literals (same sizes),
+    /// with fresh ids, in the Host's transaction shape: BEGIN + sequence upsert (row lock held to commit), one
+    /// multi-statement batch of the inserts (EF's SaveChanges batch), COMMIT.
+    /// </summary>
+    private static async Task<string> IntakeScriptAsync(NpgsqlConnection db, string work)
+    {
+        var id = await GuidAsync(db, $"SELECT d.id FROM dossiers d JOIN instances i ON i.id = d.id WHERE d.intake_client = '{IntakeClient}' AND i.version = 1 ORDER BY d.created_at DESC LIMIT 1");
+        var instance = (await RowLiterals.ReadAsync(db, "instances", $"id = '{id}'")).Single();
+        var dossier = (await RowLiterals.ReadAsync(db, "dossiers", $"id = '{id}'")).Single();
+        var bookmark = (await RowLiterals.ReadAsync(db, "bookmarks", $"instance_id = '{id}'")).Single();
+        var task = (await RowLiterals.ReadAsync(db, "tasks", $"instance_id = '{id}'")).Single();
+        var journal = await RowLiterals.ReadAsync(db, "journal", $"instance_id = '{id}'", "sequence");
+        var outbox = await RowLiterals.ReadAsync(db, "outbox", $"instance_id = '{id}'", "created_at");
+        var day = await StringAsync(db, "SELECT quote_literal(\"day\"::text) FROM dossier_sequences ORDER BY \"last\" DESC LIMIT 1");
+
+        const string Iid = "':bench_iid'";
+        var statements = new List<string>
+        {
+            instance.Insert(new Dictionary<string, string> { ["id"] = Iid }),
+        };
+        statements.AddRange(outbox.Select(o => o.Insert(new Dictionary<string, string> { ["id"] = "gen_random_uuid()", ["instance_id"] = Iid })));
+        statements.Add(bookmark.Insert(new Dictionary<string, string> { ["id"] = "':bench_bid'", ["instance_id"] = Iid }));
+        statements.Add(dossier.Insert(new Dictionary<string, string>
+        {
+            ["id"] = Iid,
+            ["code"] = "'BENCHPG-:bench_seq'",
+            ["intake_client"] = $"'{BenchClient}'",
+            ["external_code"] = Iid,
+        }));
+        statements.Add(task.Insert(new Dictionary<string, string> { ["id"] = "':bench_bid'", ["instance_id"] = Iid }));
+        statements.AddRange(journal.Select(j => j.Insert(new Dictionary<string, string> { ["instance_id"] = Iid })));
+
+        var script = new StringBuilder();
+        script.AppendLine(CultureInfo.InvariantCulture, $"-- One intake of {Procedure}: the rows of dossier {id} written by the Host, cloned with new ids.");
+        script.AppendLine(CultureInfo.InvariantCulture, $"-- Writes: 1 sequence upsert, 1 instance, {outbox.Count} outbox, 1 bookmark, 1 dossier, 1 task, {journal.Count} journal rows.");
+        script.AppendLine(CultureInfo.InvariantCulture, $"""BEGIN \; INSERT INTO dossier_sequences (agency, "day", "last") VALUES ('BENCHPG', {day}, 1) ON CONFLICT (agency, "day") DO UPDATE SET "last" = dossier_sequences."last" + 1 RETURNING "last" AS bench_seq, gen_random_uuid() AS bench_iid, gen_random_uuid() AS bench_bid \gset""");
+        script.Append(string.Join(" \\;\n", statements)).AppendLine(";");
+        script.AppendLine("COMMIT;");
+        var path = Path.Combine(work, "intake.sql");
+        await File.WriteAllTextAsync(path, script.ToString());
+        return path;
+    }
+
+    /// <summary>
+    /// Seeds <paramref name="perClient"/> open dossiers per pgbench client (clones of a Host dossier waiting at its
+    /// intake task, ids bench_id(kind, client, k)) and writes the completion script: the claim (its own
+    /// transaction, as the Host's), then BEGIN, one batch (bookmark delete, dossier and instance updates with version
+    /// checks, journal, outbox, next task and bookmark inserts: clones of what the Host wrote for a real completion),
+    /// the task close UPDATE, COMMIT. Client c completes k = 1, 2, ... of its own rows.
+    /// </summary>
+    private static async Task<(string Script, long CompletedBefore)> CompletionScriptAsync(NpgsqlConnection db, string work, int run, int clients, int perClient)
+    {
+        await ExecuteAsync(db, """
+            CREATE OR REPLACE FUNCTION bench_id(kind int, client int, k int) RETURNS uuid LANGUAGE sql IMMUTABLE PARALLEL SAFE
+            AS $$ SELECT (lpad(to_hex(kind), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(client::bigint * 100000000 + k), 12, '0'))::uuid $$
+            """);
+
+        // A dossier still at its intake task (the state a completion starts from) and one whose intake task the Host completed.
+        var open = await GuidAsync(db, $"SELECT d.id FROM dossiers d JOIN tasks t ON t.instance_id = d.id WHERE d.intake_client = '{IntakeClient}' AND t.state = 'open' AND t.node_id = 'intake' LIMIT 1");
+        var done = await GuidAsync(db, $"SELECT d.id FROM dossiers d JOIN tasks t ON t.instance_id = d.id WHERE d.intake_client = '{IntakeClient}' AND t.state = 'completed' AND t.node_id = 'intake' ORDER BY t.closed_at DESC LIMIT 1");
+        var seedInstance = (await RowLiterals.ReadAsync(db, "instances", $"id = '{open}'")).Single();
+        var seedDossier = (await RowLiterals.ReadAsync(db, "dossiers", $"id = '{open}'")).Single();
+        var seedBookmark = (await RowLiterals.ReadAsync(db, "bookmarks", $"instance_id = '{open}'")).Single();
+        var seedTask = (await RowLiterals.ReadAsync(db, "tasks", $"instance_id = '{open}'")).Single();
+        var seedJournal = await RowLiterals.ReadAsync(db, "journal", $"instance_id = '{open}'", "sequence");
+        var seedOutbox = await RowLiterals.ReadAsync(db, "outbox", $"instance_id = '{open}'", "created_at");
+
+        var doneInstance = (await RowLiterals.ReadAsync(db, "instances", $"id = '{done}'")).Single();
+        var doneDossier = (await RowLiterals.ReadAsync(db, "dossiers", $"id = '{done}'")).Single();
+        var doneBookmark = (await RowLiterals.ReadAsync(db, "bookmarks", $"instance_id = '{done}'")).Single();
+        var doneTask = (await RowLiterals.ReadAsync(db, "tasks", $"instance_id = '{done}' AND state = 'open'")).Single();
+        var seedSequences = seedJournal.Select(j => j["sequence"]).ToHashSet(StringComparer.Ordinal);
+        var doneJournal = (await RowLiterals.ReadAsync(db, "journal", $"instance_id = '{done}'", "sequence")).Where(j => !seedSequences.Contains(j["sequence"])).ToList();
+        var doneOutbox = (await RowLiterals.ReadAsync(db, "outbox", $"instance_id = '{done}'", "created_at")).Skip(seedOutbox.Count).ToList();
+
+        int Kind(int kind) => run * 10 + kind;
+        var client = $"'{BenchClient}-c{run}'";
+
+        Log($"seeding {clients} x {perClient} open dossiers for pgbench");
+        var from = $"generate_series(0, {clients - 1}) AS c, generate_series(1, {perClient}) AS k";
+        string Id(int kind) => $"bench_id({Kind(kind)}, c, k)";
+        await ExecuteAsync(db, seedInstance.InsertSelect(new Dictionary<string, string> { ["id"] = Id(1) }, from));
+        await ExecuteAsync(db, seedDossier.InsertSelect(new Dictionary<string, string>
+        {
+            ["id"] = Id(1),
+            ["code"] = $"'BENCHPG-{run}-' || c || '-' || k",
+            ["intake_client"] = client,
+            ["external_code"] = $"{Id(1)}::text",
+        }, from));
+        await ExecuteAsync(db, seedBookmark.InsertSelect(new Dictionary<string, string> { ["id"] = Id(2), ["instance_id"] = Id(1) }, from));
+        await ExecuteAsync(db, seedTask.InsertSelect(new Dictionary<string, string> { ["id"] = Id(2), ["instance_id"] = Id(1) }, from));
+        foreach (var row in seedJournal)
+        {
+            await ExecuteAsync(db, row.InsertSelect(new Dictionary<string, string> { ["instance_id"] = Id(1) }, from));
+        }
+
+        foreach (var row in seedOutbox)
+        {
+            await ExecuteAsync(db, row.InsertSelect(new Dictionary<string, string> { ["id"] = "gen_random_uuid()", ["instance_id"] = Id(1) }, from));
+        }
+
+        await ExecuteAsync(db, "ANALYZE");
+        var completedBefore = await ScalarAsync(db, $"SELECT count(*) FROM tasks t JOIN dossiers d ON d.id = t.instance_id WHERE d.intake_client = {client} AND t.state = 'completed'");
+
+        string Mine(int kind) => $"bench_id({Kind(kind)}, :client_id, :k)";
+        var instanceId = Mine(1);
+        var taskId = Mine(2);
+        var batch = new List<string>
+        {
+            $"DELETE FROM bookmarks WHERE id = {taskId}",
+            doneDossier.Update(["row_version", "status", "updated_at"], new Dictionary<string, string> { ["updated_at"] = "now()" }, $"id = {instanceId} AND row_version = {seedDossier["row_version"]}"),
+            doneInstance.Update(
+                doneInstance.Columns.Where(c => c is not ("id" or "created_at")),
+                new Dictionary<string, string> { ["updated_at"] = "now()" },
+                $"id = {instanceId} AND version = {seedInstance["version"]}"),
+        };
+        batch.AddRange(doneJournal.Select(j => j.Insert(new Dictionary<string, string> { ["instance_id"] = instanceId })));
+        batch.AddRange(doneOutbox.Select(o => o.Insert(new Dictionary<string, string> { ["id"] = "gen_random_uuid()", ["instance_id"] = instanceId })));
+        batch.Add(doneTask.Insert(new Dictionary<string, string> { ["id"] = Mine(3), ["instance_id"] = instanceId }));
+        batch.Add(doneBookmark.Insert(new Dictionary<string, string> { ["id"] = Mine(3), ["instance_id"] = instanceId }));
+
+        var script = new StringBuilder();
+        script.AppendLine(CultureInfo.InvariantCulture, $"-- One completion of the intake step of {Procedure}: the writes the Host made completing dossier {done}, cloned onto seeded rows.");
+        script.AppendLine(CultureInfo.InvariantCulture, $"-- Writes: claim UPDATE (own transaction); then 1 bookmark DELETE, dossier and instance UPDATEs (version checks), {doneJournal.Count} journal, {doneOutbox.Count} outbox, 1 task, 1 bookmark INSERTs, the task close UPDATE.");
+        script.AppendLine(@"\set k :k + 1");
+        script.AppendLine(CultureInfo.InvariantCulture, $"UPDATE tasks SET claimed_by = '{Officer}', row_version = row_version + 1 WHERE id = {taskId} AND state = 'open' AND claimed_by IS NULL AND department = ANY ('{{one-stop-desk}}');");
+        script.Append("BEGIN \\; ").Append(string.Join(" \\;\n", batch)).AppendLine(";");
+        script.AppendLine(CultureInfo.InvariantCulture, $"UPDATE tasks SET state = 'completed', closed_at = now(), outcome = 'approved', actor = '{Officer}', note = NULL, row_version = row_version + 1 WHERE id = {taskId} AND state = 'open';");
+        script.AppendLine("COMMIT;");
+        var path = Path.Combine(work, $"complete-{run}.sql");
+        await File.WriteAllTextAsync(path, script.ToString());
+        return (path, completedBefore);
+    }
+
+    /// <summary>Runs one request on a Host that logs every EF command, and records the commands that request ran.</summary>
+    private static async Task TraceAsync(Report report, HostRunner host, string name, Func<Task<(Outcome Outcome, string? Error)>> request)
+    {
+        var from = host.Lines.Count;
+        var (outcome, error) = await request();
+        await Task.Delay(500);
+        var commands = new List<(string Text, string Elapsed)>();
+        foreach (var line in host.Lines.Skip(from))
+        {
+            try
+            {
+                var entry = JsonNode.Parse(line);
+                if ((string?)entry?["Category"] == "Microsoft.EntityFrameworkCore.Database.Command" && entry?["State"]?["commandText"] is { } text)
+                {
+                    commands.Add(((string)text!, (string?)entry["State"]!["elapsed"] ?? "?"));
+                }
+            }
+            catch (JsonException)
+            {
+                // Not a log entry.
+            }
+        }
+
+        report.Traces.Add((name, outcome == Outcome.Success ? "ok" : error ?? "failed", commands));
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await ExecuteAsync(connection, sql);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> StringAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string?)await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No result: {sql}");
+    }
+
+    private static async Task<Guid> GuidAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (Guid?)await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No row: {sql}");
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+
+    internal sealed record Options(int Seconds, IReadOnlyList<int> Clients, bool Background, bool Keep, string? Connection)
+    {
+        public static Options? Parse(string[] args)
+        {
+            var seconds = 20;
+            IReadOnlyList<int> clients = [2, 16];
+            bool background = false, keep = false;
+            string? connection = null;
+            for (var i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--seconds" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) && s > 0:
+                        seconds = s;
+                        i++;
+                        break;
+                    case "--clients" when i + 1 < args.Length:
+                        var parsed = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                            .Select(c => int.TryParse(c, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 0).ToList();
+                        if (parsed.Count == 0 || parsed.Contains(0))
+                        {
+                            return null;
+                        }
+
+                        clients = parsed;
+                        break;
+                    case "--background":
+                        background = true;
+                        break;
+                    case "--keep":
+                        keep = true;
+                        break;
+                    case "--connection" when i + 1 < args.Length:
+                        connection = args[++i];
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            return new Options(seconds, clients, background, keep, connection);
+        }
+    }
+
+    /// <summary>pg_stat_database counters of the benchmark database.</summary>
+    internal sealed record Stats(long Commits, long Rollbacks, long Inserted, long Updated, long Deleted)
+    {
+        public static async Task<Stats> ReadAsync(NpgsqlConnection db, bool settle = false)
+        {
+            if (settle)
+            {
+                // Backends report their counters about once a second when idle (and at exit).
+                await Task.Delay(2000);
+            }
+
+            await ExecuteAsync(db, "SELECT pg_stat_clear_snapshot()");
+            await using var command = new NpgsqlCommand(
+                "SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted FROM pg_stat_database WHERE datname = current_database()", db);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            return new Stats(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+        }
+
+        public static Stats operator -(Stats a, Stats b) =>
+            new(a.Commits - b.Commits, a.Rollbacks - b.Rollbacks, a.Inserted - b.Inserted, a.Updated - b.Updated, a.Deleted - b.Deleted);
+    }
+
+    /// <summary>CPU used: the Host process, this harness (the HTTP load generator) and the whole machine (busy time from /proc/stat).</summary>
+    internal sealed record Cpu(TimeSpan Host, TimeSpan Harness, TimeSpan Machine)
+    {
+        public static Cpu Read(HostRunner host) => new(host.CpuTime, Process.GetCurrentProcess().TotalProcessorTime, MachineBusy());
+
+        public static Cpu operator -(Cpu a, Cpu b) => new(a.Host - b.Host, a.Harness - b.Harness, a.Machine - b.Machine);
+
+        private static TimeSpan MachineBusy()
+        {
+            if (!File.Exists("/proc/stat"))
+            {
+                return TimeSpan.Zero;
+            }
+
+            // cpu  user nice system idle iowait irq softirq steal ... (USER_HZ = 100 ticks per second)
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            var busy = fields.Take(8).Sum() - fields[3] - fields[4];
+            return TimeSpan.FromMilliseconds(busy * 10);
+        }
+    }
+
+    internal sealed record Measurement(string Scenario, int Clients, LoadResult Ours, Stats OursStats, Cpu OursCpu, PgBenchResult Baseline, Stats BaselineStats, Cpu BaselineCpu, string? Note)
+    {
+        public double Ratio => Baseline.Tps > 0 ? Ours.Rate / Baseline.Tps : double.NaN;
+    }
+
+    private sealed class Report(Options options, DateTimeOffset started, string database)
+    {
+        public List<Measurement> Measurements { get; } = [];
+
+        public List<(string Name, string Outcome, List<(string Text, string Elapsed)> Commands)> Traces { get; } = [];
+
+        public string LoadAtStart { get; set; } = "n/a";
+
+        public string LoadAtEnd { get; set; } = "n/a";
+
+        private string postgres = "?";
+        private string settings = "?";
+
+        public void Add(Measurement measurement) => Measurements.Add(measurement);
+
+        public async Task ReadMachineAsync(NpgsqlConnection db)
+        {
+            postgres = await StringAsync(db, "SELECT version()");
+            settings = await StringAsync(db, """
+                SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings
+                WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method', 'shared_buffers', 'max_connections', 'full_page_writes', 'commit_delay')
+                """);
+        }
+
+        public string Markdown()
+        {
+            var md = new StringBuilder();
+            var c = CultureInfo.InvariantCulture;
+            md.AppendLine(c, $"# Durable throughput: Host over HTTP vs pgbench doing the same writes ({started:yyyy-MM-dd})");
+            md.AppendLine();
+            md.AppendLine(c, $"Command: `dotnet run -c Release --project tests/Workflows.Benchmarks -- durable --seconds {options.Seconds} --clients {string.Join(',', options.Clients)}{(options.Background ? " --background" : string.Empty)}`");
+            md.AppendLine();
+            md.AppendLine("## Machine");
+            md.AppendLine();
+            md.AppendLine(c, $"- Cores: {Environment.ProcessorCount}; OS: {RuntimeInformation.OSDescription}; .NET {Environment.Version}");
+            md.AppendLine(c, $"- PostgreSQL: {postgres}");
+            md.AppendLine(c, $"- Settings: {settings}");
+            md.AppendLine(c, $"- Load average (1/5/15 min) at start: {LoadAtStart}; at end: {LoadAtEnd}. The Host, PostgreSQL, pgbench and this load generator share these cores (other builds may too): absolute numbers are noisy, compare the ratios, which come from back-to-back runs.");
+            md.AppendLine(c, $"- Host: Release Workflows.Host.dll, Development environment, logging at Warning, Runtime:Background={(options.Background ? "true (timer runner and outbox dispatcher running)" : "false (timer runner and outbox dispatcher off: only the request path is measured)")}. Fresh database `{database}`.");
+            md.AppendLine(c, $"- Load: closed loop, each client one request at a time, {options.Seconds} s per run. Intake: distinct dossiers of {Procedure} with {IntakeClientState.FormDataBytes} bytes of form data; 201 counted (sent after commit). Completion: each client completes its own open `intake` tasks (outcome approved, key {OfficerKey}); 200 counted.");
+            md.AppendLine(c, $"- Baseline: `pgbench -n -f <script> -c N -j min(N,2) -T {options.Seconds}` (simple protocol), scripts generated from rows the Host wrote in this run (see below).");
+            md.AppendLine();
+            md.AppendLine("## Results");
+            md.AppendLine();
+            md.AppendLine("| Scenario | Clients | Ours (ops/s) | Ours p50 / p95 (ms) | pgbench (tps) | pgbench p50 / p95 (ms) | Ours / baseline | Target ≥ 50% |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|:--:|");
+            foreach (var m in Measurements)
+            {
+                md.AppendLine(c, $"| {m.Scenario} | {m.Clients} | {m.Ours.Rate:F1} | {m.Ours.P50:F1} / {m.Ours.P95:F1} | {m.Baseline.Tps:F1} | {m.Baseline.P50:F1} / {m.Baseline.P95:F1} | {m.Ratio:P0} | {(m.Ratio >= 0.5 ? "met" : "**missed**")} |");
+            }
+
+            md.AppendLine();
+            var problems = Measurements.Where(m => m.Ours.Failures > 0 || m.Ours.ExhaustedClients > 0 || m.Baseline.Failed > 0 || m.Baseline.AbortedClients > 0 || m.Note is not null).ToList();
+            foreach (var m in problems)
+            {
+                md.AppendLine(c, $"- {m.Scenario}, {m.Clients} clients: Host failures {m.Ours.Failures} ({string.Join(", ", m.Ours.Errors.Select(e => $"{e.Key} ×{e.Value}"))}), clients out of tasks {m.Ours.ExhaustedClients}; pgbench failed {m.Baseline.Failed}, aborted clients {m.Baseline.AbortedClients}. {m.Note}");
+            }
+
+            if (problems.Count == 0)
+            {
+                md.AppendLine("No request failed, no client ran out of work, every pgbench transaction committed.");
+            }
+
+            md.AppendLine();
+            md.AppendLine("## Database work per operation (pg_stat_database deltas over each run)");
+            md.AppendLine();
+            md.AppendLine("Commits count every transaction, including the Host's autocommit reads; rows are heap rows written.");
+            md.AppendLine();
+            md.AppendLine("| Scenario | Clients | Side | Operations | Commits / op | Rows inserted / op | Rows updated / op | Rows deleted / op |");
+            md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
+            foreach (var m in Measurements)
+            {
+                Row(md, m.Scenario, m.Clients, "Host", m.Ours.Successes + m.Ours.Failures, m.OursStats);
+                Row(md, m.Scenario, m.Clients, "pgbench", m.Baseline.Transactions, m.BaselineStats);
+            }
+
+            md.AppendLine();
+            md.AppendLine("## CPU per operation (ms; machine = busy time of all cores from /proc/stat, which includes PostgreSQL and anything else running)");
+            md.AppendLine();
+            md.AppendLine("| Scenario | Clients | Host process | Load generator | Machine, Host run | Machine, pgbench run | Machine busy, Host run | Machine busy, pgbench run |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var m in Measurements)
+            {
+                var ops = Math.Max(1, m.Ours.Successes + m.Ours.Failures);
+                var tx = Math.Max(1, m.Baseline.Transactions);
+                var cores = Environment.ProcessorCount;
+                md.AppendLine(c, $"| {m.Scenario} | {m.Clients} | {m.OursCpu.Host.TotalMilliseconds / ops:F2} | {m.OursCpu.Harness.TotalMilliseconds / ops:F2} | {m.OursCpu.Machine.TotalMilliseconds / ops:F2} | {m.BaselineCpu.Machine.TotalMilliseconds / tx:F2} | {m.OursCpu.Machine / (m.Ours.Elapsed * cores):P0} | {m.BaselineCpu.Machine / (TimeSpan.FromSeconds(options.Seconds) * cores):P0} |");
+            }
+
+            md.AppendLine();
+            md.AppendLine("## Round trips of one request (EF command log of a separate, freshly started Host with command logging on: times are cold, the count is what matters)");
+            foreach (var (name, outcome, commands) in Traces)
+            {
+                md.AppendLine();
+                md.AppendLine(c, $"**{name}** ({outcome}): {commands.Count} database commands (BEGIN is sent with the first command of a transaction, COMMIT is not logged: add one round trip per transaction).");
+                md.AppendLine();
+                var i = 0;
+                foreach (var (text, elapsed) in commands)
+                {
+                    var statements = text.Split(";\n", StringSplitOptions.RemoveEmptyEntries).Select(s => Summary(s)).ToList();
+                    md.AppendLine(c, $"{++i}. ({elapsed} ms) {(statements.Count > 1 ? $"batch of {statements.Count}: " : string.Empty)}{string.Join("; ", statements)}");
+                }
+            }
+
+            md.AppendLine();
+            return md.ToString();
+        }
+
+        private static void Row(StringBuilder md, string scenario, int clients, string side, long operations, Stats s)
+        {
+            double Per(long v) => operations > 0 ? (double)v / operations : double.NaN;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {scenario} | {clients} | {side} | {operations} | {Per(s.Commits):F2} | {Per(s.Inserted):F2} | {Per(s.Updated):F2} | {Per(s.Deleted):F2} |");
+        }
+
+        // "SELECT ... FROM tasks AS t INNER JOIN ..." → "SELECT tasks (+3 joins)"; "INSERT INTO journal (...)" → "INSERT journal".
+        private static string Summary(string sql)
+        {
+            var text = string.Join(' ', sql.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+            string After(string keyword)
+            {
+                var at = text.IndexOf(keyword, StringComparison.OrdinalIgnoreCase);
+                return at < 0 ? "?" : text[(at + keyword.Length)..].Split(' ', 2)[0];
+            }
+
+            var verb = text.Split(' ', 2)[0].ToUpperInvariant();
+            return verb switch
+            {
+                "SELECT" => $"SELECT {After(" FROM ")}{(text.Contains(" JOIN ", StringComparison.OrdinalIgnoreCase) ? $" (+{CountOf(text, " JOIN ")} joins)" : string.Empty)}",
+                "INSERT" => $"INSERT {After("INSERT INTO ")}{(text.Contains("ON CONFLICT", StringComparison.OrdinalIgnoreCase) ? " ON CONFLICT UPDATE" : string.Empty)}",
+                "UPDATE" => $"UPDATE {After("UPDATE ")}",
+                "DELETE" => $"DELETE {After("DELETE FROM ")}",
+                _ => text.Length > 60 ? text[..60] + "…" : text,
+            };
+        }
+
+        private static int CountOf(string text, string part)
+        {
+            var count = 0;
+            for (var at = text.IndexOf(part, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.OrdinalIgnoreCase))
+            {
+                count++;
+            }
+
+            return count;
+        }
+    }
+}
