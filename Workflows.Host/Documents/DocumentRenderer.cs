@@ -62,7 +62,7 @@ internal sealed class DocumentRenderer
             throw new KeyNotFoundException($"No template for form '{form}' in {folder}.");
         }
 
-        return template(ToPlain(JsonSerializer.SerializeToNode(model, model.GetType(), ModelJson)));
+        return template(Notifications.TemplateRenderer.ToPlain(JsonSerializer.SerializeToNode(model, model.GetType(), ModelJson)));
     }
 
     /// <summary>What the QR code of a dossier encodes: the lookup URL with the code (when configured), else the code.</summary>
@@ -232,23 +232,6 @@ internal sealed class DocumentRenderer
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
-    };
-
-    /// <summary>JSON as dictionaries, lists and plain values Handlebars can walk.</summary>
-    private static object? ToPlain(JsonNode? node) => node switch
-    {
-        null => null,
-        JsonObject o => o.ToDictionary(p => p.Key, p => ToPlain(p.Value), StringComparer.Ordinal),
-        JsonArray a => a.Select(ToPlain).ToList(),
-        JsonValue v => v.GetValueKind() switch
-        {
-            JsonValueKind.String => v.GetValue<string>(),
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.Number => v.TryGetValue<long>(out var l) ? l : v.TryGetValue<decimal>(out var d) ? d : v.ToJsonString(),
-            _ => null,
-        },
-        _ => node.ToJsonString(),
     };
 
     private sealed record Loaded(string Stamp, Dictionary<string, HandlebarsTemplate<object, object>> Templates);
