@@ -93,6 +93,7 @@ internal static class DossiersApi
         api.MapGet("/{code}/timeline", Timeline).WithSummary("Handovers (control slip, form 06) and journal events");
         api.MapPost("/{code}/result-returned", ResultReturned).RequireAuthorization(Policies.Officer)
             .WithSummary("The one-stop desk returned the result to the applicant (status 10)");
+        api.MapStopDossier();
         return app;
     }
 
