@@ -36,26 +36,24 @@ internal sealed class IntakeService(
     public async Task<IResult> CreateAsync(string client, IntakeInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing)
-        {
-            return Replay(existing, input);
-        }
-
+        // A retry is not looked up first: a new dossier (the common case) goes straight to its one transaction, and
+        // a retry fails there on the unique (intake client, externalCode) index and is answered as a replay below.
+        // Before refusing a request, though, look for an earlier dossier: a retry is always answered as a retry.
         var day = DateOnly.FromDateTime(input.ReceivedAt.ToOffset(calendar.UtcOffset).DateTime);
         if (registry.VersionsOf(input.ProcedureCode).Count == 0)
         {
-            return Unprocessable("Unknown procedure", "procedureCode", $"No procedure {input.ProcedureCode} is published.");
+            return await ReplayOr(client, input, Unprocessable("Unknown procedure", "procedureCode", $"No procedure {input.ProcedureCode} is published."), cancellationToken);
         }
 
         var definition = registry.Resolve(input.ProcedureCode, day);
         if (definition is null)
         {
-            return Unprocessable("Procedure not in force", "procedureCode", $"No version of procedure {input.ProcedureCode} is in force on {day:yyyy-MM-dd}, the day received.");
+            return await ReplayOr(client, input, Unprocessable("Procedure not in force", "procedureCode", $"No version of procedure {input.ProcedureCode} is in force on {day:yyyy-MM-dd}, the day received."), cancellationToken);
         }
 
         if (definition.Channels.Count > 0 && !definition.Channels.Contains(input.Channel))
         {
-            return Unprocessable("Channel not offered", "channel", $"Procedure {definition.Code} is not offered through this channel.");
+            return await ReplayOr(client, input, Unprocessable("Channel not offered", "channel", $"Procedure {definition.Code} is not offered through this channel."), cancellationToken);
         }
 
         var appointment = AppointmentCalculator.Compute(definition, input.Channel, input.ReceivedAt, calendar, cutOff);
@@ -132,7 +130,8 @@ internal sealed class IntakeService(
         }
         catch (DbUpdateException)
         {
-            // A concurrent request with the same externalCode committed first (unique index): answer as a retry.
+            // A retry, or a concurrent request with the same externalCode that committed first (unique index):
+            // answer as a retry.
             if (await FindAsync(client, input.ExternalCode, CancellationToken.None) is { } winner)
             {
                 return Replay(winner, input);
@@ -141,10 +140,23 @@ internal sealed class IntakeService(
             throw;
         }
 
-        var created = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Id == id, cancellationToken);
+        // The committed row is the one in hand (the projection set its status in the same transaction): no need to
+        // read it back. Instants are stored to the microsecond, so answer with what a read would return.
+        var created = row;
+        created.ReceivedAt = Stored(created.ReceivedAt);
+        created.DueAt = Stored(created.DueAt);
+        created.OriginalDueAt = Stored(created.OriginalDueAt);
+        created.CompletedAt = created.CompletedAt is { } completedAt ? Stored(completedAt) : null;
         logger.DossierReceived(created.Code, created.Id, created.ProcedureCode, created.ProcedureVersion, client, created.ExternalCode);
         return TypedResults.Created(IntakeApi.Location(created.ExternalCode), IntakeDossierDto.From(created, calendar.UtcOffset));
     }
+
+    // Both providers keep microseconds (timestamptz, fixed-width text) and drop the rest.
+    private static DateTimeOffset Stored(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % 10), TimeSpan.Zero);
+
+    private async Task<IResult> ReplayOr(string client, IntakeInput input, IResult refusal, CancellationToken cancellationToken) =>
+        await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing ? Replay(existing, input) : refusal;
 
     private IResult Replay(DossierRow existing, IntakeInput input) =>
         existing.PayloadHash == input.PayloadHash
