@@ -36,24 +36,28 @@ internal sealed class IntakeService(
     public async Task<IResult> CreateAsync(string client, IntakeInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        // A retry is not looked up first: a new dossier (the common case) goes straight to its one transaction, and
-        // a retry fails there on the unique (intake client, externalCode) index and is answered as a replay below.
-        // Before refusing a request, though, look for an earlier dossier: a retry is always answered as a retry.
+        // A retry is looked up before anything else. (Leaving it to the unique index would save this round trip for a
+        // new dossier, but turn every retry into a failed transaction logged as an error by EF and PostgreSQL.)
+        if (await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing)
+        {
+            return Replay(existing, input);
+        }
+
         var day = DateOnly.FromDateTime(input.ReceivedAt.ToOffset(calendar.UtcOffset).DateTime);
         if (registry.VersionsOf(input.ProcedureCode).Count == 0)
         {
-            return await ReplayOr(client, input, Unprocessable("Unknown procedure", "procedureCode", $"No procedure {input.ProcedureCode} is published."), cancellationToken);
+            return Unprocessable("Unknown procedure", "procedureCode", $"No procedure {input.ProcedureCode} is published.");
         }
 
         var definition = registry.Resolve(input.ProcedureCode, day);
         if (definition is null)
         {
-            return await ReplayOr(client, input, Unprocessable("Procedure not in force", "procedureCode", $"No version of procedure {input.ProcedureCode} is in force on {day:yyyy-MM-dd}, the day received."), cancellationToken);
+            return Unprocessable("Procedure not in force", "procedureCode", $"No version of procedure {input.ProcedureCode} is in force on {day:yyyy-MM-dd}, the day received.");
         }
 
         if (definition.Channels.Count > 0 && !definition.Channels.Contains(input.Channel))
         {
-            return await ReplayOr(client, input, Unprocessable("Channel not offered", "channel", $"Procedure {definition.Code} is not offered through this channel."), cancellationToken);
+            return Unprocessable("Channel not offered", "channel", $"Procedure {definition.Code} is not offered through this channel.");
         }
 
         var appointment = AppointmentCalculator.Compute(definition, input.Channel, input.ReceivedAt, calendar, cutOff);
@@ -130,8 +134,7 @@ internal sealed class IntakeService(
         }
         catch (DbUpdateException)
         {
-            // A retry, or a concurrent request with the same externalCode that committed first (unique index):
-            // answer as a retry.
+            // A concurrent request with the same externalCode committed first (unique index): answer as a retry.
             if (await FindAsync(client, input.ExternalCode, CancellationToken.None) is { } winner)
             {
                 return Replay(winner, input);
@@ -154,9 +157,6 @@ internal sealed class IntakeService(
     // Both providers keep microseconds (timestamptz, fixed-width text) and drop the rest.
     private static DateTimeOffset Stored(DateTimeOffset instant) =>
         new(instant.UtcTicks - (instant.UtcTicks % 10), TimeSpan.Zero);
-
-    private async Task<IResult> ReplayOr(string client, IntakeInput input, IResult refusal, CancellationToken cancellationToken) =>
-        await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing ? Replay(existing, input) : refusal;
 
     private IResult Replay(DossierRow existing, IntakeInput input) =>
         existing.PayloadHash == input.PayloadHash
