@@ -36,6 +36,9 @@ internal sealed class IntakeService(
     public async Task<IResult> CreateAsync(string client, IntakeInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        // One pooled connection for the whole request (closed when the scope's context is disposed): every reopen
+        // would rent it again and make Npgsql reset its session state, one more statement for PostgreSQL.
+        await db.Database.OpenConnectionAsync(cancellationToken);
         // A retry is looked up before anything else. (Leaving it to the unique index would save this round trip for a
         // new dossier, but turn every retry into a failed transaction logged as an error by EF and PostgreSQL.)
         if (await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Workflows.Engine.Calendar;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.InMemory;
@@ -202,6 +203,9 @@ internal static class TasksApi
     {
         var departments = request.Departments;
         var caller = request.Caller;
+        // One pooled connection for the whole request (closed when the scope's context is disposed): every reopen
+        // would rent it again and make Npgsql reset its session state, one more statement for PostgreSQL.
+        await request.Db.Database.OpenConnectionAsync(request.CancellationToken);
         var task = await request.Queries.FindAsync(id, departments, withData: false, request.CancellationToken);
         if (task is null)
         {
