@@ -8,6 +8,7 @@ internal static class AccessExtensions
     /// <summary>API-key authentication and the role policies. Endpoints without a policy are refused.</summary>
     public static IServiceCollection AddAccess(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<PrincipalCache>();
         services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.Section));
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

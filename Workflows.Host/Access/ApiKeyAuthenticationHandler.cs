@@ -9,13 +9,16 @@ namespace Workflows.Host.Access;
 
 /// <summary>
 /// Authenticates the <c>X-Api-Key</c> header against the principals table: intake systems and users alike.
-/// Roles and departments become claims.
+/// Roles and departments become claims. Active principals are cached for at most 15 s
+/// (<see cref="PrincipalCache"/>): deactivating a key through this Host takes effect at once, a deactivation made
+/// elsewhere (another Host process, SQL) within 15 s.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    WorkflowsDbContext db)
+    WorkflowsDbContext db,
+    PrincipalCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -28,10 +31,16 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = ApiKeys.Hash(values.ToString().Trim());
-        var principal = await db.Principals.AsNoTracking().SingleOrDefaultAsync(p => p.KeyHash == hash && p.Active, Context.RequestAborted);
-        if (principal is null)
+        if (!cache.TryGet(hash, out var principal))
         {
-            return AuthenticateResult.Fail("The API key is not valid.");
+            var row = await db.Principals.AsNoTracking().SingleOrDefaultAsync(p => p.KeyHash == hash && p.Active, Context.RequestAborted);
+            if (row is null)
+            {
+                return AuthenticateResult.Fail("The API key is not valid.");
+            }
+
+            principal = new PrincipalCache.CachedPrincipal(row.Id, row.Name, row.Kind, [.. Split(row.Roles)], [.. Split(row.Departments)]);
+            cache.Set(hash, principal);
         }
 
         List<Claim> claims =
@@ -40,8 +49,8 @@ internal sealed class ApiKeyAuthenticationHandler(
             new(ClaimTypes.Name, principal.Name),
             new(WorkflowsClaims.Kind, principal.Kind),
         ];
-        claims.AddRange(Split(principal.Roles).Select(r => new Claim(ClaimTypes.Role, r)));
-        claims.AddRange(Split(principal.Departments).Select(d => new Claim(WorkflowsClaims.Department, d)));
+        claims.AddRange(principal.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        claims.AddRange(principal.Departments.Select(d => new Claim(WorkflowsClaims.Department, d)));
         var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

@@ -89,9 +89,11 @@ internal static class PrincipalsApi
         return TypedResults.Created($"/api/principals/{row.Name}", new CreatedPrincipalDto(ToDto(row), key));
     }
 
-    private static async Task<Results<NoContent, NotFound>> Deactivate(string name, WorkflowsDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, NotFound>> Deactivate(string name, WorkflowsDbContext db, PrincipalCache cache, CancellationToken cancellationToken)
     {
         var updated = await db.Principals.Where(p => p.Name == name).ExecuteUpdateAsync(s => s.SetProperty(p => p.Active, false), cancellationToken);
+        // The key stops working in this process now, not when its cache entry expires.
+        cache.Clear();
         return updated == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
     }
 

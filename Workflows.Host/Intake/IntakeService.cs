@@ -36,6 +36,11 @@ internal sealed class IntakeService(
     public async Task<IResult> CreateAsync(string client, IntakeInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        // One pooled connection for the whole request (closed when the scope's context is disposed): every reopen
+        // would rent it again and make Npgsql reset its session state, one more statement for PostgreSQL.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        // A retry is looked up before anything else. (Leaving it to the unique index would save this round trip for a
+        // new dossier, but turn every retry into a failed transaction logged as an error by EF and PostgreSQL.)
         if (await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing)
         {
             return Replay(existing, input);
@@ -141,10 +146,20 @@ internal sealed class IntakeService(
             throw;
         }
 
-        var created = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Id == id, cancellationToken);
+        // The committed row is the one in hand (the projection set its status in the same transaction): no need to
+        // read it back. Instants are stored to the microsecond, so answer with what a read would return.
+        var created = row;
+        created.ReceivedAt = Stored(created.ReceivedAt);
+        created.DueAt = Stored(created.DueAt);
+        created.OriginalDueAt = Stored(created.OriginalDueAt);
+        created.CompletedAt = created.CompletedAt is { } completedAt ? Stored(completedAt) : null;
         logger.DossierReceived(created.Code, created.Id, created.ProcedureCode, created.ProcedureVersion, client, created.ExternalCode);
         return TypedResults.Created(IntakeApi.Location(created.ExternalCode), IntakeDossierDto.From(created, calendar.UtcOffset));
     }
+
+    // Both providers keep microseconds (timestamptz, fixed-width text) and drop the rest.
+    private static DateTimeOffset Stored(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % 10), TimeSpan.Zero);
 
     private IResult Replay(DossierRow existing, IntakeInput input) =>
         existing.PayloadHash == input.PayloadHash

@@ -17,15 +17,24 @@ namespace Workflows.Host.Persistence;
 internal sealed class ChangesetStore(WorkflowsDbContext db)
 {
     public Task CommitAsync(Changeset changeset, CancellationToken cancellationToken = default) =>
-        CommitAsync(changeset, alsoInTransaction: null, cancellationToken);
+        CommitAsync(changeset, alsoInTransaction: null, claim: null, cancellationToken);
+
+    public Task CommitAsync(Changeset changeset, Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken = default) =>
+        CommitAsync(changeset, alsoInTransaction, claim: null, cancellationToken);
 
     /// <summary>
     /// Commits the changeset and whatever <paramref name="alsoInTransaction"/> stages in the same transaction:
     /// it runs after the changeset's rows are tracked and before they are saved, may run SQL on the context
     /// (inside the transaction) and track more rows, which are saved with the changeset. If anything fails,
-    /// nothing is written.
+    /// nothing is written. With a <paramref name="claim"/>, that task is closed only if nobody else holds its claim
+    /// (checked by the closing UPDATE, in the same transaction) and keeps the actor as claimant; otherwise
+    /// <see cref="TaskClaimLostException"/> is thrown and nothing is written.
     /// </summary>
-    public async Task CommitAsync(Changeset changeset, Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken = default)
+    public async Task CommitAsync(
+        Changeset changeset,
+        Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction,
+        TaskClaim? claim,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changeset);
         db.ChangeTracker.Clear();
@@ -39,7 +48,7 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            await CloseTasksAsync(changeset, cancellationToken);
+            await CloseTasksAsync(changeset, claim, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
@@ -62,14 +71,13 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
     /// <summary>Rebuilds an instance as the engine left it: columns, tokens from JSON, bookmarks from rows.</summary>
     public async Task<WorkflowInstance?> LoadInstanceAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        var row = await db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
-        if (row is null)
-        {
-            return null;
-        }
-
-        var bookmarks = await db.Bookmarks.AsNoTracking().Where(b => b.InstanceId == id).ToListAsync(cancellationToken);
-        return RowMapping.ToInstance(row, bookmarks);
+        // One round trip: the instance LEFT JOIN its bookmarks (an instance has a handful, so repeating the instance
+        // columns per bookmark costs less than a second query and its autocommit transaction).
+        var loaded = await db.Instances.AsNoTracking()
+            .Where(i => i.Id == id)
+            .Select(i => new { Instance = i, Bookmarks = db.Bookmarks.Where(b => b.InstanceId == i.Id).ToList() })
+            .SingleOrDefaultAsync(cancellationToken);
+        return loaded is null ? null : RowMapping.ToInstance(loaded.Instance, loaded.Bookmarks);
     }
 
     private void Stage(Changeset changeset)
@@ -101,11 +109,37 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
         db.Outbox.AddRange(changeset.Outbox.Select(RowMapping.ToRow));
     }
 
-    private async Task CloseTasksAsync(Changeset changeset, CancellationToken cancellationToken)
+    private async Task CloseTasksAsync(Changeset changeset, TaskClaim? claim, CancellationToken cancellationToken)
     {
         foreach (var closed in changeset.TasksClosed)
         {
             var state = closed.Reason == TaskCloseReason.Completed ? TaskStates.Completed : TaskStates.Cancelled;
+            if (claim is { } held && held.TaskId == closed.TaskId)
+            {
+                // UPDATE tasks ... WHERE id = @id AND state = 'open' AND (claimed_by IS NULL OR claimed_by = @actor)
+                // AND department = ANY(@departments): a claim by another officer, or a forward out of the actor's
+                // departments, committed first wins; one committed after finds the task closed.
+                var actor = held.Actor;
+                var departments = held.Departments.ToList();
+                var closedClaimed = await db.Tasks
+                    .Where(t => t.Id == closed.TaskId && t.State == TaskStates.Open && (t.ClaimedBy == null || t.ClaimedBy == actor)
+                        && departments.Contains(t.Department))
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(t => t.State, state)
+                        .SetProperty(t => t.ClaimedBy, actor)
+                        .SetProperty(t => t.ClosedAt, closed.ClosedAt)
+                        .SetProperty(t => t.Outcome, closed.Outcome)
+                        .SetProperty(t => t.Actor, closed.Actor)
+                        .SetProperty(t => t.Note, closed.Note)
+                        .SetProperty(t => t.RowVersion, t => t.RowVersion + 1), cancellationToken);
+                if (closedClaimed == 0)
+                {
+                    throw new TaskClaimLostException(closed.TaskId);
+                }
+
+                continue;
+            }
+
             var updated = await db.Tasks
                 .Where(t => t.Id == closed.TaskId && t.State == TaskStates.Open)
                 .ExecuteUpdateAsync(s => s
@@ -139,4 +173,17 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
 
         return null;
     }
+}
+
+/// <summary>
+/// The task a changeset closes on behalf of <paramref name="Actor"/>, who must hold its claim or find it unclaimed,
+/// while it is in one of <paramref name="Departments"/>.
+/// </summary>
+internal sealed record TaskClaim(Guid TaskId, string Actor, IReadOnlyCollection<string> Departments);
+
+/// <summary>The task was closed or claimed by someone else before the changeset closing it committed; nothing was written.</summary>
+internal sealed class TaskClaimLostException(Guid taskId)
+    : Exception($"Task {taskId} is not open or is claimed by another officer.")
+{
+    public Guid TaskId { get; } = taskId;
 }

@@ -43,7 +43,7 @@ internal sealed class WorkflowRunner(
         CancellationToken cancellationToken = default)
     {
         var result = engine.Start(definition, request);
-        await CommitAsync(result.Changeset!, alsoInTransaction, cancellationToken);
+        await CommitAsync(result.Changeset!, alsoInTransaction, null, cancellationToken);
         await ResumeParentsAsync(result.Changeset!, cancellationToken);
         return result;
     }
@@ -60,7 +60,7 @@ internal sealed class WorkflowRunner(
             return result;
         }
 
-        await CommitAsync(result.Changeset!, null, cancellationToken);
+        await CommitAsync(result.Changeset!, null, null, cancellationToken);
         await ResumeParentsAsync(result.Changeset!, cancellationToken);
         return result;
     }
@@ -69,15 +69,25 @@ internal sealed class WorkflowRunner(
     /// Resumes a bookmark. A refusal (stale bookmark, wrong outcome, ...) is returned, not thrown; a commit
     /// that lost a race throws <see cref="Engine.InMemory.ConcurrencyConflictException"/>.
     /// </summary>
-    public async Task<ExecutionResult> ResumeAsync(Guid instanceId, ResumeRequest request, CancellationToken cancellationToken = default)
+    public Task<ExecutionResult> ResumeAsync(Guid instanceId, ResumeRequest request, CancellationToken cancellationToken = default) =>
+        ResumeAsync(instanceId, request, claim: null, cancellationToken);
+
+    /// <summary>
+    /// Resumes a bookmark; with a <paramref name="claim"/> the task is closed only if its claim is free or the
+    /// actor's, in the commit's transaction (<see cref="TaskClaimLostException"/> otherwise).
+    /// </summary>
+    public async Task<ExecutionResult> ResumeAsync(Guid instanceId, ResumeRequest request, TaskClaim? claim, CancellationToken cancellationToken = default)
     {
         var instance = await store.LoadInstanceAsync(instanceId, cancellationToken)
             ?? throw new NotFoundException($"Instance {instanceId} does not exist.");
-        return await ResumeAsync(instance, request, cancellationToken);
+        return await ResumeAsync(instance, request, claim, cancellationToken);
     }
 
     /// <summary>Resumes from an instance state read earlier; if it is stale the commit conflicts.</summary>
-    public async Task<ExecutionResult> ResumeAsync(WorkflowInstance instance, ResumeRequest request, CancellationToken cancellationToken = default)
+    public Task<ExecutionResult> ResumeAsync(WorkflowInstance instance, ResumeRequest request, CancellationToken cancellationToken = default) =>
+        ResumeAsync(instance, request, claim: null, cancellationToken);
+
+    private async Task<ExecutionResult> ResumeAsync(WorkflowInstance instance, ResumeRequest request, TaskClaim? claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var definition = await definitions.GetPublishedAsync(instance.DefinitionCode, instance.DefinitionVersion, cancellationToken)
@@ -88,13 +98,13 @@ internal sealed class WorkflowRunner(
             return result;
         }
 
-        await CommitAsync(result.Changeset!, null, cancellationToken);
+        await CommitAsync(result.Changeset!, null, claim, cancellationToken);
         await ResumeParentsAsync(result.Changeset!, cancellationToken);
         return result;
     }
 
     // The changeset, the caller's extra rows and the dossier status projection: one transaction.
-    private Task CommitAsync(Changeset changeset, Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken) =>
+    private Task CommitAsync(Changeset changeset, Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction, TaskClaim? claim, CancellationToken cancellationToken) =>
         store.CommitAsync(changeset, async (context, ct) =>
         {
             if (alsoInTransaction is not null)
@@ -103,7 +113,7 @@ internal sealed class WorkflowRunner(
             }
 
             await projection.ApplyAsync(context, changeset, ct);
-        }, cancellationToken);
+        }, claim, cancellationToken);
 
     // The in-process part of outbox delivery: a child that ended resumes its parent's SubProcess bookmark.
     private async Task ResumeParentsAsync(Changeset changeset, CancellationToken cancellationToken)

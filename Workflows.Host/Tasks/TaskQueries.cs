@@ -116,6 +116,56 @@ internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue cat
         return definition?.Flowchart.Nodes.OfType<StepNode>().FirstOrDefault(n => n.Id == stepId);
     }
 
+    /// <summary>A task read before as the commit that completed it left it (the caller keeps the claim).</summary>
+    public TaskDto Closed(TaskDto before, Engine.Runtime.ClosedTask closed, string claimant)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(closed);
+        var closedAt = Stored(closed.ClosedAt);
+        return before with
+        {
+            State = closed.Reason == Engine.Runtime.TaskCloseReason.Completed ? TaskStates.Completed : TaskStates.Cancelled,
+            Sla = RowMapping.Name(Sla.Classify(calendar, before.DueAt, closedAt, time.GetUtcNow())),
+            ClaimedBy = claimant,
+            ClosedAt = Local(closedAt),
+            Outcome = closed.Outcome,
+            CompletedBy = closed.Actor,
+            Note = closed.Note,
+        };
+    }
+
+    /// <summary>A task just opened on the instance of <paramref name="sibling"/>, as reading it would return it.</summary>
+    public async Task<TaskDto> OpenedAsync(TaskDto sibling, Engine.Runtime.OpenedTask opened, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sibling);
+        ArgumentNullException.ThrowIfNull(opened);
+        var step = await StepAsync(sibling.ProcedureCode, sibling.ProcedureVersion, opened.NodeId, cancellationToken);
+        var dueAt = Stored(opened.DueAt);
+        return new TaskDto(
+            opened.TaskId,
+            opened.InstanceId,
+            sibling.DossierCode,
+            sibling.ProcedureCode,
+            sibling.ProcedureVersion,
+            sibling.ProcedureName,
+            opened.NodeId,
+            opened.StepName ?? step?.Name,
+            opened.Department,
+            opened.Role,
+            TaskStates.Open,
+            Local(Stored(opened.OpenedAt)),
+            Local(dueAt),
+            RowMapping.Name(Sla.Classify(calendar, dueAt, null, time.GetUtcNow())),
+            null,
+            step?.Outcomes ?? [],
+            step?.ForwardTo ?? [],
+            opened.PreviousNodeId,
+            null,
+            null,
+            null,
+            null);
+    }
+
     public static TaskStateDto State(TaskRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
@@ -169,6 +219,9 @@ internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue cat
             task.Actor,
             task.Note);
     }
+
+    // Both providers keep microseconds: what a read of a just-written instant returns.
+    private static DateTimeOffset Stored(DateTimeOffset instant) => new(instant.UtcTicks - (instant.UtcTicks % 10), TimeSpan.Zero);
 
     // Officers read times as the centre's local time (+07:00), like the Dossier API.
     private DateTimeOffset Local(DateTimeOffset instant) => instant.ToOffset(calendar.UtcOffset);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Workflows.Engine.Calendar;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.InMemory;
@@ -202,6 +203,9 @@ internal static class TasksApi
     {
         var departments = request.Departments;
         var caller = request.Caller;
+        // One pooled connection for the whole request (closed when the scope's context is disposed): every reopen
+        // would rent it again and make Npgsql reset its session state, one more statement for PostgreSQL.
+        await request.Db.Database.OpenConnectionAsync(request.CancellationToken);
         var task = await request.Queries.FindAsync(id, departments, withData: false, request.CancellationToken);
         if (task is null)
         {
@@ -223,35 +227,42 @@ internal static class TasksApi
             return await Conflict(id, request, "The task is not open", $"The task is {task.State}; it cannot be completed again.");
         }
 
-        // Hold the claim while completing, so that a claim by another officer and this completion cannot both win.
-        var claim = await request.Commands.ClaimAsync(id, caller, departments, request.CancellationToken);
-        switch (claim)
+        if (task.ClaimedBy is { } claimant && claimant != caller)
         {
-            case TaskWrite.NotFound:
-                return NotFound(id);
-            case TaskWrite.NotOpen:
-                return await Conflict(id, request, "The task is not open", "The task was closed by someone else; it cannot be completed again.");
-            case TaskWrite.ClaimedByOther:
-                return await Conflict(id, request, "The task is claimed by another officer", "Only the officer who claimed the task may complete it.");
-            case TaskWrite.Changed:
-                return await Conflict(id, request, "The task changed", "The task changed while it was being completed; read it again.");
+            return await Conflict(id, request, "The task is claimed by another officer", "Only the officer who claimed the task may complete it.");
         }
 
+        // The claim is checked again where it counts: the UPDATE that closes the task, in the commit's transaction,
+        // requires it open and unclaimed or claimed by the caller (and leaves the caller as claimant), so a claim by
+        // another officer and this completion cannot both win.
         var resume = new ResumeRequest { BookmarkId = id, Outcome = outcome, Note = note, Data = data, Actor = caller };
         ExecutionResult result;
         try
         {
-            result = await runner.ResumeAsync(task.InstanceId, resume, request.CancellationToken);
+            result = await runner.ResumeAsync(task.InstanceId, resume, new TaskClaim(id, caller, departments), request.CancellationToken);
+        }
+        catch (TaskClaimLostException)
+        {
+            var now = await request.Queries.RowAsync(id, CancellationToken.None);
+            if (now is null || !departments.Contains(now.Department))
+            {
+                // Forwarded out of the caller's departments meanwhile: as if it had been read after the forward.
+                return NotFound(id);
+            }
+
+            return now is { State: TaskStates.Open, ClaimedBy: { } other } && other != caller
+                ? await Conflict(id, request, "The task is claimed by another officer", "Only the officer who claimed the task may complete it.")
+                : now is not null && now.State != TaskStates.Open
+                    ? await Conflict(id, request, "The task is not open", "The task was closed by someone else; it cannot be completed again.")
+                    : await Conflict(id, request, "The task changed", "The task changed while it was being completed; read it again.");
         }
         catch (ConcurrencyConflictException conflict) when (conflict.InstanceId == task.InstanceId)
         {
-            await ReleaseTakenClaimAsync(claim, id, request);
             return await Conflict(id, request, "The dossier changed since it was read", "Someone else acted on the dossier at the same time; the task was not completed by this request.");
         }
         catch (Exception e) when (TaskCommands.IsTransientConflict(e))
         {
             // The database broke a tie between this completion and a concurrent write (deadlock, busy file).
-            await ReleaseTakenClaimAsync(claim, id, request);
             return await Conflict(id, request, "The dossier changed since it was read", "Someone else acted on the dossier at the same time; the task was not completed by this request.");
         }
         catch (ConcurrencyConflictException)
@@ -262,19 +273,28 @@ internal static class TasksApi
 
         if (!result.Accepted)
         {
-            await ReleaseTakenClaimAsync(claim, id, request);
             var rejection = result.Rejection!;
             return rejection.Code == RejectionCode.InvalidOutcome
                 ? Invalid("outcome", rejection.Message)
                 : await Conflict(id, request, "The task can no longer be completed", rejection.Message, rejection.Code);
         }
 
+        // The response comes from what was just committed: the task as read before plus its closing, and the tasks
+        // the changeset opened; only a task of another instance (a sub-process) is read.
+        var changeset = result.Changeset!;
         var next = new List<TaskDto>();
         var handedOver = new List<HandedOverDto>();
-        foreach (var opened in result.Changeset!.TasksOpened)
+        foreach (var opened in changeset.TasksOpened)
         {
-            if (departments.Contains(opened.Department)
-                && await request.Queries.FindAsync(opened.TaskId, departments, withData: false, request.CancellationToken) is { } visible)
+            if (!departments.Contains(opened.Department))
+            {
+                handedOver.Add(new HandedOverDto(opened.NodeId, opened.StepName, opened.Department));
+            }
+            else if (opened.InstanceId == task.InstanceId)
+            {
+                next.Add(await request.Queries.OpenedAsync(task, opened, request.CancellationToken));
+            }
+            else if (await request.Queries.FindAsync(opened.TaskId, departments, withData: false, request.CancellationToken) is { } visible)
             {
                 next.Add(visible);
             }
@@ -284,7 +304,9 @@ internal static class TasksApi
             }
         }
 
-        return TypedResults.Ok(new CompletedTaskDto(await FinalAsync(id, task, request), next, handedOver));
+        var closed = changeset.TasksClosed.FirstOrDefault(t => t.TaskId == id);
+        var final = closed is null ? await FinalAsync(id, task, request) : request.Queries.Closed(task, closed, caller);
+        return TypedResults.Ok(new CompletedTaskDto(final, next, handedOver));
     }
 
     private static async Task<Results<Ok<TaskDto>, ValidationProblem, ProblemHttpResult>> Forward(
@@ -330,14 +352,6 @@ internal static class TasksApi
         // The caller may not see the task any more; answer with what it is now, from the new department's side.
         var forwarded = await request.Queries.FindAsync(id, new HashSet<string>(StringComparer.Ordinal) { to }, withData: false, request.CancellationToken);
         return forwarded is null ? NotFound(id) : TypedResults.Ok(forwarded);
-    }
-
-    private static async Task ReleaseTakenClaimAsync(TaskWrite claim, Guid id, TaskRequestContext request)
-    {
-        if (claim == TaskWrite.Done)
-        {
-            await request.Commands.ReleaseAsync(id, request.Caller, request.Departments, CancellationToken.None);
-        }
     }
 
     private static async Task<TaskDto> FinalAsync(Guid id, TaskDto before, TaskRequestContext request) =>
