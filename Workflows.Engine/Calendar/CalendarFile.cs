@@ -238,20 +238,7 @@ public sealed record CalendarFile
         return options;
     }
 
-    // STJ messages name .NET types; calendar editors need the field and what was wrong with it.
-    private static string Describe(JsonException ex)
-    {
-        var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut > 0)
-        {
-            message = message[..cut];
-        }
-
-        return message
-            .Replace("Workflows.Engine.Calendar.", string.Empty, StringComparison.Ordinal)
-            .Replace("System.", string.Empty, StringComparison.Ordinal);
-    }
+    private static string Describe(JsonException ex) => JsonMessages.Describe(ex, "Workflows.Engine.Calendar");
 
     /// <summary>Strict ISO local dates: "2026-02-16".</summary>
     private sealed class DateConverter : JsonConverter<DateOnly>

@@ -60,20 +60,7 @@ public static class DefinitionJson
 
     public static string Serialize(ProcedureDefinition definition) => JsonSerializer.Serialize(definition, Options);
 
-    // STJ messages name .NET types; designers need the field and what was wrong with it.
-    private static string Describe(JsonException ex)
-    {
-        var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut > 0)
-        {
-            message = message[..cut];
-        }
-
-        return message
-            .Replace("Workflows.Engine.Definitions.", string.Empty, StringComparison.Ordinal)
-            .Replace("System.", string.Empty, StringComparison.Ordinal);
-    }
+    private static string Describe(JsonException ex) => JsonMessages.Describe(ex, "Workflows.Engine.Definitions");
 }
 
 /// <summary>A parsed definition, or the problems that stopped it from being read.</summary>

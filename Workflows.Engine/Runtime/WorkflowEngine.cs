@@ -66,10 +66,9 @@ public sealed class WorkflowEngine
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(request);
-        if (definition.Code != instance.DefinitionCode || definition.Version != instance.DefinitionVersion)
+        if (NotPinnedTo(definition, instance) is { } mismatch)
         {
-            return ExecutionResult.Reject(RejectionCode.DefinitionMismatch,
-                $"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}, not {definition.Code} v{definition.Version}.");
+            return mismatch;
         }
 
         if (instance.IsFinished)
@@ -97,10 +96,9 @@ public sealed class WorkflowEngine
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(request);
-        if (definition.Code != instance.DefinitionCode || definition.Version != instance.DefinitionVersion)
+        if (NotPinnedTo(definition, instance) is { } mismatch)
         {
-            return ExecutionResult.Reject(RejectionCode.DefinitionMismatch,
-                $"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}, not {definition.Code} v{definition.Version}.");
+            return mismatch;
         }
 
         if (instance.Status == InstanceStatus.Completed)
@@ -110,6 +108,12 @@ public sealed class WorkflowEngine
 
         return ExecutionBurst.TerminateInstance(this, Compile(definition), instance, request);
     }
+
+    private static ExecutionResult? NotPinnedTo(ProcedureDefinition definition, WorkflowInstance instance) =>
+        definition.Code == instance.DefinitionCode && definition.Version == instance.DefinitionVersion
+            ? null
+            : ExecutionResult.Reject(RejectionCode.DefinitionMismatch,
+                $"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}, not {definition.Code} v{definition.Version}.");
 
     internal CompiledProcedure Compile(ProcedureDefinition definition) =>
         compiled.GetValue(definition, d => new CompiledProcedure(d, Options.Expressions));
