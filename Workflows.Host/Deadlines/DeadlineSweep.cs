@@ -226,28 +226,16 @@ internal sealed class DeadlineSweep(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Runtime.PollingLoop.RunAsync(
+            async token =>
             {
-                await RunOnceAsync(time.GetUtcNow(), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The loop must survive a failed sweep (database restart, ...) and try again.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                DeadlineLog.SweepFailed(logger, exception);
-            }
-
-            await Runtime.TimerRunner.Delay(settings.SweepInterval, stoppingToken);
-        }
-    }
+                await RunOnceAsync(time.GetUtcNow(), token);
+                return false;
+            },
+            settings.SweepInterval,
+            exception => DeadlineLog.SweepFailed(logger, exception),
+            stoppingToken);
 }
 
 internal static partial class DeadlineLog

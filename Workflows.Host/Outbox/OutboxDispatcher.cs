@@ -59,33 +59,12 @@ internal sealed class OutboxDispatcher(
         return new OutboxPass(claimed.Count, delivered, failed, dead);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var full = false;
-            try
-            {
-                var pass = await RunOnceAsync(time.GetUtcNow(), stoppingToken);
-                full = pass.Claimed >= settings.OutboxBatchSize;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The loop must survive a failed pass (database restart, ...) and try again.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                logger.PassFailed(exception, "outbox");
-            }
-
-            if (!full)
-            {
-                await TimerRunner.Delay(settings.OutboxPollInterval, stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PollingLoop.RunAsync(
+            async token => (await RunOnceAsync(time.GetUtcNow(), token)).Claimed >= settings.OutboxBatchSize,
+            settings.OutboxPollInterval,
+            exception => logger.PassFailed(exception, "outbox"),
+            stoppingToken);
 
     private async Task<List<ClaimedMessage>> ClaimAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

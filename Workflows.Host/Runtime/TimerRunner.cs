@@ -78,45 +78,12 @@ internal sealed class TimerRunner(
         return new TimerSweep(claimed.Count, fired);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var full = false;
-            try
-            {
-                var sweep = await RunOnceAsync(time.GetUtcNow(), stoppingToken);
-                full = sweep.Claimed >= settings.TimerBatchSize;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The loop must survive a failed sweep (database restart, ...) and try again.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                logger.PassFailed(exception, "timer");
-            }
-
-            if (!full)
-            {
-                await Delay(settings.TimerPollInterval, stoppingToken);
-            }
-        }
-    }
-
-    internal static async Task Delay(TimeSpan interval, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(interval, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PollingLoop.RunAsync(
+            async token => (await RunOnceAsync(time.GetUtcNow(), token)).Claimed >= settings.TimerBatchSize,
+            settings.TimerPollInterval,
+            exception => logger.PassFailed(exception, "timer"),
+            stoppingToken);
 
     private async Task<int> FireAsync(IReadOnlyList<DueTimer> due, CancellationToken cancellationToken)
     {
