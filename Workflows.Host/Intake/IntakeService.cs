@@ -39,28 +39,24 @@ internal sealed class IntakeService(
         // One pooled connection for the whole request (closed when the scope's context is disposed): every reopen
         // would rent it again and make Npgsql reset its session state, one more statement for PostgreSQL.
         await db.Database.OpenConnectionAsync(cancellationToken);
-        // A retry is looked up before anything else. (Leaving it to the unique index would save this round trip for a
-        // new dossier, but turn every retry into a failed transaction logged as an error by EF and PostgreSQL.)
-        if (await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing)
-        {
-            return Replay(existing, input);
-        }
-
+        // A retry is recognised inside the transaction, by the statement that numbers the dossier (no round trip
+        // before it for a new dossier). Refusals below look for a retry first: a dossier received earlier is answered
+        // as received even if its procedure version is no longer in force.
         var day = DateOnly.FromDateTime(input.ReceivedAt.ToOffset(calendar.UtcOffset).DateTime);
         if (registry.VersionsOf(input.ProcedureCode).Count == 0)
         {
-            return Unprocessable("Unknown procedure", "procedureCode", $"No procedure {input.ProcedureCode} is published.");
+            return await ReplayOrAsync(client, input, Unprocessable("Unknown procedure", "procedureCode", $"No procedure {input.ProcedureCode} is published."), cancellationToken);
         }
 
         var definition = registry.Resolve(input.ProcedureCode, day);
         if (definition is null)
         {
-            return Unprocessable("Procedure not in force", "procedureCode", $"No version of procedure {input.ProcedureCode} is in force on {day:yyyy-MM-dd}, the day received.");
+            return await ReplayOrAsync(client, input, Unprocessable("Procedure not in force", "procedureCode", $"No version of procedure {input.ProcedureCode} is in force on {day:yyyy-MM-dd}, the day received."), cancellationToken);
         }
 
         if (definition.Channels.Count > 0 && !definition.Channels.Contains(input.Channel))
         {
-            return Unprocessable("Channel not offered", "channel", $"Procedure {definition.Code} is not offered through this channel.");
+            return await ReplayOrAsync(client, input, Unprocessable("Channel not offered", "channel", $"Procedure {definition.Code} is not offered through this channel."), cancellationToken);
         }
 
         var appointment = AppointmentCalculator.Compute(definition, input.Channel, input.ReceivedAt, calendar, cutOff);
@@ -123,7 +119,8 @@ internal sealed class IntakeService(
                 new StartRequest { InstanceId = id, StartedAt = input.ReceivedAt, Data = data, Actor = client },
                 async (context, token) =>
                 {
-                    var sequence = await DossierCodes.NextAsync(context, agency, day, token);
+                    var sequence = await DossierCodes.NextUnlessReceivedAsync(context, agency, day, client, input.ExternalCode, token)
+                        ?? throw new AlreadyReceivedException();
                     row.Code = DossierCodes.Format(agency, day, sequence);
                     // The code exists only now, inside the transaction: write it into the staged instance data.
                     var instanceRow = context.Instances.Local.Single(i => i.Id == id);
@@ -134,6 +131,16 @@ internal sealed class IntakeService(
                 },
                 cancellationToken);
             started.Changeset!.Instance.Data["dossier"]!["code"] = row.Code;
+        }
+        catch (AlreadyReceivedException)
+        {
+            // A retry: the transaction rolled back without taking a number; answer with the dossier received before.
+            if (await FindAsync(client, input.ExternalCode, CancellationToken.None) is { } received)
+            {
+                return Replay(received, input);
+            }
+
+            throw new InvalidOperationException($"Dossier {input.ExternalCode} of {client} was reported received but cannot be read.");
         }
         catch (DbUpdateException)
         {
@@ -161,6 +168,9 @@ internal sealed class IntakeService(
     private static DateTimeOffset Stored(DateTimeOffset instant) =>
         new(instant.UtcTicks - (instant.UtcTicks % 10), TimeSpan.Zero);
 
+    private async Task<IResult> ReplayOrAsync(string client, IntakeInput input, IResult refusal, CancellationToken cancellationToken) =>
+        await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing ? Replay(existing, input) : refusal;
+
     private IResult Replay(DossierRow existing, IntakeInput input) =>
         existing.PayloadHash == input.PayloadHash
             ? TypedResults.Ok(IntakeDossierDto.From(existing, calendar.UtcOffset))
@@ -180,3 +190,6 @@ internal sealed class IntakeService(
             Detail = message,
         });
 }
+
+/// <summary>The intake system already sent a dossier with this externalCode: nothing is written, the caller replays it.</summary>
+internal sealed class AlreadyReceivedException() : Exception("The dossier was already received.");

@@ -12,7 +12,8 @@ namespace Workflows.Host.Persistence;
 /// </summary>
 /// <remarks>
 /// Round trips: one batched SaveChanges (instance updates guarded by the version token, bookmark deletes,
-/// every insert) plus one UPDATE per closed task, inside one transaction.
+/// every insert, and the close of a claimed task whose row version was read) plus one UPDATE per other closed
+/// task, inside one transaction.
 /// </remarks>
 internal sealed class ChangesetStore(WorkflowsDbContext db)
 {
@@ -41,7 +42,7 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
-            Stage(changeset);
+            Stage(changeset, claim);
             if (alsoInTransaction is not null)
             {
                 await alsoInTransaction(db, cancellationToken);
@@ -51,13 +52,29 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
             await CloseTasksAsync(changeset, claim, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException failure)
         {
             await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
             if (await FindConflictAsync(changeset, cancellationToken) is { } conflict)
             {
                 throw conflict;
+            }
+
+            if (failure is DbUpdateConcurrencyException concurrency)
+            {
+                // The instance is where it was read, but a row read with it changed: the claimed task (claimed,
+                // forwarded or closed by someone else) or the dossier (a calendar edit moved its due time).
+                foreach (var entry in concurrency.Entries)
+                {
+                    switch (entry.Entity)
+                    {
+                        case TaskRow task when claim is not null && task.Id == claim.TaskId:
+                            throw new TaskClaimLostException(claim.TaskId);
+                        case DossierRow dossier:
+                            throw new ConcurrencyConflictException(dossier.Id, dossier.RowVersion - 1, dossier.RowVersion);
+                    }
+                }
             }
 
             throw;
@@ -80,7 +97,7 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
         return loaded is null ? null : RowMapping.ToInstance(loaded.Instance, loaded.Bookmarks);
     }
 
-    private void Stage(Changeset changeset)
+    private void Stage(Changeset changeset, TaskClaim? claim)
     {
         foreach (var change in changeset.Instances)
         {
@@ -107,12 +124,39 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
         db.Tasks.AddRange(changeset.TasksOpened.Select(RowMapping.ToRow));
         db.Journal.AddRange(changeset.Journal.Select(RowMapping.ToRow));
         db.Outbox.AddRange(changeset.Outbox.Select(RowMapping.ToRow));
+
+        // The claimed task, read at a known row version, closes in the same batch: UPDATE tasks ... WHERE id = @id AND
+        // row_version = @read. Any claim, forward or close since the read changed the row version, so the update finds
+        // nothing and the commit fails as a lost claim; the read checked it was open, in the caller's departments and
+        // unclaimed or the caller's.
+        if (claim is { RowVersion: { } readVersion }
+            && changeset.TasksClosed.FirstOrDefault(t => t.TaskId == claim.TaskId) is { } closed)
+        {
+            var entry = db.Tasks.Attach(new TaskRow { Id = closed.TaskId, NodeId = string.Empty, Department = string.Empty, State = TaskStates.Open, RowVersion = readVersion });
+            entry.Property(t => t.State).CurrentValue = closed.Reason == TaskCloseReason.Completed ? TaskStates.Completed : TaskStates.Cancelled;
+            entry.Property(t => t.ClaimedBy).CurrentValue = claim.Actor;
+            entry.Property(t => t.ClosedAt).CurrentValue = closed.ClosedAt;
+            entry.Property(t => t.Outcome).CurrentValue = closed.Outcome;
+            entry.Property(t => t.Actor).CurrentValue = closed.Actor;
+            entry.Property(t => t.Note).CurrentValue = closed.Note;
+            entry.Property(t => t.RowVersion).CurrentValue = readVersion + 1;
+            foreach (var property in entry.Properties)
+            {
+                property.IsModified = property.Metadata.Name is nameof(TaskRow.State) or nameof(TaskRow.ClaimedBy) or nameof(TaskRow.ClosedAt)
+                    or nameof(TaskRow.Outcome) or nameof(TaskRow.Actor) or nameof(TaskRow.Note) or nameof(TaskRow.RowVersion);
+            }
+        }
     }
 
     private async Task CloseTasksAsync(Changeset changeset, TaskClaim? claim, CancellationToken cancellationToken)
     {
         foreach (var closed in changeset.TasksClosed)
         {
+            if (claim is { RowVersion: not null } staged && staged.TaskId == closed.TaskId)
+            {
+                continue; // closed by SaveChanges (Stage)
+            }
+
             var state = closed.Reason == TaskCloseReason.Completed ? TaskStates.Completed : TaskStates.Cancelled;
             if (claim is { } held && held.TaskId == closed.TaskId)
             {
@@ -177,9 +221,10 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
 
 /// <summary>
 /// The task a changeset closes on behalf of <paramref name="Actor"/>, who must hold its claim or find it unclaimed,
-/// while it is in one of <paramref name="Departments"/>.
+/// while it is in one of <paramref name="Departments"/>. With <paramref name="RowVersion"/> (the version at which
+/// the caller read it open, in its departments and claimable) the close is checked against that version instead.
 /// </summary>
-internal sealed record TaskClaim(Guid TaskId, string Actor, IReadOnlyCollection<string> Departments);
+internal sealed record TaskClaim(Guid TaskId, string Actor, IReadOnlyCollection<string> Departments, int? RowVersion = null);
 
 /// <summary>The task was closed or claimed by someone else before the changeset closing it committed; nothing was written.</summary>
 internal sealed class TaskClaimLostException(Guid taskId)

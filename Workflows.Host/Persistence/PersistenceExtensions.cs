@@ -21,13 +21,14 @@ internal static class PersistenceExtensions
             case DatabaseProvider.Postgres:
                 var postgres = configuration.GetConnectionString("Postgres")
                     ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
-                services.AddDbContext<PostgresWorkflowsDbContext>(o => o.UseNpgsql(postgres));
+                // Pooled: a request reuses a context instead of building its services anew (the pool resets its state).
+                services.AddDbContextPool<PostgresWorkflowsDbContext>(o => o.UseNpgsql(WithStatementCache(postgres)));
                 services.AddScoped<WorkflowsDbContext>(p => p.GetRequiredService<PostgresWorkflowsDbContext>());
                 break;
             default:
                 var sqlite = configuration.GetConnectionString("Sqlite") ?? DatabaseOptions.DefaultSqliteConnection;
                 EnsureSqliteFolder(sqlite);
-                services.AddDbContext<SqliteWorkflowsDbContext>(o => o.UseSqlite(sqlite));
+                services.AddDbContextPool<SqliteWorkflowsDbContext>(o => o.UseSqlite(sqlite));
                 services.AddScoped<WorkflowsDbContext>(p => p.GetRequiredService<SqliteWorkflowsDbContext>());
                 break;
         }
@@ -43,6 +44,23 @@ internal static class PersistenceExtensions
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Lets Npgsql prepare the statements the Host sends over and over (intake, completion, queues) unless the
+    /// connection string says otherwise: PostgreSQL then skips parsing and planning them on every request.
+    /// </summary>
+    internal static string WithStatementCache(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 128;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 
     // "Data Source=data/workflows.db": create data/ on first run.

@@ -9,8 +9,16 @@ namespace Workflows.Host.Persistence;
 /// The Host's tables, the same on every provider. Each provider has its own subclass (and migration set):
 /// <see cref="SqliteWorkflowsDbContext"/> and <see cref="PostgresWorkflowsDbContext"/>.
 /// </summary>
-internal abstract class WorkflowsDbContext(DbContextOptions options) : DbContext(options)
+internal abstract class WorkflowsDbContext : DbContext
 {
+    protected WorkflowsDbContext(DbContextOptions options)
+        : base(options)
+    {
+        // Every explicit transaction here is all or nothing: a SaveChanges inside one needs no savepoint, and EF's
+        // default (SAVEPOINT before, RELEASE after) costs a round trip per commit.
+        Database.AutoSavepointsEnabled = false;
+    }
+
     public DbSet<ProcedureVersionRow> ProcedureVersions => Set<ProcedureVersionRow>();
 
     public DbSet<InstanceRow> Instances => Set<InstanceRow>();

@@ -80,14 +80,21 @@ internal sealed class WorkflowRunner(
     {
         var instance = await store.LoadInstanceAsync(instanceId, cancellationToken)
             ?? throw new NotFoundException($"Instance {instanceId} does not exist.");
-        return await ResumeAsync(instance, request, claim, cancellationToken);
+        return await ResumeCoreAsync(instance, request, claim, dossier: null, cancellationToken);
     }
 
     /// <summary>Resumes from an instance state read earlier; if it is stale the commit conflicts.</summary>
     public Task<ExecutionResult> ResumeAsync(WorkflowInstance instance, ResumeRequest request, CancellationToken cancellationToken = default) =>
-        ResumeAsync(instance, request, claim: null, cancellationToken);
+        ResumeCoreAsync(instance, request, claim: null, dossier: null, cancellationToken);
 
-    private async Task<ExecutionResult> ResumeAsync(WorkflowInstance instance, ResumeRequest request, TaskClaim? claim, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resumes from an instance and its dossier row read together with the task (one round trip); the commit checks
+    /// both versions, so a stale read conflicts (<see cref="Engine.InMemory.ConcurrencyConflictException"/>).
+    /// </summary>
+    public Task<ExecutionResult> ResumeAsync(WorkflowInstance instance, ResumeRequest request, TaskClaim claim, DossierRow? dossier, CancellationToken cancellationToken = default) =>
+        ResumeCoreAsync(instance, request, claim, dossier, cancellationToken);
+
+    private async Task<ExecutionResult> ResumeCoreAsync(WorkflowInstance instance, ResumeRequest request, TaskClaim? claim, DossierRow? dossier, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var definition = await definitions.GetPublishedAsync(instance.DefinitionCode, instance.DefinitionVersion, cancellationToken)
@@ -98,7 +105,15 @@ internal sealed class WorkflowRunner(
             return result;
         }
 
-        await CommitAsync(result.Changeset!, null, claim, cancellationToken);
+        // A dossier read beforehand is tracked as read, so the projection updates it without reading it again.
+        Func<WorkflowsDbContext, CancellationToken, Task>? attachDossier = dossier is null
+            ? null
+            : (context, _) =>
+            {
+                context.Dossiers.Attach(dossier);
+                return Task.CompletedTask;
+            };
+        await CommitAsync(result.Changeset!, attachDossier, claim, cancellationToken);
         await ResumeParentsAsync(result.Changeset!, cancellationToken);
         return result;
     }

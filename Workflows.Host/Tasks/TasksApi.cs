@@ -206,12 +206,14 @@ internal static class TasksApi
         // One pooled connection for the whole request (closed when the scope's context is disposed): every reopen
         // would rent it again and make Npgsql reset its session state, one more statement for PostgreSQL.
         await request.Db.Database.OpenConnectionAsync(request.CancellationToken);
-        var task = await request.Queries.FindAsync(id, departments, withData: false, request.CancellationToken);
-        if (task is null)
+        // The task, its instance (with bookmarks) and its dossier in one read; the commit checks all three versions.
+        var loaded = await request.Queries.FindForCompletionAsync(id, departments, request.CancellationToken);
+        if (loaded is null)
         {
             return NotFound(id);
         }
 
+        var task = loaded.Task;
         if (Blank(outcome) || !task.Outcomes.Contains(outcome!, StringComparer.Ordinal))
         {
             return Invalid("outcome", $"Step '{task.StepId}' offers the outcomes: {string.Join(", ", task.Outcomes)}; '{outcome}' is not one of them.");
@@ -239,7 +241,7 @@ internal static class TasksApi
         ExecutionResult result;
         try
         {
-            result = await runner.ResumeAsync(task.InstanceId, resume, new TaskClaim(id, caller, departments), request.CancellationToken);
+            result = await runner.ResumeAsync(loaded.Instance, resume, new TaskClaim(id, caller, departments, loaded.RowVersion), loaded.Dossier, request.CancellationToken);
         }
         catch (TaskClaimLostException)
         {

@@ -10,7 +10,7 @@ using Npgsql;
 namespace Workflows.Benchmarks.Durable;
 
 /// <summary>
-/// <c>durable [--seconds 20] [--clients 2,16] [--background] [--keep] [--connection "..."]</c>: durable throughput of
+/// <c>durable [--seconds 20] [--warmup 30] [--clients 2,16] [--background] [--keep] [--host-env NAME=VALUE]... [--connection "..."]</c>: durable throughput of
 /// the Release Host over HTTP on PostgreSQL (intake of dossiers, completion of intake tasks), each against a
 /// pgbench run doing the same writes in the same transaction shape, in the same run. On demand only (not a test).
 /// </summary>
@@ -28,7 +28,7 @@ internal static class DurableHarness
         var options = Options.Parse(args);
         if (options is null)
         {
-            await Console.Error.WriteLineAsync("usage: durable [--seconds 20] [--clients 2,16] [--background] [--keep] [--connection <Npgsql connection string>]");
+            await Console.Error.WriteLineAsync("usage: durable [--seconds 20] [--warmup 30] [--clients 2,16] [--background] [--keep] [--connection <Npgsql connection string>]");
             return 2;
         }
 
@@ -41,7 +41,7 @@ internal static class DurableHarness
 
         var started = DateTimeOffset.Now;
         var database = "workflows_durable_" + started.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
-        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database, Pooling = true }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database, Pooling = true, SslMode = SslMode.Disable }.ConnectionString;
         var work = Path.Combine(Path.GetTempPath(), database);
         Directory.CreateDirectory(work);
         await ExecuteAsync(server, $"CREATE DATABASE {database}");
@@ -50,7 +50,7 @@ internal static class DurableHarness
         {
             report.LoadAtStart = LoadAverage();
             await using var db = new NpgsqlConnection(connectionString);
-            using (var host = await StartHostAsync(connectionString, work, options.Background, commandLog: false))
+            using (var host = await StartHostAsync(connectionString, work, options.Background, commandLog: false, options.HostEnvironment))
             {
                 await db.OpenAsync();
                 await report.ReadMachineAsync(db);
@@ -58,8 +58,8 @@ internal static class DurableHarness
                 var intake = new IntakeClientState(started);
 
                 // Long enough for tiered JIT (and dynamic PGO) to reach tier 1 on the request path before anything is measured.
-                Log("warm-up: intake, 4 clients, 10 s");
-                await HttpLoad.RunAsync(4, TimeSpan.FromSeconds(10), intake.Operation(http));
+                Log($"warm-up: intake, 4 clients, {options.WarmUp} s");
+                await HttpLoad.RunAsync(4, TimeSpan.FromSeconds(options.WarmUp), intake.Operation(http));
 
                 foreach (var clients in options.Clients)
                 {
@@ -88,12 +88,12 @@ internal static class DurableHarness
                 {
                     run++;
                     var intakeRate = report.Measurements.Where(m => m.Clients == clients).Select(m => m.Ours.Rate).DefaultIfEmpty(100).Max();
-                    var needed = (int)Math.Ceiling(2.5 * Math.Max(intakeRate, lastRate) * options.Seconds) + (run == 1 ? 2000 : 0);
+                    var needed = (int)Math.Ceiling(2.5 * Math.Max(intakeRate, lastRate) * options.Seconds) + (run == 1 ? (int)Math.Ceiling(3.0 * Math.Max(intakeRate, 200) * (options.WarmUp / 2)) : 0);
                     await TopUpAsync(db, http, intake, needed);
                     if (run == 1)
                     {
-                        Log("warm-up: completions, 4 clients, 6 s");
-                        await HttpLoad.RunAsync(4, TimeSpan.FromSeconds(6), CompleteOperation(http, await OpenTasksAsync(db, 4)));
+                        Log($"warm-up: completions, 4 clients, {options.WarmUp / 2} s");
+                        await HttpLoad.RunAsync(4, TimeSpan.FromSeconds(options.WarmUp / 2), CompleteOperation(http, await OpenTasksAsync(db, 4)));
                     }
 
                     var tasks = await OpenTasksAsync(db, clients);
@@ -127,7 +127,7 @@ internal static class DurableHarness
             }
 
             Log("round trips: one intake and one completion on a Host logging EF commands");
-            using (var traced = await StartHostAsync(connectionString, work, background: false, commandLog: true))
+            using (var traced = await StartHostAsync(connectionString, work, background: false, commandLog: true, options.HostEnvironment))
             {
                 using var http = NewClient(traced.BaseAddress, 1);
                 var intake = new IntakeClientState(started, "T");
@@ -162,7 +162,7 @@ internal static class DurableHarness
         }
     }
 
-    private static Task<HostRunner> StartHostAsync(string connectionString, string work, bool background, bool commandLog)
+    private static Task<HostRunner> StartHostAsync(string connectionString, string work, bool background, bool commandLog, IReadOnlyDictionary<string, string> extra)
     {
         var environment = new Dictionary<string, string>
         {
@@ -179,6 +179,11 @@ internal static class DurableHarness
         if (commandLog)
         {
             environment["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
+        }
+
+        foreach (var (name, value) in extra)
+        {
+            environment[name] = value;
         }
 
         return HostRunner.StartAsync(work, environment, TimeSpan.FromSeconds(60), keepAllOutput: commandLog);
@@ -474,20 +479,28 @@ internal static class DurableHarness
 
     private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
 
-    internal sealed record Options(int Seconds, IReadOnlyList<int> Clients, bool Background, bool Keep, string? Connection)
+    internal sealed record Options(int Seconds, int WarmUp, IReadOnlyList<int> Clients, bool Background, bool Keep, string? Connection, IReadOnlyDictionary<string, string> HostEnvironment)
     {
         public static Options? Parse(string[] args)
         {
             var seconds = 20;
+            // Tiered JIT with dynamic PGO needs about half a minute of load on 2 shared cores before the request path
+            // stops being recompiled; measured earlier, the JIT thread took a fifth of the machine.
+            var warmUp = 30;
             IReadOnlyList<int> clients = [2, 16];
             bool background = false, keep = false;
             string? connection = null;
+            var hostEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
                 {
                     case "--seconds" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) && s > 0:
                         seconds = s;
+                        i++;
+                        break;
+                    case "--warmup" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var w) && w >= 0:
+                        warmUp = w;
                         i++;
                         break;
                     case "--clients" when i + 1 < args.Length:
@@ -506,6 +519,10 @@ internal static class DurableHarness
                     case "--keep":
                         keep = true;
                         break;
+                    case "--host-env" when i + 1 < args.Length && args[i + 1].IndexOf('=', StringComparison.Ordinal) > 0:
+                        var setting = args[++i];
+                        hostEnvironment[setting[..setting.IndexOf('=', StringComparison.Ordinal)]] = setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..];
+                        break;
                     case "--connection" when i + 1 < args.Length:
                         connection = args[++i];
                         break;
@@ -514,7 +531,7 @@ internal static class DurableHarness
                 }
             }
 
-            return new Options(seconds, clients, background, keep, connection);
+            return new Options(seconds, warmUp, clients, background, keep, connection, hostEnvironment);
         }
     }
 
@@ -598,7 +615,7 @@ internal static class DurableHarness
             var c = CultureInfo.InvariantCulture;
             md.AppendLine(c, $"# Durable throughput: Host over HTTP vs pgbench doing the same writes ({started:yyyy-MM-dd})");
             md.AppendLine();
-            md.AppendLine(c, $"Command: `dotnet run -c Release --project tests/Workflows.Benchmarks -- durable --seconds {options.Seconds} --clients {string.Join(',', options.Clients)}{(options.Background ? " --background" : string.Empty)}`");
+            md.AppendLine(c, $"Command: `dotnet run -c Release --project tests/Workflows.Benchmarks -- durable --seconds {options.Seconds} --warmup {options.WarmUp} --clients {string.Join(',', options.Clients)}{(options.Background ? " --background" : string.Empty)}{string.Concat(options.HostEnvironment.Select(e => $" --host-env {e.Key}={e.Value}"))}`");
             md.AppendLine();
             md.AppendLine("## Machine");
             md.AppendLine();
@@ -608,7 +625,7 @@ internal static class DurableHarness
             md.AppendLine(c, $"- Load average (1/5/15 min) at start: {LoadAtStart}; at end: {LoadAtEnd}. The Host, PostgreSQL, pgbench and this load generator share these cores (other builds may too): absolute numbers are noisy, compare the ratios, which come from back-to-back runs.");
             md.AppendLine(c, $"- Host: Release Workflows.Host.dll, Development environment, logging at Warning, Runtime:Background={(options.Background ? "true (timer runner and outbox dispatcher running)" : "false (timer runner and outbox dispatcher off: only the request path is measured)")}. Fresh database `{database}`.");
             md.AppendLine(c, $"- Load: closed loop, each client one request at a time, {options.Seconds} s per run. Intake: distinct dossiers of {Procedure} with {IntakeClientState.FormDataBytes} bytes of form data; 201 counted (sent after commit). Completion: each client completes its own open `intake` tasks (outcome approved, key {OfficerKey}); 200 counted.");
-            md.AppendLine(c, $"- Baseline: `pgbench -n -f <script> -c N -j min(N,2) -T {options.Seconds}` (simple protocol), scripts generated from rows the Host wrote in this run (see below).");
+            md.AppendLine(c, $"- Baseline: `pgbench -n -f <script> -c N -j min(N,2) -T {options.Seconds}` (simple protocol), scripts generated from rows the Host wrote in this run (see below). Both sides connect over loopback TCP without TLS (`SslMode=Disable`, `PGSSLMODE=disable`). Warm-up before measuring: {options.WarmUp} s of intake and {options.WarmUp / 2} s of completions.");
             md.AppendLine();
             md.AppendLine("## Results");
             md.AppendLine();

@@ -65,6 +65,8 @@ internal static partial class PgBench
         }
 
         info.Environment["PGPASSWORD"] = connection.Password ?? string.Empty;
+        // The same transport as the Host's connection string: TLS on loopback would cost both sides CPU for nothing.
+        info.Environment["PGSSLMODE"] = connection.SslMode == SslMode.Disable ? "disable" : "prefer";
         using var process = Process.Start(info) ?? throw new InvalidOperationException("pgbench did not start.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
