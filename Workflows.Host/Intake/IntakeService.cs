@@ -39,9 +39,9 @@ internal sealed class IntakeService(
         // One pooled connection for the whole request (closed when the scope's context is disposed): every reopen
         // would rent it again and make Npgsql reset its session state, one more statement for PostgreSQL.
         await db.Database.OpenConnectionAsync(cancellationToken);
-        // A retry is recognised inside the transaction, by the statement that numbers the dossier (no round trip
-        // before it for a new dossier). Refusals below look for a retry first: a dossier received earlier is answered
-        // as received even if its procedure version is no longer in force.
+        // A retry is recognised inside the transaction, by the statement that numbers the dossier (no round trip before
+        // it for a new dossier, and no failed insert for a retry). Refusals look for a retry first: a dossier received
+        // earlier is answered as received even if its procedure version is no longer in force.
         var day = DateOnly.FromDateTime(input.ReceivedAt.ToOffset(calendar.UtcOffset).DateTime);
         if (registry.VersionsOf(input.ProcedureCode).Count == 0)
         {
@@ -85,9 +85,10 @@ internal sealed class IntakeService(
         var row = new DossierRow
         {
             Id = id,
-            Code = string.Empty,
+            // Numbered at the end of the transaction (DossierCodes.AssignAsync), which also writes the real external code.
+            Code = DossierCodes.Placeholder(id),
             IntakeClient = client,
-            ExternalCode = input.ExternalCode,
+            ExternalCode = DossierCodes.Placeholder(id),
             PayloadHash = input.PayloadHash,
             ProcedureCode = definition.Code,
             ProcedureVersion = definition.Version,
@@ -117,37 +118,25 @@ internal sealed class IntakeService(
                 // The first task opens when the dossier was received (its due time is counted in working time, so a
                 // receipt outside working hours counts from the next session); the appointment uses CountingFrom.
                 new StartRequest { InstanceId = id, StartedAt = input.ReceivedAt, Data = data, Actor = client },
-                async (context, token) =>
+                (context, _) =>
                 {
-                    var sequence = await DossierCodes.NextUnlessReceivedAsync(context, agency, day, client, input.ExternalCode, token)
-                        ?? throw new AlreadyReceivedException();
-                    row.Code = DossierCodes.Format(agency, day, sequence);
-                    // The code exists only now, inside the transaction: write it into the staged instance data.
-                    var instanceRow = context.Instances.Local.Single(i => i.Id == id);
-                    var staged = JsonNode.Parse(instanceRow.Data)!.AsObject();
-                    staged["dossier"]!["code"] = row.Code;
-                    instanceRow.Data = staged.ToJsonString();
                     context.Dossiers.Add(row);
+                    return Task.CompletedTask;
                 },
+                // Last before the commit: the day's counter stays row-locked only for this statement and the commit.
+                async (context, token) => row.Code = await DossierCodes.AssignAsync(context, agency, day, id, client, input.ExternalCode, token)
+                    ?? throw new AlreadyReceivedException(),
                 cancellationToken);
+            row.ExternalCode = input.ExternalCode;
             started.Changeset!.Instance.Data["dossier"]!["code"] = row.Code;
         }
-        catch (AlreadyReceivedException)
+        catch (Exception e) when (e is AlreadyReceivedException || IsUniqueViolation(e))
         {
-            // A retry: the transaction rolled back without taking a number; answer with the dossier received before.
+            // A retry (nothing numbered, the transaction rolled back), or a concurrent request with the same externalCode
+            // that committed first (unique index): answer with the dossier received before.
             if (await FindAsync(client, input.ExternalCode, CancellationToken.None) is { } received)
             {
                 return Replay(received, input);
-            }
-
-            throw new InvalidOperationException($"Dossier {input.ExternalCode} of {client} was reported received but cannot be read.");
-        }
-        catch (DbUpdateException)
-        {
-            // A concurrent request with the same externalCode committed first (unique index): answer as a retry.
-            if (await FindAsync(client, input.ExternalCode, CancellationToken.None) is { } winner)
-            {
-                return Replay(winner, input);
             }
 
             throw;
@@ -170,6 +159,15 @@ internal sealed class IntakeService(
 
     private async Task<IResult> ReplayOrAsync(string client, IntakeInput input, IResult refusal, CancellationToken cancellationToken) =>
         await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing ? Replay(existing, input) : refusal;
+
+    // PostgreSQL unique_violation, SQLite SQLITE_CONSTRAINT (the unique index on the intake system's code).
+    private static bool IsUniqueViolation(Exception exception) => exception switch
+    {
+        Npgsql.PostgresException postgres => postgres.SqlState == "23505",
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19,
+        DbUpdateException { InnerException: { } inner } => IsUniqueViolation(inner),
+        _ => false,
+    };
 
     private IResult Replay(DossierRow existing, IntakeInput input) =>
         existing.PayloadHash == input.PayloadHash

@@ -31,10 +31,22 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
     /// (checked by the closing UPDATE, in the same transaction) and keeps the actor as claimant; otherwise
     /// <see cref="TaskClaimLostException"/> is thrown and nothing is written.
     /// </summary>
+    public Task CommitAsync(
+        Changeset changeset,
+        Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction,
+        TaskClaim? claim,
+        CancellationToken cancellationToken = default) =>
+        CommitAsync(changeset, alsoInTransaction, claim, afterSave: null, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="afterSave"/> runs SQL in the transaction after every row is written and just before
+    /// the commit (e.g. taking a contended row lock for as short a time as possible).
+    /// </summary>
     public async Task CommitAsync(
         Changeset changeset,
         Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction,
         TaskClaim? claim,
+        Func<WorkflowsDbContext, CancellationToken, Task>? afterSave,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changeset);
@@ -50,6 +62,11 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
 
             await db.SaveChangesAsync(cancellationToken);
             await CloseTasksAsync(changeset, claim, cancellationToken);
+            if (afterSave is not null)
+            {
+                await afterSave(db, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException failure)

@@ -62,7 +62,10 @@ public abstract class IntakeTests(DatabaseFixture database)
         var task = await db.Tasks.AsNoTracking().SingleAsync(t => t.InstanceId == row.Id);
         Assert.Equal(("receive", "one-stop-desk", TaskStates.Open), (task.NodeId, task.Department, task.State));
         var outbox = await db.Outbox.AsNoTracking().Where(o => o.InstanceId == row.Id && o.Kind == "statusChanged").ToListAsync();
-        Assert.Equal(2, (int)JsonNode.Parse(Assert.Single(outbox).Payload)!["status"]!);
+        var message = JsonNode.Parse(Assert.Single(outbox).Payload)!;
+        // The intake system's webhook gets our code and its own code.
+        Assert.Equal((2, code, externalCode), ((int)message["status"]!, (string?)message["dossierCode"], (string?)message["externalCode"]));
+        Assert.Equal(externalCode, row.ExternalCode);
 
         var status = (await client.GetFromJsonAsync<JsonObject>($"/api/intake/dossiers/{externalCode}"))!;
         Assert.Equal(code, (string?)status["dossierCode"]);
@@ -88,6 +91,24 @@ public abstract class IntakeTests(DatabaseFixture database)
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
         Assert.Equal(1, await db.Dossiers.CountAsync(d => d.ExternalCode == externalCode));
+    }
+
+    [Fact]
+    public async Task A_retry_takes_no_number_of_the_day()
+    {
+        await using var app = new WorkflowsApp(database, clock: new ManualClock(ReceivedAt.AddHours(1)));
+        using var client = app.ClientWithKey(WorkflowsApp.IntakeKey);
+        var day = new DateTimeOffset(2026, 2, 26, 9, 0, 0, TimeSpan.FromHours(7));
+        var externalCode = NewExternalCode();
+
+        var first = await client.PostAsJsonAsync("/api/intake/dossiers", Body(externalCode, receivedAt: day));
+        var retry = await client.PostAsJsonAsync("/api/intake/dossiers", Body(externalCode, receivedAt: day));
+        var next = await client.PostAsJsonAsync("/api/intake/dossiers", Body(NewExternalCode(), receivedAt: day));
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Created), (first.StatusCode, retry.StatusCode, next.StatusCode));
+        Assert.Equal("000.00.00.H00-260226-0001", (string?)(await first.Content.ReadFromJsonAsync<JsonObject>())!["dossierCode"]);
+        Assert.Equal("000.00.00.H00-260226-0001", (string?)(await retry.Content.ReadFromJsonAsync<JsonObject>())!["dossierCode"]);
+        Assert.Equal("000.00.00.H00-260226-0002", (string?)(await next.Content.ReadFromJsonAsync<JsonObject>())!["dossierCode"]);
     }
 
     [Fact]
