@@ -108,23 +108,17 @@ internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue cat
     public async Task<TaskForCompletion?> FindForCompletionAsync(Guid id, IReadOnlySet<string> departments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(departments);
-        var loaded = await (
-            from t in db.Tasks.AsNoTracking()
-            where t.Id == id
-            join i in db.Instances.AsNoTracking() on t.InstanceId equals i.Id
-            join d in db.Dossiers.AsNoTracking() on t.InstanceId equals d.Id into dossiers
-            from d in dossiers.DefaultIfEmpty()
-            join p in db.ProcedureVersions.AsNoTracking()
-                on new { Code = i.DefinitionCode, Version = i.DefinitionVersion } equals new { p.Code, p.Version } into procedures
-            from p in procedures.DefaultIfEmpty()
-            select new
+        var loaded = await Joined()
+            .Where(j => j.Task.Id == id)
+            .Select(j => new
             {
-                Task = t,
-                Instance = i,
-                Dossier = d,
-                ProcedureName = p != null ? p.Name : null,
-                Bookmarks = db.Bookmarks.AsNoTracking().Where(b => b.InstanceId == i.Id).ToList(),
-            }).SingleOrDefaultAsync(cancellationToken);
+                j.Task,
+                j.Instance,
+                j.Dossier,
+                j.ProcedureName,
+                Bookmarks = db.Bookmarks.AsNoTracking().Where(b => b.InstanceId == j.Instance.Id).ToList(),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
         if (loaded is null || !departments.Contains(loaded.Task.Department))
         {
             return null;
@@ -217,7 +211,8 @@ internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue cat
         return new(row.Id, row.State, row.Department, row.ClaimedBy, row.Outcome, row.Actor, row.ClosedAt);
     }
 
-    private IQueryable<TaskQueryRow> Rows() =>
+    // A task with its instance, its dossier (none for a sub-process) and its procedure version's name.
+    private IQueryable<JoinedTask> Joined() =>
         from t in db.Tasks.AsNoTracking()
         join i in db.Instances.AsNoTracking() on t.InstanceId equals i.Id
         join d in db.Dossiers.AsNoTracking() on t.InstanceId equals d.Id into dossiers
@@ -225,14 +220,17 @@ internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue cat
         join p in db.ProcedureVersions.AsNoTracking()
             on new { Code = i.DefinitionCode, Version = i.DefinitionVersion } equals new { p.Code, p.Version } into procedures
         from p in procedures.DefaultIfEmpty()
-        select new TaskQueryRow
+        select new JoinedTask { Task = t, Instance = i, Dossier = d, ProcedureName = p != null ? p.Name : null };
+
+    private IQueryable<TaskQueryRow> Rows() =>
+        Joined().Select(j => new TaskQueryRow
         {
-            Task = t,
-            DossierCode = d != null ? d.Code : null,
-            ProcedureCode = i.DefinitionCode,
-            ProcedureVersion = i.DefinitionVersion,
-            ProcedureName = p != null ? p.Name : null,
-        };
+            Task = j.Task,
+            DossierCode = j.Dossier != null ? j.Dossier.Code : null,
+            ProcedureCode = j.Instance.DefinitionCode,
+            ProcedureVersion = j.Instance.DefinitionVersion,
+            ProcedureName = j.ProcedureName,
+        });
 
     private async Task<TaskDto> DtoAsync(TaskQueryRow row, CancellationToken cancellationToken)
     {
@@ -270,6 +268,17 @@ internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue cat
 
     // Officers read times as the centre's local time (+07:00), like the Dossier API.
     private DateTimeOffset Local(DateTimeOffset instant) => instant.ToOffset(calendar.UtcOffset);
+
+    private sealed class JoinedTask
+    {
+        public required TaskRow Task { get; init; }
+
+        public required InstanceRow Instance { get; init; }
+
+        public DossierRow? Dossier { get; init; }
+
+        public string? ProcedureName { get; init; }
+    }
 
     private sealed class TaskQueryRow
     {

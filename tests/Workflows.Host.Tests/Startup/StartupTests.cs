@@ -86,7 +86,29 @@ public abstract class StartupTests(DatabaseFixture database)
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
         Assert.Contains(database.Provider == "Postgres" ? "Npgsql" : "Sqlite", db.Database.ProviderName, StringComparison.Ordinal);
-        Assert.Equal(database.ConnectionString, db.Database.GetConnectionString());
+        var used = db.Database.GetConnectionString()!;
+        if (database.Provider == "Postgres")
+        {
+            // The fixture's server and database, with Npgsql preparing the statements the Host repeats.
+            var expected = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+            var actual = new Npgsql.NpgsqlConnectionStringBuilder(used);
+            Assert.Equal((expected.Host, expected.Port, expected.Database), (actual.Host, actual.Port, actual.Database));
+            Assert.True(actual.MaxAutoPrepare > 0);
+        }
+        else
+        {
+            Assert.Equal(database.ConnectionString, used);
+        }
+    }
+
+    [Fact]
+    public void A_statement_cache_setting_in_the_connection_string_is_kept()
+    {
+        var given = new Npgsql.NpgsqlConnectionStringBuilder(PersistenceExtensions.WithStatementCache("Host=db;Database=w;Max Auto Prepare=0"));
+        var defaulted = new Npgsql.NpgsqlConnectionStringBuilder(PersistenceExtensions.WithStatementCache("Host=db;Database=w"));
+
+        Assert.Equal(0, given.MaxAutoPrepare);
+        Assert.Equal((128, 2), (defaulted.MaxAutoPrepare, defaulted.AutoPrepareMinUsages));
     }
 
     private static async Task<List<(string Code, int Version, string Status)>> VersionsAsync(WorkflowsApp app)
