@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Workflows.Benchmarks.Durable;
 
-// `durable [--seconds 20] [--clients 2,16]`: the Host over HTTP on PostgreSQL against pgbench baselines (on demand only).
+// `durable [--seconds 20] [--warmup 30] [--clients 2,16] [--repeat 1]`: the Host over HTTP on PostgreSQL against pgbench baselines (on demand only).
 if (args.Length > 0 && args[0] == "durable")
 {
     return await DurableHarness.RunAsync(args[1..]);
