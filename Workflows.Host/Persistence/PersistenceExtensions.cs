@@ -60,6 +60,15 @@ internal static class PersistenceExtensions
             builder.AutoPrepareMinUsages = 2;
         }
 
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+        {
+            // The Host leaves no session state behind (no SET, LISTEN, temporary tables or session advisory locks:
+            // the timer runner's locks end with their transaction), so a pooled connection needs no reset statements
+            // before its next request.
+            builder.NoResetOnClose = true;
+        }
+
         return builder.ConnectionString;
     }
 
