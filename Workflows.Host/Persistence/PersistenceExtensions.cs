@@ -47,8 +47,9 @@ internal static class PersistenceExtensions
     }
 
     /// <summary>
-    /// Lets Npgsql prepare the statements the Host sends over and over (intake, completion, queues) unless the
-    /// connection string says otherwise: PostgreSQL then skips parsing and planning them on every request.
+    /// Lets Npgsql prepare the statements the Host sends over and over (intake, completion, queues), so PostgreSQL
+    /// skips parsing and planning them on every request, and reuse pooled connections without reset statements;
+    /// a connection string that sets either keeps its own value (docs/adr/003-durable-request-path.md).
     /// </summary>
     internal static string WithStatementCache(string connectionString)
     {

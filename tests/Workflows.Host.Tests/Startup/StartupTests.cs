@@ -108,7 +108,11 @@ public abstract class StartupTests(DatabaseFixture database)
         var defaulted = new Npgsql.NpgsqlConnectionStringBuilder(PersistenceExtensions.WithStatementCache("Host=db;Database=w"));
 
         Assert.Equal(0, given.MaxAutoPrepare);
-        Assert.Equal((128, 2), (defaulted.MaxAutoPrepare, defaulted.AutoPrepareMinUsages));
+        Assert.True(given.NoResetOnClose);
+        Assert.Equal((128, 2, true), (defaulted.MaxAutoPrepare, defaulted.AutoPrepareMinUsages, defaulted.NoResetOnClose));
+
+        var keepsReset = new Npgsql.NpgsqlConnectionStringBuilder(PersistenceExtensions.WithStatementCache("Host=db;Database=w;No Reset On Close=false"));
+        Assert.False(keepsReset.NoResetOnClose);
     }
 
     private static async Task<List<(string Code, int Version, string Status)>> VersionsAsync(WorkflowsApp app)
