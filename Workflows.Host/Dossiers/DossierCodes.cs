@@ -27,10 +27,10 @@ internal static class DossierCodes
         WorkflowsDbContext db, string agency, DateOnly day, Guid id, string client, string externalCode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var prefix = string.Create(CultureInfo.InvariantCulture, $"{agency}-{day:yyMMdd}-");
         var kind = DossierProjection.StatusChangedKind;
         if (db.Database.IsNpgsql())
         {
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"{agency}-{day:yyMMdd}-");
             // One round trip: check for a retry, number, format (at least 4 digits, as Format), write everywhere.
             var codes = await db.Database.SqlQuery<string>($$"""
                 WITH fresh AS (

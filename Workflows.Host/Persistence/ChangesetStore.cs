@@ -27,9 +27,9 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
     /// Commits the changeset and whatever <paramref name="alsoInTransaction"/> stages in the same transaction:
     /// it runs after the changeset's rows are tracked and before they are saved, may run SQL on the context
     /// (inside the transaction) and track more rows, which are saved with the changeset. If anything fails,
-    /// nothing is written. With a <paramref name="claim"/>, that task is closed only if nobody else holds its claim
-    /// (checked by the closing UPDATE, in the same transaction) and keeps the actor as claimant; otherwise
-    /// <see cref="TaskClaimLostException"/> is thrown and nothing is written.
+    /// nothing is written. With a <paramref name="claim"/>, that task is closed only if its row is still at the
+    /// version the caller read (checked by the closing UPDATE, in the same batch) and keeps the actor as claimant;
+    /// otherwise <see cref="TaskClaimLostException"/> is thrown and nothing is written.
     /// </summary>
     public Task CommitAsync(
         Changeset changeset,
@@ -146,9 +146,9 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
         // row_version = @read. Any claim, forward or close since the read changed the row version, so the update finds
         // nothing and the commit fails as a lost claim; the read checked it was open, in the caller's departments and
         // unclaimed or the caller's.
-        if (claim is { RowVersion: { } readVersion }
-            && changeset.TasksClosed.FirstOrDefault(t => t.TaskId == claim.TaskId) is { } closed)
+        if (claim is not null && changeset.TasksClosed.FirstOrDefault(t => t.TaskId == claim.TaskId) is { } closed)
         {
+            var readVersion = claim.RowVersion;
             var entry = db.Tasks.Attach(new TaskRow { Id = closed.TaskId, NodeId = string.Empty, Department = string.Empty, State = TaskStates.Open, RowVersion = readVersion });
             entry.Property(t => t.State).CurrentValue = closed.Reason == TaskCloseReason.Completed ? TaskStates.Completed : TaskStates.Cancelled;
             entry.Property(t => t.ClaimedBy).CurrentValue = claim.Actor;
@@ -169,38 +169,12 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
     {
         foreach (var closed in changeset.TasksClosed)
         {
-            if (claim is { RowVersion: not null } staged && staged.TaskId == closed.TaskId)
+            if (claim is not null && claim.TaskId == closed.TaskId)
             {
-                continue; // closed by SaveChanges (Stage)
+                continue; // closed by SaveChanges at the version read (Stage)
             }
 
             var state = closed.Reason == TaskCloseReason.Completed ? TaskStates.Completed : TaskStates.Cancelled;
-            if (claim is { } held && held.TaskId == closed.TaskId)
-            {
-                // UPDATE tasks ... WHERE id = @id AND state = 'open' AND (claimed_by IS NULL OR claimed_by = @actor)
-                // AND department = ANY(@departments): a claim by another officer, or a forward out of the actor's
-                // departments, committed first wins; one committed after finds the task closed.
-                var actor = held.Actor;
-                var departments = held.Departments.ToList();
-                var closedClaimed = await db.Tasks
-                    .Where(t => t.Id == closed.TaskId && t.State == TaskStates.Open && (t.ClaimedBy == null || t.ClaimedBy == actor)
-                        && departments.Contains(t.Department))
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(t => t.State, state)
-                        .SetProperty(t => t.ClaimedBy, actor)
-                        .SetProperty(t => t.ClosedAt, closed.ClosedAt)
-                        .SetProperty(t => t.Outcome, closed.Outcome)
-                        .SetProperty(t => t.Actor, closed.Actor)
-                        .SetProperty(t => t.Note, closed.Note)
-                        .SetProperty(t => t.RowVersion, t => t.RowVersion + 1), cancellationToken);
-                if (closedClaimed == 0)
-                {
-                    throw new TaskClaimLostException(closed.TaskId);
-                }
-
-                continue;
-            }
-
             var updated = await db.Tasks
                 .Where(t => t.Id == closed.TaskId && t.State == TaskStates.Open)
                 .ExecuteUpdateAsync(s => s
@@ -237,11 +211,10 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
 }
 
 /// <summary>
-/// The task a changeset closes on behalf of <paramref name="Actor"/>, who must hold its claim or find it unclaimed,
-/// while it is in one of <paramref name="Departments"/>. With <paramref name="RowVersion"/> (the version at which
-/// the caller read it open, in its departments and claimable) the close is checked against that version instead.
+/// The task a changeset closes on behalf of <paramref name="Actor"/>, who read it at <paramref name="RowVersion"/>
+/// open, in one of their departments and unclaimed or claimed by them: the close succeeds only at that version.
 /// </summary>
-internal sealed record TaskClaim(Guid TaskId, string Actor, IReadOnlyCollection<string> Departments, int? RowVersion = null);
+internal sealed record TaskClaim(Guid TaskId, string Actor, int RowVersion);
 
 /// <summary>The task was closed or claimed by someone else before the changeset closing it committed; nothing was written.</summary>
 internal sealed class TaskClaimLostException(Guid taskId)

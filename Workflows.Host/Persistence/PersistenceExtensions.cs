@@ -53,16 +53,19 @@ internal static class PersistenceExtensions
     /// </summary>
     internal static string WithStatementCache(string connectionString)
     {
+        // The keys as written (any case, with or without spaces), not Npgsql's parsed values, which always have defaults.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>()
+            .Select(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant())
+            .ToHashSet(StringComparer.Ordinal);
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
-            && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        if (!given.Contains("MAXAUTOPREPARE") && !given.Contains("AUTOPREPAREMINUSAGES"))
         {
             builder.MaxAutoPrepare = 128;
             builder.AutoPrepareMinUsages = 2;
         }
 
-        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)
-            && !connectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+        if (!given.Contains("NORESETONCLOSE"))
         {
             // The Host leaves no session state behind (no SET, LISTEN, temporary tables or session advisory locks:
             // the timer runner's locks end with their transaction), so a pooled connection needs no reset statements

@@ -70,18 +70,11 @@ internal sealed class WorkflowRunner(
     /// Resumes a bookmark. A refusal (stale bookmark, wrong outcome, ...) is returned, not thrown; a commit
     /// that lost a race throws <see cref="Engine.InMemory.ConcurrencyConflictException"/>.
     /// </summary>
-    public Task<ExecutionResult> ResumeAsync(Guid instanceId, ResumeRequest request, CancellationToken cancellationToken = default) =>
-        ResumeAsync(instanceId, request, claim: null, cancellationToken);
-
-    /// <summary>
-    /// Resumes a bookmark; with a <paramref name="claim"/> the task is closed only if its claim is free or the
-    /// actor's, in the commit's transaction (<see cref="TaskClaimLostException"/> otherwise).
-    /// </summary>
-    public async Task<ExecutionResult> ResumeAsync(Guid instanceId, ResumeRequest request, TaskClaim? claim, CancellationToken cancellationToken = default)
+    public async Task<ExecutionResult> ResumeAsync(Guid instanceId, ResumeRequest request, CancellationToken cancellationToken = default)
     {
         var instance = await store.LoadInstanceAsync(instanceId, cancellationToken)
             ?? throw new NotFoundException($"Instance {instanceId} does not exist.");
-        return await ResumeCoreAsync(instance, request, claim, dossier: null, cancellationToken);
+        return await ResumeCoreAsync(instance, request, claim: null, dossier: null, cancellationToken);
     }
 
     /// <summary>Resumes from an instance state read earlier; if it is stale the commit conflicts.</summary>
@@ -90,7 +83,8 @@ internal sealed class WorkflowRunner(
 
     /// <summary>
     /// Resumes from an instance and its dossier row read together with the task (one round trip); the commit checks
-    /// both versions, so a stale read conflicts (<see cref="Engine.InMemory.ConcurrencyConflictException"/>).
+    /// both versions, so a stale read conflicts (<see cref="Engine.InMemory.ConcurrencyConflictException"/>), and
+    /// closes the task only at the version in <paramref name="claim"/> (<see cref="TaskClaimLostException"/> otherwise).
     /// </summary>
     public Task<ExecutionResult> ResumeAsync(WorkflowInstance instance, ResumeRequest request, TaskClaim claim, DossierRow? dossier, CancellationToken cancellationToken = default) =>
         ResumeCoreAsync(instance, request, claim, dossier, cancellationToken);

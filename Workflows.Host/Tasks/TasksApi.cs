@@ -234,14 +234,14 @@ internal static class TasksApi
             return await Conflict(id, request, "The task is claimed by another officer", "Only the officer who claimed the task may complete it.");
         }
 
-        // The claim is checked again where it counts: the UPDATE that closes the task, in the commit's transaction,
-        // requires it open and unclaimed or claimed by the caller (and leaves the caller as claimant), so a claim by
-        // another officer and this completion cannot both win.
+        // The claim is checked again where it counts: the UPDATE that closes the task, in the commit's batch, requires
+        // the row version read above (open, in the caller's departments, unclaimed or the caller's) and leaves the caller
+        // as claimant, so a claim or forward by someone else and this completion cannot both win.
         var resume = new ResumeRequest { BookmarkId = id, Outcome = outcome, Note = note, Data = data, Actor = caller };
         ExecutionResult result;
         try
         {
-            result = await runner.ResumeAsync(loaded.Instance, resume, new TaskClaim(id, caller, departments, loaded.RowVersion), loaded.Dossier, request.CancellationToken);
+            result = await runner.ResumeAsync(loaded.Instance, resume, new TaskClaim(id, caller, loaded.RowVersion), loaded.Dossier, request.CancellationToken);
         }
         catch (TaskClaimLostException)
         {
