@@ -1,5 +1,9 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Dossiers;
@@ -8,72 +12,149 @@ namespace Workflows.Host.Dossiers;
 internal static class DossierCodes
 {
     /// <summary>
-    /// What a new dossier carries for its code and its intake system's code inside its transaction, until
-    /// <see cref="AssignAsync"/> numbers it: unique to it, so the insert never meets a retry on the unique index.
+    /// What a new dossier carries for its code inside its transaction, until <see cref="DossierNumbering"/> numbers it:
+    /// unique to it, so the insert never meets another dossier on the unique index of codes.
     /// </summary>
     public static string Placeholder(Guid id) => "~" + id.ToString("N", CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// Numbers dossier <paramref name="id"/>, saved earlier in the caller's transaction with <see cref="Placeholder"/>
-    /// as its code and external code, unless <paramref name="client"/> already has a dossier
-    /// <paramref name="externalCode"/> (a retry: null, nothing numbered, the caller rolls back). Takes the next daily
-    /// number of <paramref name="agency"/> on <paramref name="day"/> and writes the code into the dossier row (with its
-    /// real external code), the instance data (<c>dossier.code</c>) and the statusChanged messages. The upsert
-    /// row-locks the day's counter on PostgreSQL until the commit, so it comes last: concurrent intakes wait for one
-    /// statement and a commit, not for a whole transaction. Under SQLite's single writer the steps are separate
-    /// statements (3.35+ for RETURNING). A rolled-back intake gives its number back.
-    /// </summary>
-    public static async Task<string?> AssignAsync(
-        WorkflowsDbContext db, string agency, DateOnly day, Guid id, string client, string externalCode, CancellationToken cancellationToken)
+    public static string Format(string agency, DateOnly day, int sequence) =>
+        string.Create(CultureInfo.InvariantCulture, $"{agency}-{day:yyMMdd}-{sequence:D4}");
+}
+
+/// <summary>
+/// Numbers dossier <c>id</c>, inserted in the same commit with its real external code: takes the next daily number of
+/// the agency on the receipt day and writes the code into the dossier row, the instance data (<c>dossier.code</c>) and
+/// the statusChanged message. A retry of an external code already received fails the dossier insert on the unique
+/// index and the whole commit with it (on SQLite, which has a single writer, <see cref="BeforeSaveAsync"/> looks first,
+/// so a retry writes nothing at all); a rolled-back intake gives its number back, so codes stay gapless. The upsert
+/// row-locks the day's counter until the commit: every intake of the day queues on that row, so it is held for as
+/// little as possible.
+/// </summary>
+internal sealed class DossierNumbering(string agency, DateOnly day, Guid id, string client, string externalCode) : CommitHook
+{
+    // One-round-trip batch: the number comes first, kept in a transaction-local setting (gone at the commit, so no
+    // session state outlives the batch) that the inserts read; the counter stays locked for the inserts and the commit.
+    private const string Setting = "current_setting('workflows.dossier_code')";
+
+    private const string PostgresLeadSql = """
+        WITH seq AS (
+            INSERT INTO dossier_sequences (agency, "day", "last") VALUES ($1, $2, 1)
+            ON CONFLICT (agency, "day") DO UPDATE SET "last" = dossier_sequences."last" + 1
+            RETURNING "last")
+        SELECT set_config('workflows.dossier_code', $3 || lpad("last"::text, greatest(4, length("last"::text)), '0'), true) FROM seq
+        """;
+
+    // Transactional path: the rows are saved with a placeholder code first, so the number is taken last (the counter
+    // stays locked for one statement and the commit) and written into them: one statement.
+    private const string PostgresAfterSaveSql = """
+        WITH seq AS (
+            INSERT INTO dossier_sequences (agency, "day", "last") VALUES ($1, $2, 1)
+            ON CONFLICT (agency, "day") DO UPDATE SET "last" = dossier_sequences."last" + 1
+            RETURNING "last"),
+        code AS (SELECT $3 || lpad("last"::text, greatest(4, length("last"::text)), '0') AS value FROM seq),
+        dossier AS (
+            UPDATE dossiers SET code = code.value FROM code WHERE dossiers.id = $4
+            RETURNING dossiers.code),
+        instance AS (
+            UPDATE instances SET data = jsonb_set(data, '{dossier,code}', to_jsonb(code.value)) FROM code WHERE instances.id = $4),
+        message AS (
+            UPDATE outbox SET payload = payload || jsonb_build_object('dossierCode', code.value)
+            FROM code WHERE outbox.instance_id = $4 AND outbox.kind = $5)
+        SELECT code FROM dossier
+        """;
+
+    /// <summary>The dossier's code, once the commit is done.</summary>
+    public string? Code { get; private set; }
+
+    public override async Task BeforeSaveAsync(WorkflowsDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var kind = DossierProjection.StatusChangedKind;
         if (db.Database.IsNpgsql())
         {
-            var prefix = string.Create(CultureInfo.InvariantCulture, $"{agency}-{day:yyMMdd}-");
-            // One round trip: check for a retry, number, format (at least 4 digits, as Format), write everywhere.
-            var codes = await db.Database.SqlQuery<string>($$"""
-                WITH fresh AS (
-                    SELECT 1 AS one WHERE NOT EXISTS (SELECT 1 FROM dossiers WHERE intake_client = {{client}} AND external_code = {{externalCode}})),
-                seq AS (
-                    INSERT INTO dossier_sequences (agency, "day", "last") SELECT {{agency}}, {{day}}, 1 FROM fresh
-                    ON CONFLICT (agency, "day") DO UPDATE SET "last" = dossier_sequences."last" + 1
-                    RETURNING "last"),
-                code AS (SELECT {{prefix}} || lpad("last"::text, greatest(4, length("last"::text)), '0') AS value FROM seq),
-                dossier AS (
-                    UPDATE dossiers SET code = code.value, external_code = {{externalCode}} FROM code WHERE dossiers.id = {{id}}
-                    RETURNING dossiers.code),
-                instance AS (
-                    UPDATE instances SET data = jsonb_set(data, '{dossier,code}', to_jsonb(code.value)) FROM code WHERE instances.id = {{id}}),
-                message AS (
-                    UPDATE outbox SET payload = payload || jsonb_build_object('dossierCode', code.value, 'externalCode', {{externalCode}}::text)
-                    FROM code WHERE outbox.instance_id = {{id}} AND outbox.kind = {{kind}})
-                SELECT code AS "Value" FROM dossier
-                """).ToListAsync(cancellationToken);
-            return codes.SingleOrDefault();
+            return; // concurrent writers: the unique index decides
         }
 
         var received = await db.Database.SqlQuery<int>(
             $"SELECT count(*) AS \"Value\" FROM dossiers WHERE intake_client = {client} AND external_code = {externalCode}").SingleAsync(cancellationToken);
         if (received > 0)
         {
-            return null;
+            throw new AlreadyReceivedException();
+        }
+    }
+
+    public override async Task AfterSaveAsync(WorkflowsDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Database.IsNpgsql())
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using var batch = new NpgsqlBatch(connection, (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
+            batch.BatchCommands.Add(Command(PostgresAfterSaveSql, withInstance: true));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await ReadLeadAsync(reader, cancellationToken);
+            return;
         }
 
+        // SQLite (3.35+ for RETURNING): the same steps as separate statements under its single writer.
         var sequence = (await db.Database.SqlQuery<int>($"""
             INSERT INTO dossier_sequences (agency, "day", "last") VALUES ({agency}, {day}, 1)
             ON CONFLICT (agency, "day") DO UPDATE SET "last" = dossier_sequences."last" + 1
             RETURNING "last" AS "Value"
             """).ToListAsync(cancellationToken)).Single();
-        var code = Format(agency, day, sequence);
-        await db.Database.ExecuteSqlAsync($"UPDATE dossiers SET code = {code}, external_code = {externalCode} WHERE id = {id}", cancellationToken);
+        var code = DossierCodes.Format(agency, day, sequence);
+        var kind = DossierProjection.StatusChangedKind;
+        await db.Database.ExecuteSqlAsync($"UPDATE dossiers SET code = {code} WHERE id = {id}", cancellationToken);
         await db.Database.ExecuteSqlAsync($"UPDATE instances SET data = json_set(data, '$.dossier.code', {code}) WHERE id = {id}", cancellationToken);
         await db.Database.ExecuteSqlAsync(
-            $"UPDATE outbox SET payload = json_set(payload, '$.dossierCode', {code}, '$.externalCode', {externalCode}) WHERE instance_id = {id} AND kind = {kind}",
+            $"UPDATE outbox SET payload = json_set(payload, '$.dossierCode', {code}) WHERE instance_id = {id} AND kind = {kind}",
             cancellationToken);
-        return code;
+        Code = code;
     }
 
-    public static string Format(string agency, DateOnly day, int sequence) =>
-        string.Create(CultureInfo.InvariantCulture, $"{agency}-{day:yyMMdd}-{sequence:D4}");
+    public override NpgsqlBatchCommand PostgresLead() => Command(PostgresLeadSql, withInstance: false);
+
+    public override async Task ReadLeadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        Code = await reader.ReadAsync(cancellationToken)
+            ? reader.GetString(0)
+            : throw new InvalidOperationException($"Dossier {id} was not numbered.");
+    }
+
+    public override string? ColumnSql(EntityEntry entry, IProperty property)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(property);
+        return (entry.Entity, property.Name) switch
+        {
+            (DossierRow d, nameof(DossierRow.Code)) when d.Id == id => Setting,
+            (InstanceRow i, nameof(InstanceRow.Data)) when i.Id == id => $"jsonb_set({{0}}, '{{{{dossier,code}}}}', to_jsonb({Setting}))",
+            (OutboxRow o, nameof(OutboxRow.Payload)) when o.InstanceId == id && o.Kind == DossierProjection.StatusChangedKind =>
+                $"{{0}} || jsonb_build_object('dossierCode', {Setting})",
+            _ => null,
+        };
+    }
+
+    private NpgsqlBatchCommand Command(string sql, bool withInstance)
+    {
+        var command = new NpgsqlBatchCommand(sql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string> { TypedValue = agency },
+                new NpgsqlParameter<DateOnly> { TypedValue = day },
+                new NpgsqlParameter<string> { TypedValue = string.Create(CultureInfo.InvariantCulture, $"{agency}-{day:yyMMdd}-") },
+            },
+        };
+        if (withInstance)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = DossierProjection.StatusChangedKind });
+        }
+
+        return command;
+    }
 }
+
+/// <summary>The intake system already sent a dossier with this externalCode: nothing is written, the caller replays it.</summary>
+internal sealed class AlreadyReceivedException() : Exception("The dossier was already received.");

@@ -85,10 +85,10 @@ internal sealed class IntakeService(
         var row = new DossierRow
         {
             Id = id,
-            // Numbered at the end of the transaction (DossierCodes.AssignAsync), which also writes the real external code.
+            // Numbered at the end of the commit (DossierNumbering).
             Code = DossierCodes.Placeholder(id),
             IntakeClient = client,
-            ExternalCode = DossierCodes.Placeholder(id),
+            ExternalCode = input.ExternalCode,
             PayloadHash = input.PayloadHash,
             ProcedureCode = definition.Code,
             ProcedureVersion = definition.Version,
@@ -111,6 +111,7 @@ internal sealed class IntakeService(
             UpdatedAt = now,
         };
 
+        var numbering = new DossierNumbering(agency, day, id, client, input.ExternalCode);
         try
         {
             var started = await runner.StartAsync(
@@ -124,10 +125,9 @@ internal sealed class IntakeService(
                     return Task.CompletedTask;
                 },
                 // Last before the commit: the day's counter stays row-locked only for this statement and the commit.
-                async (context, token) => row.Code = await DossierCodes.AssignAsync(context, agency, day, id, client, input.ExternalCode, token)
-                    ?? throw new AlreadyReceivedException(),
+                numbering,
                 cancellationToken);
-            row.ExternalCode = input.ExternalCode;
+            row.Code = numbering.Code!;
             started.Changeset!.Instance.Data["dossier"]!["code"] = row.Code;
         }
         catch (Exception e) when (e is AlreadyReceivedException || IsUniqueViolation(e))
@@ -188,6 +188,3 @@ internal sealed class IntakeService(
             Detail = message,
         });
 }
-
-/// <summary>The intake system already sent a dossier with this externalCode: nothing is written, the caller replays it.</summary>
-internal sealed class AlreadyReceivedException() : Exception("The dossier was already received.");

@@ -11,11 +11,11 @@ namespace Workflows.Host.Persistence;
 /// <see cref="ConcurrencyConflictException"/> and nothing is written.
 /// </summary>
 /// <remarks>
-/// Round trips: one batched SaveChanges (instance updates guarded by the version token, bookmark deletes,
-/// every insert, and the close of a claimed task whose row version was read) plus one UPDATE per other closed
-/// task, inside one transaction.
+/// Round trips: BEGIN with one batched SaveChanges (instance updates guarded by the version token, bookmark deletes,
+/// every insert, and the close of a claimed task whose row version was read), one UPDATE per other closed task, and
+/// COMMIT. A start on PostgreSQL with a <see cref="CommitHook"/> (an intake) inserts only: one round trip.
 /// </remarks>
-internal sealed class ChangesetStore(WorkflowsDbContext db)
+internal sealed class ChangesetStore(WorkflowsDbContext db, ILogger<ChangesetStore> logger)
 {
     public Task CommitAsync(Changeset changeset, CancellationToken cancellationToken = default) =>
         CommitAsync(changeset, alsoInTransaction: null, claim: null, cancellationToken);
@@ -36,22 +36,26 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
         Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction,
         TaskClaim? claim,
         CancellationToken cancellationToken = default) =>
-        CommitAsync(changeset, alsoInTransaction, claim, afterSave: null, cancellationToken);
+        CommitAsync(changeset, alsoInTransaction, claim, hook: null, cancellationToken);
 
     /// <summary>
-    /// As above; <paramref name="afterSave"/> runs SQL in the transaction after every row is written and just before
-    /// the commit (e.g. taking a contended row lock for as short a time as possible).
+    /// As above, with <paramref name="hook"/> taking a value from the database as part of the commit (the dossier
+    /// number). A commit that only inserts rows, on PostgreSQL, is sent with the hook's statement as one batch and
+    /// committed in one round trip (<see cref="InsertBatch"/>); <paramref name="alsoInTransaction"/> must then only
+    /// track rows, not run SQL.
     /// </summary>
     public async Task CommitAsync(
         Changeset changeset,
         Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction,
         TaskClaim? claim,
-        Func<WorkflowsDbContext, CancellationToken, Task>? afterSave,
+        CommitHook? hook,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changeset);
         db.ChangeTracker.Clear();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // A start (nothing but new rows) with a hook may go in one round trip; anything else needs the transaction first.
+        var oneRoundTrip = hook is not null && claim is null && changeset.TasksClosed.Count == 0 && db.Database.IsNpgsql();
+        var transaction = oneRoundTrip ? null : await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
             Stage(changeset, claim);
@@ -60,16 +64,33 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
                 await alsoInTransaction(db, cancellationToken);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
-            await CloseTasksAsync(changeset, claim, cancellationToken);
-            if (afterSave is not null)
+            if (oneRoundTrip)
             {
-                await afterSave(db, cancellationToken);
+                db.ChangeTracker.DetectChanges();
+                if (InsertBatch.CanWrite(db))
+                {
+                    await InsertBatch.ExecuteAsync(db, hook!, logger, cancellationToken);
+                    return;
+                }
+
+                transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            if (hook is not null)
+            {
+                await hook.BeforeSaveAsync(db, cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await CloseTasksAsync(changeset, claim, cancellationToken);
+            if (hook is not null)
+            {
+                await hook.AfterSaveAsync(db, cancellationToken);
+            }
+
+            await transaction!.CommitAsync(cancellationToken);
         }
-        catch (DbUpdateException failure)
+        catch (DbUpdateException failure) when (transaction is not null)
         {
             await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
@@ -98,6 +119,11 @@ internal sealed class ChangesetStore(WorkflowsDbContext db)
         }
         finally
         {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+
             db.ChangeTracker.Clear();
         }
     }

@@ -28,23 +28,23 @@ internal sealed class WorkflowRunner(
     {
         var definition = await definitions.GetPublishedAsync(code, version, cancellationToken)
             ?? throw new NotFoundException($"Procedure {code} v{version} is not published.");
-        return await StartAsync(definition, new StartRequest { Data = data, Actor = actor }, alsoInTransaction: null, afterSave: null, cancellationToken);
+        return await StartAsync(definition, new StartRequest { Data = data, Actor = actor }, alsoInTransaction: null, hook: null, cancellationToken);
     }
 
     /// <summary>
     /// Starts <paramref name="definition"/> (already resolved, e.g. the version in force on the day received) and
     /// commits the start together with what <paramref name="alsoInTransaction"/> stages (the dossier row) and what
-    /// <paramref name="afterSave"/> writes last (its number) in one transaction.
+    /// <paramref name="hook"/> writes last (its number) in one transaction (on PostgreSQL, one round trip).
     /// </summary>
     public async Task<ExecutionResult> StartAsync(
         ProcedureDefinition definition,
         StartRequest request,
         Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction,
-        Func<WorkflowsDbContext, CancellationToken, Task>? afterSave,
+        CommitHook? hook,
         CancellationToken cancellationToken = default)
     {
         var result = engine.Start(definition, request);
-        await CommitAsync(result.Changeset!, alsoInTransaction, null, cancellationToken, afterSave);
+        await CommitAsync(result.Changeset!, alsoInTransaction, null, cancellationToken, hook);
         await ResumeParentsAsync(result.Changeset!, cancellationToken);
         return result;
     }
@@ -119,7 +119,7 @@ internal sealed class WorkflowRunner(
         Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction,
         TaskClaim? claim,
         CancellationToken cancellationToken,
-        Func<WorkflowsDbContext, CancellationToken, Task>? afterSave = null) =>
+        CommitHook? hook = null) =>
         store.CommitAsync(changeset, async (context, ct) =>
         {
             if (alsoInTransaction is not null)
@@ -128,7 +128,7 @@ internal sealed class WorkflowRunner(
             }
 
             await projection.ApplyAsync(context, changeset, ct);
-        }, claim, afterSave, cancellationToken);
+        }, claim, hook, cancellationToken);
 
     // The in-process part of outbox delivery: a child that ended resumes its parent's SubProcess bookmark.
     private async Task ResumeParentsAsync(Changeset changeset, CancellationToken cancellationToken)

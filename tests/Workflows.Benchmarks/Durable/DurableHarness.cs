@@ -23,6 +23,9 @@ internal static class DurableHarness
     private const string Procedure = "1.009994";
     private const string BenchClient = "bench-pg";
 
+    // Where the Host logs the insert batches it sends itself (InsertBatch), beside EF's command log.
+    private const string OneRoundTripCategory = "Workflows.Host.Persistence.ChangesetStore";
+
     public static async Task<int> RunAsync(string[] args)
     {
         var options = Options.Parse(args);
@@ -54,15 +57,17 @@ internal static class DurableHarness
             {
                 await db.OpenAsync();
                 await report.ReadMachineAsync(db);
-                using var http = NewClient(host.BaseAddress, options.Clients.Max());
+                using var http = new RawHttp(host.BaseAddress);
                 var intake = new IntakeClientState(started);
 
                 // Long enough for tiered JIT (and dynamic PGO) to reach tier 1 on the request path before anything is measured.
                 Log($"warm-up: intake, 4 clients, {options.WarmUp} s");
                 await HttpLoad.RunAsync(4, TimeSpan.FromSeconds(options.WarmUp), intake.Operation(http));
 
+                var intakeRun = 0;
                 foreach (var clients in options.Clients)
                 {
+                    intakeRun++;
                     Log($"intake (Host): {clients} clients, {options.Seconds} s");
                     var before = await Stats.ReadAsync(db);
                     var cpu = Cpu.Read(host);
@@ -71,7 +76,7 @@ internal static class DurableHarness
                     var oursStats = (await Stats.ReadAsync(db, settle: true)) - before;
                     Log($"  {ours.Rate:F1} dossiers/s, p50 {ours.P50:F1} ms, p95 {ours.P95:F1} ms, failures {ours.Failures}");
 
-                    var script = await IntakeScriptAsync(db, work);
+                    var script = await IntakeScriptAsync(db, work, intakeRun);
                     Log($"intake (pgbench): {clients} clients, {options.Seconds} s");
                     before = await Stats.ReadAsync(db);
                     cpu = Cpu.Read(host);
@@ -129,7 +134,7 @@ internal static class DurableHarness
             Log("round trips: one intake and one completion on a Host logging EF commands");
             using (var traced = await StartHostAsync(connectionString, work, background: false, commandLog: true, options.HostEnvironment))
             {
-                using var http = NewClient(traced.BaseAddress, 1);
+                using var http = new RawHttp(traced.BaseAddress);
                 var intake = new IntakeClientState(started, "T");
                 await TraceAsync(report, traced, "intake", () => intake.Operation(http)(0, 0, CancellationToken.None));
                 var task = (await OpenTasksAsync(db, 1))[0];
@@ -179,6 +184,7 @@ internal static class DurableHarness
         if (commandLog)
         {
             environment["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
+            environment["Logging__LogLevel__" + OneRoundTripCategory] = "Information";
         }
 
         foreach (var (name, value) in extra)
@@ -188,13 +194,6 @@ internal static class DurableHarness
 
         return HostRunner.StartAsync(work, environment, TimeSpan.FromSeconds(60), keepAllOutput: commandLog);
     }
-
-    private static HttpClient NewClient(Uri baseAddress, int connections) =>
-        new(new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(connections, 1), PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-        {
-            BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
 
     /// <summary>Distinct dossiers with ~1.5 KB of form data, received "now" (so the 1.009994 version in force applies).</summary>
     private sealed class IntakeClientState(DateTimeOffset started, string prefix = "B")
@@ -216,32 +215,26 @@ internal static class DurableHarness
 
         public static int FormDataBytes => Encoding.UTF8.GetByteCount(FormData);
 
-        public HttpLoad.Operation Operation(HttpClient http) => async (client, iteration, cancellationToken) =>
+        public HttpLoad.Operation Operation(RawHttp http) => async (client, iteration, cancellationToken) =>
         {
             var externalCode = string.Create(CultureInfo.InvariantCulture, $"{prefix}{run}-{Interlocked.Increment(ref next)}");
             var body = $$"""
                 {"procedureCode":"{{Procedure}}","externalCode":"{{externalCode}}","applicant":{"name":"Nguyễn Văn An","idNumber":"048090001234","phone":"0905123456","email":"an@example.vn","address":"Hải Châu, Đà Nẵng"},"channel":"inPerson","receptionPoint":"TTHCC-DN","receivedAt":"{{receivedAt}}","formData":{{FormData}},"documents":[{"name":"Đơn đề nghị cấp giấy phép xây dựng","originals":1},{"name":"Giấy tờ chứng minh quyền sử dụng đất","copies":1},{"name":"Bản vẽ thiết kế xây dựng","originals":2}]}
                 """;
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/intake/dossiers") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Add("X-Api-Key", IntakeKey);
-            using var response = await http.SendAsync(request, cancellationToken);
-            await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            return response.StatusCode == HttpStatusCode.Created ? (Outcome.Success, null) : (Outcome.Failure, $"HTTP {(int)response.StatusCode}");
+            var status = await http.PostJsonAsync(client, "api/intake/dossiers", IntakeKey, body, cancellationToken);
+            return status == (int)HttpStatusCode.Created ? (Outcome.Success, null) : (Outcome.Failure, $"HTTP {status}");
         };
     }
 
-    private static HttpLoad.Operation CompleteOperation(HttpClient http, List<Queue<Guid>> tasks) => async (client, iteration, cancellationToken) =>
+    private static HttpLoad.Operation CompleteOperation(RawHttp http, List<Queue<Guid>> tasks) => async (client, iteration, cancellationToken) =>
     {
         if (!tasks[client].TryDequeue(out var id))
         {
             return (Outcome.Exhausted, null);
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/tasks/{id}/complete") { Content = new StringContent("""{"outcome":"approved"}""", Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Api-Key", OfficerKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return response.StatusCode == HttpStatusCode.OK ? (Outcome.Success, null) : (Outcome.Failure, $"HTTP {(int)response.StatusCode}");
+        var status = await http.PostJsonAsync(client, $"api/tasks/{id}/complete", OfficerKey, """{"outcome":"approved"}""", cancellationToken);
+        return status == (int)HttpStatusCode.OK ? (Outcome.Success, null) : (Outcome.Failure, $"HTTP {status}");
     };
 
     /// <summary>Open intake tasks of Host-received dossiers, dealt round-robin: each client completes only its own.</summary>
@@ -259,7 +252,7 @@ internal static class DurableHarness
         return queues;
     }
 
-    private static async Task TopUpAsync(NpgsqlConnection db, HttpClient http, IntakeClientState intake, int needed)
+    private static async Task TopUpAsync(NpgsqlConnection db, RawHttp http, IntakeClientState intake, int needed)
     {
         var open = await ScalarAsync(db, $"SELECT count(*) FROM tasks t JOIN dossiers d ON d.id = t.instance_id WHERE d.intake_client = '{IntakeClient}' AND t.state = 'open' AND t.node_id = 'intake'");
         if (open >= needed)
@@ -285,11 +278,13 @@ internal static class DurableHarness
 
     /// <summary>
     /// pgbench script for one intake: the rows the Host wrote for a real dossier, cloned as literals (same sizes),
-    /// with fresh ids, in the Host's transaction shape: BEGIN + sequence upsert (row lock held to commit), one
-    /// multi-statement batch of the inserts (EF's SaveChanges batch), COMMIT.
+    /// with fresh ids, in the Host's transaction shape: one multi-statement query without BEGIN (PostgreSQL runs it as
+    /// one implicit transaction and commits at its end: one round trip), the inserts first and the day's sequence
+    /// upsert last (its row lock held only to the commit). Client c's k-th intake uses ids bench_id(kind, c, k).
     /// </summary>
-    private static async Task<string> IntakeScriptAsync(NpgsqlConnection db, string work)
+    private static async Task<string> IntakeScriptAsync(NpgsqlConnection db, string work, int run)
     {
+        await CreateBenchIdFunctionAsync(db);
         var id = await GuidAsync(db, $"SELECT d.id FROM dossiers d JOIN instances i ON i.id = d.id WHERE d.intake_client = '{IntakeClient}' AND i.version = 1 ORDER BY d.created_at DESC LIMIT 1");
         var instance = (await RowLiterals.ReadAsync(db, "instances", $"id = '{id}'")).Single();
         var dossier = (await RowLiterals.ReadAsync(db, "dossiers", $"id = '{id}'")).Single();
@@ -299,33 +294,40 @@ internal static class DurableHarness
         var outbox = await RowLiterals.ReadAsync(db, "outbox", $"instance_id = '{id}'", "created_at");
         var day = await StringAsync(db, "SELECT quote_literal(\"day\"::text) FROM dossier_sequences ORDER BY \"last\" DESC LIMIT 1");
 
-        const string Iid = "':bench_iid'";
+        // Kinds apart from the completion script's (run * 10 + 1..3), one set per intake run.
+        var iid = $"bench_id({1000 + (run * 10) + 1}, :client_id, :k)";
+        var bid = $"bench_id({1000 + (run * 10) + 2}, :client_id, :k)";
         var statements = new List<string>
         {
-            instance.Insert(new Dictionary<string, string> { ["id"] = Iid }),
+            instance.Insert(new Dictionary<string, string> { ["id"] = iid }),
         };
-        statements.AddRange(outbox.Select(o => o.Insert(new Dictionary<string, string> { ["id"] = "gen_random_uuid()", ["instance_id"] = Iid })));
-        statements.Add(bookmark.Insert(new Dictionary<string, string> { ["id"] = "':bench_bid'", ["instance_id"] = Iid }));
+        statements.AddRange(outbox.Select(o => o.Insert(new Dictionary<string, string> { ["id"] = "gen_random_uuid()", ["instance_id"] = iid })));
+        statements.Add(bookmark.Insert(new Dictionary<string, string> { ["id"] = bid, ["instance_id"] = iid }));
         statements.Add(dossier.Insert(new Dictionary<string, string>
         {
-            ["id"] = Iid,
-            ["code"] = "'BENCHPG-:bench_seq'",
+            ["id"] = iid,
+            ["code"] = $"'BENCHPGI-{run}-' || :client_id || '-' || :k",
             ["intake_client"] = $"'{BenchClient}'",
-            ["external_code"] = Iid,
+            ["external_code"] = $"{iid}::text",
         }));
-        statements.Add(task.Insert(new Dictionary<string, string> { ["id"] = "':bench_bid'", ["instance_id"] = Iid }));
-        statements.AddRange(journal.Select(j => j.Insert(new Dictionary<string, string> { ["instance_id"] = Iid })));
+        statements.Add(task.Insert(new Dictionary<string, string> { ["id"] = bid, ["instance_id"] = iid }));
+        statements.AddRange(journal.Select(j => j.Insert(new Dictionary<string, string> { ["instance_id"] = iid })));
+        statements.Add($"""INSERT INTO dossier_sequences (agency, "day", "last") VALUES ('BENCHPG', {day}, 1) ON CONFLICT (agency, "day") DO UPDATE SET "last" = dossier_sequences."last" + 1""");
 
         var script = new StringBuilder();
         script.AppendLine(CultureInfo.InvariantCulture, $"-- One intake of {Procedure}: the rows of dossier {id} written by the Host, cloned with new ids.");
-        script.AppendLine(CultureInfo.InvariantCulture, $"-- Writes: 1 sequence upsert, 1 instance, {outbox.Count} outbox, 1 bookmark, 1 dossier, 1 task, {journal.Count} journal rows.");
-        script.AppendLine(CultureInfo.InvariantCulture, $"""BEGIN \; INSERT INTO dossier_sequences (agency, "day", "last") VALUES ('BENCHPG', {day}, 1) ON CONFLICT (agency, "day") DO UPDATE SET "last" = dossier_sequences."last" + 1 RETURNING "last" AS bench_seq, gen_random_uuid() AS bench_iid, gen_random_uuid() AS bench_bid \gset""");
+        script.AppendLine(CultureInfo.InvariantCulture, $"-- Writes: 1 instance, {outbox.Count} outbox, 1 bookmark, 1 dossier, 1 task, {journal.Count} journal rows, then the sequence upsert; one query, one implicit transaction.");
+        script.AppendLine(@"\set k :k + 1");
         script.Append(string.Join(" \\;\n", statements)).AppendLine(";");
-        script.AppendLine("COMMIT;");
-        var path = Path.Combine(work, "intake.sql");
+        var path = Path.Combine(work, $"intake-{run}.sql");
         await File.WriteAllTextAsync(path, script.ToString());
         return path;
     }
+
+    private static Task CreateBenchIdFunctionAsync(NpgsqlConnection db) => ExecuteAsync(db, """
+        CREATE OR REPLACE FUNCTION bench_id(kind int, client int, k int) RETURNS uuid LANGUAGE sql IMMUTABLE PARALLEL SAFE
+        AS $$ SELECT (lpad(to_hex(kind), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(client::bigint * 100000000 + k), 12, '0'))::uuid $$
+        """);
 
     /// <summary>
     /// Seeds <paramref name="perClient"/> open dossiers per pgbench client (clones of a Host dossier waiting at its
@@ -336,10 +338,7 @@ internal static class DurableHarness
     /// </summary>
     private static async Task<(string Script, long CompletedBefore)> CompletionScriptAsync(NpgsqlConnection db, string work, int run, int clients, int perClient)
     {
-        await ExecuteAsync(db, """
-            CREATE OR REPLACE FUNCTION bench_id(kind int, client int, k int) RETURNS uuid LANGUAGE sql IMMUTABLE PARALLEL SAFE
-            AS $$ SELECT (lpad(to_hex(kind), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(client::bigint * 100000000 + k), 12, '0'))::uuid $$
-            """);
+        await CreateBenchIdFunctionAsync(db);
 
         // A dossier still at its intake task (the state a completion starts from) and one whose intake task the Host completed.
         var open = await GuidAsync(db, $"SELECT d.id FROM dossiers d JOIN tasks t ON t.instance_id = d.id WHERE d.intake_client = '{IntakeClient}' AND t.state = 'open' AND t.node_id = 'intake' LIMIT 1");
@@ -424,15 +423,18 @@ internal static class DurableHarness
         var from = host.Lines.Count;
         var (outcome, error) = await request();
         await Task.Delay(500);
-        var commands = new List<(string Text, string Elapsed)>();
+        var commands = new List<(string Text, string Elapsed, string Note)>();
         foreach (var line in host.Lines.Skip(from))
         {
             try
             {
                 var entry = JsonNode.Parse(line);
-                if ((string?)entry?["Category"] == "Microsoft.EntityFrameworkCore.Database.Command" && entry?["State"]?["commandText"] is { } text)
+                var category = (string?)entry?["Category"];
+                if (category is "Microsoft.EntityFrameworkCore.Database.Command" or OneRoundTripCategory && entry?["State"]?["commandText"] is { } text)
                 {
-                    commands.Add(((string)text!, (string?)entry["State"]!["elapsed"] ?? "?"));
+                    // The Host's one-round-trip batch has no explicit transaction: it commits as the batch ends.
+                    var note = category == OneRoundTripCategory ? " (no explicit transaction: committed as the batch ends)" : string.Empty;
+                    commands.Add(((string)text!, (string?)entry["State"]!["elapsed"] ?? "?", note));
                 }
             }
             catch (JsonException)
@@ -596,7 +598,7 @@ internal static class DurableHarness
     {
         public List<Measurement> Measurements { get; } = [];
 
-        public List<(string Name, string Outcome, List<(string Text, string Elapsed)> Commands)> Traces { get; } = [];
+        public List<(string Name, string Outcome, List<(string Text, string Elapsed, string Note)> Commands)> Traces { get; } = [];
 
         public string LoadAtStart { get; set; } = "n/a";
 
@@ -639,7 +641,7 @@ internal static class DurableHarness
             md.AppendLine(c, $"- Settings: {settings}");
             md.AppendLine(c, $"- Load average (1/5/15 min) at start: {LoadAtStart}; at end: {LoadAtEnd}. The Host, PostgreSQL, pgbench and this load generator share these cores (other builds may too): absolute numbers are noisy, compare the ratios, which come from back-to-back runs.");
             md.AppendLine(c, $"- Host: Release Workflows.Host.dll, Development environment, logging at Warning, Runtime:Background={(options.Background ? "true (timer runner and outbox dispatcher running)" : "false (timer runner and outbox dispatcher off: only the request path is measured)")}. Fresh database `{database}`.");
-            md.AppendLine(c, $"- Load: closed loop, each client one request at a time, {options.Seconds} s per run. Intake: distinct dossiers of {Procedure} with {IntakeClientState.FormDataBytes} bytes of form data; 201 counted (sent after commit). Completion: each client completes its own open `intake` tasks (outcome approved, key {OfficerKey}); 200 counted.");
+            md.AppendLine(c, $"- Load: closed loop, each client one request at a time on its own keep-alive HTTP/1.1 connection (a lean client sending prepared bytes: RawHttp.cs), {options.Seconds} s per run. Intake: distinct dossiers of {Procedure} with {IntakeClientState.FormDataBytes} bytes of form data; 201 counted (sent after commit). Completion: each client completes its own open `intake` tasks (outcome approved, key {OfficerKey}); 200 counted.");
             md.AppendLine(c, $"- Baseline: `pgbench -n -f <script> -c N -j min(N,2) -T {options.Seconds}` (simple protocol), scripts generated from rows the Host wrote in this run (see below). Both sides connect over loopback TCP without TLS (`SslMode=Disable`, `PGSSLMODE=disable`). Warm-up before measuring: {options.WarmUp} s of intake and {options.WarmUp / 2} s of completions.");
             md.AppendLine();
             var repeated = Measurements.GroupBy(m => (m.Scenario, m.Clients)).Where(g => g.Count() > 1).ToList();
@@ -708,17 +710,17 @@ internal static class DurableHarness
             }
 
             md.AppendLine();
-            md.AppendLine("## Round trips of one request (EF command log of a separate, freshly started Host with command logging on: times are cold, the count is what matters)");
+            md.AppendLine("## Round trips of one request (command log, EF's and the Host's own insert batch, of a separate, freshly started Host with command logging on: times are cold, the count is what matters)");
             foreach (var (name, outcome, commands) in Traces)
             {
                 md.AppendLine();
-                md.AppendLine(c, $"**{name}** ({outcome}): {commands.Count} database commands (BEGIN is sent with the first command of a transaction, COMMIT is not logged: add one round trip per transaction).");
+                md.AppendLine(c, $"**{name}** ({outcome}): {commands.Count} database commands (BEGIN is sent with the first command of an explicit transaction, its COMMIT is not logged: add one round trip per explicit transaction).");
                 md.AppendLine();
                 var i = 0;
-                foreach (var (text, elapsed) in commands)
+                foreach (var (text, elapsed, note) in commands)
                 {
                     var statements = text.Split(";\n", StringSplitOptions.RemoveEmptyEntries).Select(s => Summary(s)).ToList();
-                    md.AppendLine(c, $"{++i}. ({elapsed} ms) {(statements.Count > 1 ? $"batch of {statements.Count}: " : string.Empty)}{string.Join("; ", statements)}");
+                    md.AppendLine(c, $"{++i}. ({elapsed} ms){note} {(statements.Count > 1 ? $"batch of {statements.Count}: " : string.Empty)}{string.Join("; ", statements)}");
                 }
             }
 

@@ -94,7 +94,7 @@ public abstract class IntakeTests(DatabaseFixture database)
     }
 
     [Fact]
-    public async Task A_retry_takes_no_number_of_the_day()
+    public async Task A_retry_takes_no_number_of_the_day_and_leaves_no_row()
     {
         await using var app = new WorkflowsApp(database, clock: new ManualClock(ReceivedAt.AddHours(1)));
         using var client = app.ClientWithKey(WorkflowsApp.IntakeKey);
@@ -102,7 +102,9 @@ public abstract class IntakeTests(DatabaseFixture database)
         var externalCode = NewExternalCode();
 
         var first = await client.PostAsJsonAsync("/api/intake/dossiers", Body(externalCode, receivedAt: day));
+        var beforeRetry = await CountsAsync(app);
         var retry = await client.PostAsJsonAsync("/api/intake/dossiers", Body(externalCode, receivedAt: day));
+        Assert.Equal(beforeRetry, await CountsAsync(app));
         var next = await client.PostAsJsonAsync("/api/intake/dossiers", Body(NewExternalCode(), receivedAt: day));
 
         Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Created), (first.StatusCode, retry.StatusCode, next.StatusCode));

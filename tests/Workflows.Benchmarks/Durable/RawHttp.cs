@@ -1,0 +1,206 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Workflows.Benchmarks.Durable;
+
+/// <summary>
+/// The load generator's HTTP/1.1 client: one keep-alive connection per load client, requests sent as prepared bytes,
+/// responses read to their end (Content-Length or chunked) and only the status kept. Why not HttpClient: on this
+/// 2-core machine the load generator shares the cores with the Host and PostgreSQL, and HttpClient's per-request
+/// work (message objects, header validation, pooled-connection bookkeeping) cost about half of the Host's own CPU
+/// per request; pgbench, the baseline's client, is a lean C program. The requests are the same bytes on the wire.
+/// </summary>
+internal sealed class RawHttp(Uri baseAddress) : IDisposable
+{
+    private readonly ConcurrentDictionary<int, Connection> connections = new();
+    private readonly string authority = baseAddress.Authority;
+
+    /// <summary>POSTs a JSON body with an API key on client <paramref name="client"/>'s connection; returns the status code.</summary>
+    public async Task<int> PostJsonAsync(int client, string pathAndQuery, string apiKey, string json, CancellationToken cancellationToken)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        var head = Encoding.ASCII.GetBytes(string.Create(
+            CultureInfo.InvariantCulture,
+            $"POST /{pathAndQuery.TrimStart('/')} HTTP/1.1\r\nHost: {authority}\r\nX-Api-Key: {apiKey}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {body.Length}\r\n\r\n"));
+        var request = new byte[head.Length + body.Length];
+        head.CopyTo(request, 0);
+        body.CopyTo(request, head.Length);
+
+        var connection = connections.TryGetValue(client, out var open) ? open : null;
+        try
+        {
+            connection ??= connections[client] = await Connection.OpenAsync(baseAddress, cancellationToken);
+            return await connection.SendAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or SocketException or FormatException)
+        {
+            // A broken or unreadable connection is not reused: the next request on this client opens a new one.
+            if (connections.TryRemove(client, out var broken))
+            {
+                broken.Dispose();
+            }
+
+            throw new HttpRequestException(e.GetType().Name + ": " + e.Message, e);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var connection in connections.Values)
+        {
+            connection.Dispose();
+        }
+
+        connections.Clear();
+    }
+
+    private sealed class Connection(Socket socket) : IDisposable
+    {
+        private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
+        private static readonly byte[] LineEnd = "\r\n"u8.ToArray();
+        private byte[] buffer = new byte[16 * 1024];
+        private int start;
+        private int end;
+
+        public static async Task<Connection> OpenAsync(Uri address, CancellationToken cancellationToken)
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(address.Host, address.Port, cancellationToken);
+                return new Connection(socket);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        public async Task<int> SendAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+        {
+            while (!request.IsEmpty)
+            {
+                var sent = await socket.SendAsync(request, SocketFlags.None, cancellationToken);
+                request = request[sent..];
+            }
+
+            // Status line and headers.
+            var headerEnd = await FindAsync(HeadEnd, cancellationToken);
+            var head = buffer.AsSpan(start, headerEnd - start);
+            var status = ParseStatus(head);
+            long? length = null;
+            var chunked = false;
+            foreach (var range in head.Split("\r\n"u8))
+            {
+                var line = head[range];
+                if (StartsWithIgnoreCase(line, "content-length:"u8))
+                {
+                    length = Utf8Parser.TryParse(line["content-length:".Length..].Trim((byte)' '), out long value, out _) ? value : throw new FormatException("Bad Content-Length.");
+                }
+                else if (StartsWithIgnoreCase(line, "transfer-encoding:"u8) && line.IndexOf("chunked"u8) >= 0)
+                {
+                    chunked = true;
+                }
+            }
+
+            start = headerEnd + 4;
+            if (chunked)
+            {
+                // size-in-hex[;extensions] CRLF data CRLF ... 0 CRLF CRLF (Kestrel sends no trailers here).
+                while (true)
+                {
+                    var lineEnd = await FindAsync(LineEnd, cancellationToken);
+                    var sizeText = buffer.AsSpan(start, lineEnd - start);
+                    var semicolon = sizeText.IndexOf((byte)';');
+                    if (!Utf8Parser.TryParse(semicolon >= 0 ? sizeText[..semicolon] : sizeText, out long size, out _, 'x'))
+                    {
+                        throw new FormatException("Bad chunk size.");
+                    }
+
+                    start = lineEnd + 2;
+                    await SkipAsync(size + 2, cancellationToken);
+                    if (size == 0)
+                    {
+                        break;
+                    }
+                }
+            }
+            else
+            {
+                await SkipAsync(length ?? 0, cancellationToken);
+            }
+
+            return status;
+        }
+
+        public void Dispose() => socket.Dispose();
+
+        private static int ParseStatus(ReadOnlySpan<byte> head) =>
+            head.Length >= 12 && head.StartsWith("HTTP/1.1 "u8) && Utf8Parser.TryParse(head.Slice(9, 3), out int status, out _)
+                ? status
+                : throw new FormatException("Not an HTTP/1.1 response.");
+
+        private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> line, ReadOnlySpan<byte> prefix) =>
+            line.Length >= prefix.Length && Ascii.EqualsIgnoreCase(line[..prefix.Length], prefix);
+
+        // Index (in buffer) of the next occurrence of marker at or after start, reading more as needed.
+        private async ValueTask<int> FindAsync(byte[] marker, CancellationToken cancellationToken)
+        {
+            var searched = 0;
+            while (true)
+            {
+                var at = buffer.AsSpan(start + searched, end - start - searched).IndexOf(marker);
+                if (at >= 0)
+                {
+                    return start + searched + at;
+                }
+
+                searched = Math.Max(0, end - start - marker.Length + 1);
+                await ReadMoreAsync(cancellationToken);
+            }
+        }
+
+        private async ValueTask SkipAsync(long count, CancellationToken cancellationToken)
+        {
+            while (count > 0)
+            {
+                if (end == start)
+                {
+                    await ReadMoreAsync(cancellationToken);
+                }
+
+                var taken = (int)Math.Min(count, end - start);
+                start += taken;
+                count -= taken;
+            }
+        }
+
+        private async ValueTask ReadMoreAsync(CancellationToken cancellationToken)
+        {
+            if (start > 0)
+            {
+                // Keep the unread part at the front of the buffer.
+                Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+
+            if (end == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+
+            var read = await socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, cancellationToken);
+            if (read == 0)
+            {
+                throw new IOException("The Host closed the connection.");
+            }
+
+            end += read;
+        }
+    }
+}
