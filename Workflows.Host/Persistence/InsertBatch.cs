@@ -41,7 +41,13 @@ internal static partial class InsertBatch
 
         foreach (var entry in db.ChangeTracker.Entries())
         {
-            if (entry.State is not (EntityState.Added or EntityState.Unchanged or EntityState.Detached) || For(entry.Metadata) is null)
+            var writable = entry.State switch
+            {
+                EntityState.Added => For(entry.Metadata) is not null,
+                EntityState.Unchanged or EntityState.Detached => true, // nothing to write
+                _ => false, // an update or a delete needs EF's checked SaveChanges
+            };
+            if (!writable)
             {
                 return false;
             }

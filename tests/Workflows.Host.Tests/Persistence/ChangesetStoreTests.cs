@@ -6,6 +6,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Engine.InMemory;
 using Workflows.Engine.Runtime;
+using Workflows.Host.Definitions;
+using Workflows.Host.Dossiers;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 using Workflows.Host.Tests.Support;
@@ -100,6 +102,76 @@ public abstract class ChangesetStoreTests(DatabaseFixture database)
         var duplicate = await runner.ResumeAsync(started.Changeset.Instance.Id, request);
         Assert.Equal(RejectionCode.StaleBookmark, duplicate.Rejection?.Code);
     }
+
+    [Theory]
+    [InlineData(false)] // only inserts: on PostgreSQL, one batch without an explicit transaction
+    [InlineData(true)] // also an update: an explicit transaction on every provider
+    public async Task A_numbered_start_writes_its_code_into_the_dossier_the_instance_data_and_the_status_message(bool alsoUpdates)
+    {
+        await using var app = new WorkflowsApp(database, clock: new ManualClock(Monday));
+        using var scope = app.Services.CreateScope();
+        var runner = scope.ServiceProvider.GetRequiredService<WorkflowRunner>();
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+        var definition = await scope.ServiceProvider.GetRequiredService<DefinitionCatalogue>().GetPublishedAsync("T.0001", 1);
+        var untouched = new OutboxRow { Id = Guid.CreateVersion7(), InstanceId = Guid.CreateVersion7(), Kind = "notify", Payload = "{}", CreatedAt = Monday, NextAttemptAt = Monday };
+        db.Outbox.Add(untouched);
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+
+        // An agency of its own, so this dossier is the first of its day.
+        var agency = "T" + Guid.NewGuid().ToString("N")[..8];
+        var id = Guid.CreateVersion7();
+        var externalCode = "EXT-" + id.ToString("N");
+        var numbering = new DossierNumbering(agency, DateOnly.FromDateTime(Monday.DateTime), id, "motcua-tinh", externalCode);
+        await runner.StartAsync(
+            definition!,
+            new StartRequest { InstanceId = id, StartedAt = Monday, Data = new JsonObject { ["dossier"] = new JsonObject { ["code"] = null } }, Actor = "reception" },
+            (context, _) =>
+            {
+                context.Dossiers.Add(Dossier(id, externalCode));
+                if (alsoUpdates)
+                {
+                    context.Outbox.Attach(untouched).Property(o => o.Attempts).CurrentValue = 1;
+                }
+
+                return Task.CompletedTask;
+            },
+            numbering);
+
+        var code = $"{agency}-260302-0001";
+        Assert.Equal(code, numbering.Code);
+        db.ChangeTracker.Clear();
+        var dossier = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Id == id);
+        Assert.Equal((code, externalCode, 2), (dossier.Code, dossier.ExternalCode, dossier.Status));
+        var data = JsonNode.Parse((await db.Instances.AsNoTracking().SingleAsync(i => i.Id == id)).Data)!;
+        Assert.Equal(code, (string?)data["dossier"]!["code"]);
+        var message = JsonNode.Parse((await db.Outbox.AsNoTracking().SingleAsync(o => o.InstanceId == id && o.Kind == "statusChanged")).Payload)!;
+        Assert.Equal((code, externalCode), ((string?)message["dossierCode"], (string?)message["externalCode"]));
+        Assert.Equal(alsoUpdates ? 1 : 0, (await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == untouched.Id)).Attempts);
+    }
+
+    private static DossierRow Dossier(Guid id, string externalCode) => new()
+    {
+        Id = id,
+        Code = DossierCodes.Placeholder(id),
+        IntakeClient = "motcua-tinh",
+        ExternalCode = externalCode,
+        PayloadHash = new string('0', 64),
+        ProcedureCode = "T.0001",
+        ProcedureVersion = 1,
+        ProcedureName = "Thủ tục thử",
+        ApplicantName = "Nguyễn Văn A",
+        Channel = "inPerson",
+        ReceptionPoint = "Bộ phận Một cửa",
+        ReceivedAt = Monday,
+        CountingFrom = Monday,
+        OriginalDueAt = Monday.AddDays(5),
+        DueAt = Monday.AddDays(5),
+        Status = DossierStatus.Submitted,
+        Documents = "[]",
+        CreatedAt = Monday,
+        UpdatedAt = Monday,
+    };
 
     private static async Task<string> SnapshotAsync(WorkflowsDbContext db, Guid id)
     {
