@@ -11,7 +11,7 @@ internal sealed record CalendarYearDto(int Year, bool Provisional, string Source
 
 internal sealed record CalendarListDto(IReadOnlyList<CalendarYearDto> Years);
 
-internal sealed record CalendarUpdatedDto(int Year, bool Provisional, DateTimeOffset UpdatedAt, string UpdatedBy, int TasksMoved, int DossiersMoved);
+internal sealed record CalendarUpdatedDto(int Year, bool Provisional, DateTimeOffset UpdatedAt, string UpdatedBy, int TasksMoved, int DossiersMoved, int TimersMoved);
 
 /// <summary>
 /// /api/calendars: the working calendar by year. Staff read; administrators replace a year, which is stored in
@@ -111,7 +111,7 @@ internal static class CalendarsApi
                     await db.SaveChangesAsync(cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
                     calendars.Swap(next with { Stored = stored.ToDictionary(s => s.Key, s => Detached(s.Value)) });
-                    return TypedResults.Ok(new CalendarUpdatedDto(year, file.Provisional, now, actor, changes.Tasks, changes.Dossiers));
+                    return TypedResults.Ok(new CalendarUpdatedDto(year, file.Provisional, now, actor, changes.Tasks, changes.Dossiers, changes.Timers));
                 }
                 catch (Exception e) when (attempt < MaxAttempts && (e is DeadlineConflictException or DbUpdateException || Tasks.TaskCommands.IsTransientConflict(e)))
                 {

@@ -8,11 +8,12 @@ using Workflows.Host.Persistence;
 namespace Workflows.Host.Deadlines;
 
 /// <summary>How many due times a calendar change moved.</summary>
-internal sealed record DueTimeChanges(int Tasks, int Dossiers);
+internal sealed record DueTimeChanges(int Tasks, int Dossiers, int Timers);
 
 /// <summary>
 /// Recomputes due times on a new calendar. Open tasks of running instances: opened_at + the step's allotted
-/// time (the task's bookmark moves with it). Unfinished dossiers: the first appointment is counting_from + the
+/// time (the task's bookmark moves with it). Pending timers of running instances: set_at + the Timer node's delay
+/// (a delay in working time moves with the calendar, one in calendar time does not). Unfinished dossiers: the first appointment is counting_from + the
 /// committed limit (end of that working day for same-day procedures) and the current one adds the paused
 /// periods by the procedure's supplement policy, as <see cref="DossierProjection"/> does when a clock resumes;
 /// a dossier whose appointment was moved by a confirmed apology letter keeps that date. Every change adds a
@@ -22,6 +23,8 @@ internal sealed record DueTimeChanges(int Tasks, int Dossiers);
 internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegistry registry, DossierProjection projection)
 {
     private const string Running = "running";
+
+    private static readonly string TimerKind = RowMapping.Name(Engine.Runtime.BookmarkKind.Timer);
 
     public async Task<DueTimeChanges> StageAsync(WorkingCalendar calendar, string actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -67,6 +70,39 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             movedTasks++;
         }
 
+        // Timers are bookmarks until they fire; the timer runner deletes the row when it fires one, so each moves with
+        // an UPDATE by id that finds nothing if it fired meanwhile (no tracked row to fail the save).
+        var timers = await (
+            from b in db.Bookmarks.AsNoTracking()
+            where b.Kind == TimerKind && b.DueAt != null
+            join i in db.Instances.AsNoTracking() on b.InstanceId equals i.Id
+            where i.Status == Running
+            select new { b.Id, b.InstanceId, b.NodeId, b.CreatedAt, DueAt = b.DueAt!.Value, i.DefinitionCode, i.DefinitionVersion }).ToListAsync(cancellationToken);
+        var movedTimers = 0;
+        foreach (var timer in timers)
+        {
+            var node = registry.Get(timer.DefinitionCode, timer.DefinitionVersion)?.Flowchart.Nodes.OfType<TimerNode>().FirstOrDefault(n => n.Id == timer.NodeId);
+            if (node is null)
+            {
+                continue;
+            }
+
+            var due = deadlines.Add(timer.CreatedAt, node.Delay);
+            if (due == timer.DueAt)
+            {
+                continue;
+            }
+
+            var timerId = timer.Id;
+            if (await db.Bookmarks.Where(b => b.Id == timerId).ExecuteUpdateAsync(s => s.SetProperty(b => b.DueAt, due), cancellationToken) == 0)
+            {
+                continue; // fired meanwhile
+            }
+
+            Record(timer.InstanceId, timer.NodeId, timer.DueAt, due, "Lịch làm việc thay đổi: thời điểm hẹn giờ được tính lại");
+            movedTimers++;
+        }
+
         var apologised = await db.Set<ApologyLetterRow>().AsNoTracking()
             .Where(a => a.State == ApologyStates.Confirmed).Select(a => a.DossierId).Distinct().ToListAsync(cancellationToken);
         var dossiers = await db.Dossiers.Where(d => d.CompletedAt == null).ToListAsync(cancellationToken);
@@ -109,6 +145,6 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             db.Outbox.Add(DossierProjection.StatusChanged(row, now));
         }
 
-        return new DueTimeChanges(movedTasks, movedDossiers.Count);
+        return new DueTimeChanges(movedTasks, movedDossiers.Count, movedTimers);
     }
 }

@@ -84,6 +84,40 @@ public abstract partial class DeadlineFlowsTests(DatabaseFixture database)
     }
 
     [Fact]
+    public async Task A_holiday_added_to_the_calendar_moves_a_pending_timer_counted_in_working_days()
+    {
+        using var definitions = new TestDefinitionsFolder();
+        var clock = new ManualClock(At(2, 10));
+        await using var app = await StartAsync(definitions, clock);
+        using var scope = app.Services.CreateScope();
+        var started = await scope.ServiceProvider.GetRequiredService<Workflows.Host.Runtime.WorkflowRunner>().StartAsync(TestDefinitionsFolder.TimerProcedure, 1, [], "reception");
+        var instanceId = started.Changeset!.Instance.Id;
+        var timer = Assert.Single(started.Changeset.TimersSet);
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+        // Two working days from Monday 10:00.
+        Assert.Equal(At(4, 10), (await db.Bookmarks.AsNoTracking().SingleAsync(b => b.Id == timer.Id)).DueAt?.ToOffset(Vietnam));
+        using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
+
+        clock.Now = At(2, 11);
+        var response = await admin.PutAsync(new Uri("/api/calendars/2026", UriKind.Relative), Json(TestDefinitionsFolder.Calendar("2026-01-01", "2026-03-04")));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.True((int)(await response.Content.ReadFromJsonAsync<JsonObject>())!["timersMoved"]! >= 1);
+        Assert.Equal(At(5, 10), (await db.Bookmarks.AsNoTracking().SingleAsync(b => b.Id == timer.Id)).DueAt?.ToOffset(Vietnam));
+        var change = await db.Journal.AsNoTracking().SingleAsync(j => j.InstanceId == instanceId && j.Kind == DeadlineJournalKinds.DueTimeChanged);
+        Assert.Equal("wait", change.NodeId);
+
+        // Wednesday is now off: at Wednesday 10:00 the timer is not due, at Thursday 10:00 it fires.
+        clock.Now = At(4, 10);
+        var timers = app.Services.GetRequiredService<Workflows.Host.Runtime.TimerRunner>();
+        await timers.RunOnceAsync(clock.Now);
+        Assert.Equal("running", (await db.Instances.AsNoTracking().SingleAsync(i => i.Id == instanceId)).Status);
+        clock.Now = At(5, 10);
+        await timers.RunOnceAsync(clock.Now);
+        Assert.Equal("completed", (await db.Instances.AsNoTracking().SingleAsync(i => i.Id == instanceId)).Status);
+    }
+
+    [Fact]
     public async Task A_stored_year_overrides_the_file_after_a_restart()
     {
         using var definitions = new TestDefinitionsFolder();

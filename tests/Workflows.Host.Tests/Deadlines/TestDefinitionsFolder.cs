@@ -22,6 +22,23 @@ internal sealed class TestDefinitionsFolder : IDisposable
         procedure["code"] = Procedure;
         File.WriteAllText(System.IO.Path.Combine(Path, "procedures", "D.0001-thu-tuc-thu-han.json"), procedure.ToJsonString());
 
+        // D.0002: a timer of two working days, then the end.
+        File.WriteAllText(System.IO.Path.Combine(Path, "procedures", "D.0002-hen-gio.json"), $$"""
+            {
+              "schemaVersion": 1, "code": "{{TimerProcedure}}", "version": 1, "effectiveFrom": "2026-01-01",
+              "name": "Thủ tục thử: chờ hai ngày làm việc",
+              "legalTimeLimit": { "value": 3, "unit": "workingDays" }, "committedTimeLimit": { "value": 3, "unit": "workingDays" },
+              "flowchart": {
+                "nodes": [
+                  { "type": "Start", "id": "start" },
+                  { "type": "Timer", "id": "wait", "name": "Chờ hai ngày làm việc", "delay": { "value": 2, "unit": "workingDays" } },
+                  { "type": "End", "id": "done", "result": "issued" }
+                ],
+                "connections": [ { "from": "start", "to": "wait" }, { "from": "wait", "to": "done" } ]
+              }
+            }
+            """);
+
         var repository = RepositoryDefinitions();
         Copy(System.IO.Path.Combine(repository, "templates", "canh-bao-sap-den-han.hbs"), System.IO.Path.Combine("templates", "canh-bao-sap-den-han.hbs"));
         foreach (var form in Directory.EnumerateFiles(System.IO.Path.Combine(repository, "templates", "forms"), "*.hbs"))
@@ -33,6 +50,8 @@ internal sealed class TestDefinitionsFolder : IDisposable
     }
 
     public const string Procedure = "D.0001";
+
+    public const string TimerProcedure = "D.0002";
 
     public string Path { get; }
 
