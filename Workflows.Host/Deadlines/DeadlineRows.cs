@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Deadlines;
 
@@ -73,6 +74,26 @@ internal sealed class ApologyLetterRow
     public string? ConfirmedBy { get; set; }
 
     public int RowVersion { get; set; }
+}
+
+/// <summary>The new appointment an apology letter (form 04) promised, and when it was confirmed.</summary>
+internal sealed record ConfirmedApology(DateTimeOffset NewDueAt, DateTimeOffset ConfirmedAt)
+{
+    /// <summary>Each dossier's latest confirmed letter: one dossier's, or every dossier's when <paramref name="dossierId"/> is null (one query).</summary>
+    public static async Task<Dictionary<Guid, ConfirmedApology>> LatestAsync(WorkflowsDbContext db, Guid? dossierId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var confirmed = db.Set<ApologyLetterRow>().AsNoTracking().Where(a => a.State == ApologyStates.Confirmed && a.ConfirmedAt != null);
+        if (dossierId is { } id)
+        {
+            confirmed = confirmed.Where(a => a.DossierId == id);
+        }
+
+        var letters = await confirmed.Select(a => new { a.DossierId, a.ProposedDueAt, ConfirmedAt = a.ConfirmedAt!.Value }).ToListAsync(cancellationToken);
+        return letters.GroupBy(a => a.DossierId)
+            .Select(g => g.MaxBy(a => a.ConfirmedAt)!)
+            .ToDictionary(a => a.DossierId, a => new ConfirmedApology(a.ProposedDueAt, a.ConfirmedAt));
+    }
 }
 
 internal static class ApologyStates

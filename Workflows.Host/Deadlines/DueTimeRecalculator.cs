@@ -16,7 +16,8 @@ internal sealed record DueTimeChanges(int Tasks, int Dossiers, int Timers);
 /// (a delay in working time moves with the calendar, one in calendar time does not). Unfinished dossiers: the first appointment is counting_from + the
 /// committed limit (end of that working day for same-day procedures) and the current one adds the paused
 /// periods by the procedure's supplement policy, as <see cref="DossierProjection"/> does when a clock resumes;
-/// a dossier whose appointment was moved by a confirmed apology letter keeps that date. Every change adds a
+/// a dossier whose appointment was moved by a confirmed apology letter keeps that date (moved only by what was paused
+/// after the letter). Every change adds a
 /// <c>dueTimeChanged</c> journal row ("old → new"), and a moved appointment a <c>statusChanged</c> message for the
 /// intake system. Only stages the changes: the caller saves them in its transaction.
 /// </summary>
@@ -103,8 +104,7 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             movedTimers++;
         }
 
-        var apologised = await db.Set<ApologyLetterRow>().AsNoTracking()
-            .Where(a => a.State == ApologyStates.Confirmed).Select(a => a.DossierId).Distinct().ToListAsync(cancellationToken);
+        var apologies = await ConfirmedApology.LatestAsync(db, dossierId: null, cancellationToken);
         var dossiers = await db.Dossiers.Where(d => d.CompletedAt == null).ToListAsync(cancellationToken);
         var movedDossiers = new List<DossierRow>();
         foreach (var row in dossiers)
@@ -117,7 +117,7 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
 
             var limit = definition.CommittedLimitFor(channel);
             var original = limit.Value == 0 ? calendar.EndOfWorkingDay(row.CountingFrom) : deadlines.Add(row.CountingFrom, limit);
-            var due = apologised.Contains(row.Id) ? row.DueAt : await projection.RecomputeDueAsync(db, row, null, original, calendar, cancellationToken);
+            var due = await projection.CurrentDueAsync(db, row, null, original, apologies.GetValueOrDefault(row.Id), calendar, cancellationToken);
             if (original == row.OriginalDueAt && due == row.DueAt)
             {
                 continue;

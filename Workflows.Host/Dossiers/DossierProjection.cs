@@ -5,6 +5,7 @@ using Workflows.Engine.Deadlines;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Runtime;
 using Workflows.Engine.Versions;
+using Workflows.Host.Deadlines;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Dossiers;
@@ -46,7 +47,7 @@ internal sealed class DossierProjection(TimeProvider time, Deadlines.CalendarPro
             var result = instance.Result is { } r ? RowMapping.Name(r) : null;
             var completedAt = instance.Status == InstanceStatus.Completed ? row.CompletedAt ?? instance.UpdatedAt : row.CompletedAt;
             var dueAt = changeset.Journal.Any(j => j.InstanceId == instance.Id && j.Kind == JournalKind.ClockResumed)
-                ? await RecomputeDueAsync(db, row, changeset, row.OriginalDueAt, calendars.Current, cancellationToken)
+                ? await CurrentDueAsync(db, row, changeset, row.OriginalDueAt, calendars.Current, cancellationToken)
                 : row.DueAt;
             if (status == row.Status && result == row.Result && completedAt == row.CompletedAt && dueAt == row.DueAt)
             {
@@ -67,11 +68,33 @@ internal sealed class DossierProjection(TimeProvider time, Deadlines.CalendarPro
         }
     }
 
-    // Paused periods from the whole journal (stored entries and this changeset's), each with its reason: the wait's
-    // signal, or the supplement signal for a supplement request.
-    // Also used by the calendar edit (Deadlines.DueTimeRecalculator) with no changeset and the recomputed first appointment.
-    internal async Task<DateTimeOffset> RecomputeDueAsync(
+    /// <summary>
+    /// The appointment once the clock has stood still: the first appointment (<paramref name="originalDue"/>) moved by
+    /// the paused periods, by the procedure's supplement policy; or, once an apology letter (form 04) promised the
+    /// citizen a new date, that date moved only by what was paused after it was confirmed (the letter's date already
+    /// took the earlier periods into account). Also used by the calendar edit (Deadlines.DueTimeRecalculator) with no
+    /// changeset and the recomputed first appointment.
+    /// </summary>
+    internal async Task<DateTimeOffset> CurrentDueAsync(
         WorkflowsDbContext db, DossierRow row, Changeset? changeset, DateTimeOffset originalDue, WorkingCalendar calendar, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(row);
+        var apologies = await ConfirmedApology.LatestAsync(db, row.Id, cancellationToken);
+        return await CurrentDueAsync(db, row, changeset, originalDue, apologies.GetValueOrDefault(row.Id), calendar, cancellationToken);
+    }
+
+    /// <summary>As above, with the dossier's latest confirmed apology letter (if any) already read.</summary>
+    internal Task<DateTimeOffset> CurrentDueAsync(
+        WorkflowsDbContext db, DossierRow row, Changeset? changeset, DateTimeOffset originalDue, ConfirmedApology? apology, WorkingCalendar calendar, CancellationToken cancellationToken) =>
+        apology is null
+            ? RecomputeDueAsync(db, row, changeset, originalDue, null, calendar, cancellationToken)
+            : RecomputeDueAsync(db, row, changeset, apology.NewDueAt, apology.ConfirmedAt, calendar, cancellationToken);
+
+    // Paused periods from the whole journal (stored entries and this changeset's), each with its reason: the wait's
+    // signal, or the supplement signal for a supplement request; only their part after pausedSince when given.
+    private async Task<DateTimeOffset> RecomputeDueAsync(
+        WorkflowsDbContext db, DossierRow row, Changeset? changeset, DateTimeOffset originalDue, DateTimeOffset? pausedSince, WorkingCalendar calendar, CancellationToken cancellationToken)
     {
         var definition = registry.Get(row.ProcedureCode, row.ProcedureVersion);
         if (definition is null || !Enum.TryParse<Channel>(row.Channel, ignoreCase: true, out var channel))
@@ -103,7 +126,12 @@ internal sealed class DossierProjection(TimeProvider time, Deadlines.CalendarPro
                 var reason = start.NodeId is not null && definition.Flowchart.Nodes.FirstOrDefault(n => n.Id == start.NodeId) is WaitNode wait
                     ? wait.Signal
                     : "supplementReceived";
-                periods.Add(new PausedPeriod(start.At, entry.At, reason));
+                var from = pausedSince is { } since && since > start.At ? since : start.At;
+                if (from < entry.At)
+                {
+                    periods.Add(new PausedPeriod(from, entry.At, reason));
+                }
+
                 open = null;
             }
         }

@@ -268,6 +268,50 @@ public abstract partial class DeadlineFlowsTests(DatabaseFixture database)
         Assert.Equal((1, 1, 1), await SweepAsync());
     }
 
+    [Fact]
+    public async Task A_clock_resumed_after_an_apology_moves_the_promised_date_not_the_first_appointment()
+    {
+        using var definitions = new TestDefinitionsFolder();
+        var clock = new ManualClock(At(2, 10));
+        await using var app = await StartAsync(definitions, clock);
+        using var intake = app.ClientWithKey(WorkflowsApp.IntakeKey);
+        var externalCode = IntakeTests.NewExternalCode();
+        // T.0003 waits for the tax with its clock stopped from the receipt, Monday 09:00.
+        var created = await intake.PostAsJsonAsync("/api/intake/dossiers", IntakeTests.Body(externalCode, "T.0003", receivedAt: Received));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+        var dossier = await db.Dossiers.SingleAsync(d => d.ExternalCode == externalCode);
+
+        // At 10:00 an apology letter promises Friday 20 March 17:00 (as confirming one does: letter and appointment).
+        db.Set<ApologyLetterRow>().Add(new ApologyLetterRow
+        {
+            Id = Guid.CreateVersion7(),
+            DossierId = dossier.Id,
+            Reason = "Chờ ý kiến cơ quan thuế",
+            ProposedDueAt = At(20, 17),
+            OriginalDueAt = dossier.OriginalDueAt,
+            PreviousDueAt = dossier.DueAt,
+            State = ApologyStates.Confirmed,
+            DraftedAt = At(2, 10),
+            ConfirmedAt = At(2, 10),
+            ConfirmedBy = "canbo.xaydung",
+        });
+        dossier.DueAt = At(20, 17);
+        dossier.RowVersion++;
+        await db.SaveChangesAsync();
+
+        // The tax is paid at 11:00: the clock stood still from 09:00, one hour of it after the letter.
+        clock.Now = At(2, 11);
+        var paid = await intake.PostAsJsonAsync($"/api/intake/dossiers/{externalCode}/signals", new { signal = "taxPaid" });
+
+        Assert.True(paid.StatusCode == HttpStatusCode.OK, await paid.Content.ReadAsStringAsync());
+        var status = (await paid.Content.ReadFromJsonAsync<JsonObject>())!;
+        // Friday 17:00 plus one working hour: Monday 23 March 08:30. The first appointment stays for the statistics.
+        Assert.Equal(At(23, 8, 30), ((DateTimeOffset)status["appointmentDate"]!).ToOffset(Vietnam));
+        Assert.Equal(At(16, 9), ((DateTimeOffset)status["originalAppointmentDate"]!).ToOffset(Vietnam));
+    }
+
     // Receives a T.0001 dossier at Monday 09:00 and completes the desk's step at 10:00: review (construction) opens.
     private static async Task<(string Code, Guid Review)> ReceiveAndPassTheDeskAsync(WorkflowsApp app, string procedure = "T.0001")
     {
