@@ -18,7 +18,7 @@ internal sealed class ExecutionBurst
     private readonly string? actor;
 
     /// <summary>Key of the timer that lapses a dossier whose supplement did not arrive in time.</summary>
-    public const string SupplementDeadlineKey = "supplementDeadline";
+    public const string SupplementDeadlineKey = Bookmark.SupplementDeadlineKey;
 
     // Tokens ready to move. A list, not a queue, because an XOR merge or an End cancels pending tokens.
     private readonly List<Token> ready = [];

@@ -113,7 +113,8 @@ public enum BookmarkKind
 
 /// <summary>
 /// Something an instance waits on, with explicit columns so a store can index them: never a hash of a payload.
-/// <see cref="Key"/> is the signal name for signals and supplements and the child instance id for sub-processes.
+/// <see cref="Key"/> is the signal name for signals and supplements, the child instance id for sub-processes, and
+/// <see cref="SupplementDeadlineKey"/> for the timer of an applicant's deadline to supplement (on the step's node).
 /// </summary>
 public sealed record Bookmark(
     Guid Id,
@@ -123,4 +124,8 @@ public sealed record Bookmark(
     BookmarkKind Kind,
     string? Key,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? DueAt);
+    DateTimeOffset? DueAt)
+{
+    /// <summary>Key of the timer that lapses a supplement request when the procedure's deadline to supplement passes.</summary>
+    public const string SupplementDeadlineKey = "supplementDeadline";
+}

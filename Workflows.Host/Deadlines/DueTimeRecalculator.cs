@@ -12,8 +12,9 @@ internal sealed record DueTimeChanges(int Tasks, int Dossiers, int Timers);
 
 /// <summary>
 /// Recomputes due times on a new calendar. Open tasks of running instances: opened_at + the step's allotted
-/// time (the task's bookmark moves with it). Pending timers of running instances: set_at + the Timer node's delay
-/// (a delay in working time moves with the calendar, one in calendar time does not). Unfinished dossiers: the first appointment is counting_from + the
+/// time (the task's bookmark moves with it). Pending timers of running instances: set time + the Timer node's delay,
+/// or + the procedure's deadline to supplement for a supplement's lapse timer (time in working days moves with the
+/// calendar, calendar days do not). Unfinished dossiers: the first appointment is counting_from + the
 /// committed limit (end of that working day for same-day procedures) and the current one adds the paused
 /// periods by the procedure's supplement policy, as <see cref="DossierProjection"/> does when a clock resumes;
 /// a dossier whose appointment was moved by a confirmed apology letter keeps that date (moved only by what was paused
@@ -78,17 +79,21 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             where b.Kind == TimerKind && b.DueAt != null
             join i in db.Instances.AsNoTracking() on b.InstanceId equals i.Id
             where i.Status == Running
-            select new { b.Id, b.InstanceId, b.NodeId, b.CreatedAt, DueAt = b.DueAt!.Value, i.DefinitionCode, i.DefinitionVersion }).ToListAsync(cancellationToken);
+            select new { b.Id, b.InstanceId, b.NodeId, b.Key, b.CreatedAt, DueAt = b.DueAt!.Value, i.DefinitionCode, i.DefinitionVersion }).ToListAsync(cancellationToken);
         var movedTimers = 0;
         foreach (var timer in timers)
         {
-            var node = registry.Get(timer.DefinitionCode, timer.DefinitionVersion)?.Flowchart.Nodes.OfType<TimerNode>().FirstOrDefault(n => n.Id == timer.NodeId);
-            if (node is null)
+            // A Timer node waits its delay; a step waiting for a supplement carries the applicant's deadline to supplement.
+            var definition = registry.Get(timer.DefinitionCode, timer.DefinitionVersion);
+            var delay = timer.Key == Engine.Runtime.Bookmark.SupplementDeadlineKey
+                ? definition?.Supplement.Deadline
+                : definition?.Flowchart.Nodes.OfType<TimerNode>().FirstOrDefault(n => n.Id == timer.NodeId)?.Delay;
+            if (delay is null)
             {
                 continue;
             }
 
-            var due = deadlines.Add(timer.CreatedAt, node.Delay);
+            var due = deadlines.Add(timer.CreatedAt, delay);
             if (due == timer.DueAt)
             {
                 continue;

@@ -127,7 +127,9 @@ internal sealed class DossierNumbering(string agency, DateOnly day, Guid id, str
         ArgumentNullException.ThrowIfNull(property);
         return (entry.Entity, property.Name) switch
         {
-            (DossierRow d, nameof(DossierRow.Code)) when d.Id == id => Setting,
+            // The placeholder only if the setting were missing (it is not, after the lead statement): every parameter
+            // of the statement stays referenced, so the server always knows its type.
+            (DossierRow d, nameof(DossierRow.Code)) when d.Id == id => $"coalesce(current_setting('workflows.dossier_code', true), {{0}})",
             (InstanceRow i, nameof(InstanceRow.Data)) when i.Id == id => $"jsonb_set({{0}}, '{{{{dossier,code}}}}', to_jsonb({Setting}))",
             (OutboxRow o, nameof(OutboxRow.Payload)) when o.InstanceId == id && o.Kind == DossierProjection.StatusChangedKind =>
                 $"{{0}} || jsonb_build_object('dossierCode', {Setting})",

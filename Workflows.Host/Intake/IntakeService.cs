@@ -130,10 +130,11 @@ internal sealed class IntakeService(
             row.Code = numbering.Code!;
             started.Changeset!.Instance.Data["dossier"]!["code"] = row.Code;
         }
-        catch (Exception e) when (e is AlreadyReceivedException || IsUniqueViolation(e))
+        catch (Exception e) when (e is AlreadyReceivedException || IsUniqueViolation(e) || Tasks.TaskCommands.IsTransientConflict(e))
         {
             // A retry (nothing numbered, the transaction rolled back), or a concurrent request with the same externalCode
-            // that committed first (unique index): answer with the dossier received before.
+            // that committed first (unique index), or one that the database picked as a deadlock's victim against such a
+            // request: answer with the dossier received before (a victim with no such dossier is rethrown).
             if (await FindAsync(client, input.ExternalCode, CancellationToken.None) is { } received)
             {
                 return Replay(received, input);

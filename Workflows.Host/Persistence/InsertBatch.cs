@@ -71,7 +71,8 @@ internal static partial class InsertBatch
         try
         {
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            await using var batch = new NpgsqlBatch(connection);
+            // EF's command timeout (Npgsql's default otherwise), as SaveChanges would use.
+            await using var batch = new NpgsqlBatch(connection) { Timeout = db.Database.GetCommandTimeout() ?? connection.CommandTimeout };
             batch.BatchCommands.Add(hook.PostgresLead());
             foreach (var (entry, insert) in added)
             {

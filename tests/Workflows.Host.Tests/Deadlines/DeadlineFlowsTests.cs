@@ -118,6 +118,32 @@ public abstract partial class DeadlineFlowsTests(DatabaseFixture database)
     }
 
     [Fact]
+    public async Task A_holiday_added_to_the_calendar_moves_the_applicants_deadline_to_supplement()
+    {
+        using var definitions = new TestDefinitionsFolder();
+        var clock = new ManualClock(At(2, 10));
+        await using var app = await StartAsync(definitions, clock);
+        using var scope = app.Services.CreateScope();
+        var runner = scope.ServiceProvider.GetRequiredService<Workflows.Host.Runtime.WorkflowRunner>();
+        var started = await runner.StartAsync(TestDefinitionsFolder.SupplementProcedure, 1, [], "reception");
+        var instanceId = started.Changeset!.Instance.Id;
+        var asked = await runner.ResumeAsync(instanceId, new Engine.Runtime.ResumeRequest { BookmarkId = started.Changeset.TasksOpened[0].TaskId, Outcome = "needsSupplement", Actor = "canbo.motcua" });
+        Assert.True(asked.Accepted, asked.Rejection?.Message);
+        var lapse = Assert.Single(asked.Changeset!.TimersSet);
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+        // Three working days from Monday 10:00.
+        Assert.Equal(At(5, 10), (await db.Bookmarks.AsNoTracking().SingleAsync(b => b.Id == lapse.Id)).DueAt?.ToOffset(Vietnam));
+        using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
+
+        clock.Now = At(2, 11);
+        var response = await admin.PutAsync(new Uri("/api/calendars/2026", UriKind.Relative), Json(TestDefinitionsFolder.Calendar("2026-01-01", "2026-03-04")));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.Equal(At(6, 10), (await db.Bookmarks.AsNoTracking().SingleAsync(b => b.Id == lapse.Id)).DueAt?.ToOffset(Vietnam));
+        Assert.Contains(await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId && j.Kind == DeadlineJournalKinds.DueTimeChanged).ToListAsync(), j => j.NodeId == "receive");
+    }
+
+    [Fact]
     public async Task A_stored_year_overrides_the_file_after_a_restart()
     {
         using var definitions = new TestDefinitionsFolder();

@@ -39,6 +39,24 @@ internal sealed class TestDefinitionsFolder : IDisposable
             }
             """);
 
+        // D.0003: the desk may ask for a supplement, which the applicant has three working days to bring.
+        File.WriteAllText(System.IO.Path.Combine(Path, "procedures", "D.0003-bo-sung.json"), $$"""
+            {
+              "schemaVersion": 1, "code": "{{SupplementProcedure}}", "version": 1, "effectiveFrom": "2026-01-01",
+              "name": "Thủ tục thử: bổ sung trong ba ngày làm việc",
+              "legalTimeLimit": { "value": 5, "unit": "workingDays" }, "committedTimeLimit": { "value": 5, "unit": "workingDays" },
+              "supplement": { "clock": "pause", "deadline": { "value": 3, "unit": "workingDays" } },
+              "flowchart": {
+                "nodes": [
+                  { "type": "Start", "id": "start" },
+                  { "type": "Step", "id": "receive", "name": "Tiếp nhận hồ sơ", "department": "one-stop-desk", "allottedTime": { "value": 0.5, "unit": "workingDays" }, "outcomes": [ "approved", "needsSupplement" ] },
+                  { "type": "End", "id": "done", "result": "issued" }
+                ],
+                "connections": [ { "from": "start", "to": "receive" }, { "from": "receive", "to": "done", "outcome": "approved" } ]
+              }
+            }
+            """);
+
         var repository = RepositoryDefinitions();
         Copy(System.IO.Path.Combine(repository, "templates", "canh-bao-sap-den-han.hbs"), System.IO.Path.Combine("templates", "canh-bao-sap-den-han.hbs"));
         foreach (var form in Directory.EnumerateFiles(System.IO.Path.Combine(repository, "templates", "forms"), "*.hbs"))
@@ -52,6 +70,8 @@ internal sealed class TestDefinitionsFolder : IDisposable
     public const string Procedure = "D.0001";
 
     public const string TimerProcedure = "D.0002";
+
+    public const string SupplementProcedure = "D.0003";
 
     public string Path { get; }
 
