@@ -17,9 +17,6 @@ internal sealed class ExecutionBurst
     private readonly DateTimeOffset now;
     private readonly string? actor;
 
-    /// <summary>Key of the timer that lapses a dossier whose supplement did not arrive in time.</summary>
-    public const string SupplementDeadlineKey = Bookmark.SupplementDeadlineKey;
-
     // Tokens ready to move. A list, not a queue, because an XOR merge or an End cancels pending tokens.
     private readonly List<Token> ready = [];
     private int executedNodes;
@@ -160,8 +157,8 @@ internal sealed class ExecutionBurst
 
                 Route(token, node, null);
                 break;
-            case BookmarkKind.Timer when bookmark.Key == SupplementDeadlineKey:
-                Journal(JournalKind.TimerFired, node.Id, outcome: SupplementDeadlineKey);
+            case BookmarkKind.Timer when bookmark.Key == Bookmark.SupplementDeadlineKey:
+                Journal(JournalKind.TimerFired, node.Id, outcome: Bookmark.SupplementDeadlineKey);
                 Finish(node.Id, EndResult.Stopped, "Quá hạn bổ sung hồ sơ: người nộp không bổ sung trong thời hạn.");
                 break;
             case BookmarkKind.Timer:
@@ -204,11 +201,11 @@ internal sealed class ExecutionBurst
                 {
                     // The applicant's time to supplement: a second bookmark on the same token; whichever comes
                     // first removes the other.
-                    var lapse = new Bookmark(engine.Ids.NewId(), instance.Id, token.Id, step.Id, BookmarkKind.Timer, SupplementDeadlineKey, now, engine.Deadlines.Add(now, deadline));
+                    var lapse = new Bookmark(engine.Ids.NewId(), instance.Id, token.Id, step.Id, BookmarkKind.Timer, Bookmark.SupplementDeadlineKey, now, engine.Deadlines.Add(now, deadline));
                     instance.Bookmarks.Add(lapse);
                     changeset.BookmarksCreated.Add(lapse);
                     changeset.TimersSet.Add(lapse);
-                    Journal(JournalKind.TimerSet, step.Id, outcome: SupplementDeadlineKey, detail: lapse.DueAt!.Value.ToString("O"));
+                    Journal(JournalKind.TimerSet, step.Id, outcome: Bookmark.SupplementDeadlineKey, detail: lapse.DueAt!.Value.ToString("O"));
                 }
 
                 break;

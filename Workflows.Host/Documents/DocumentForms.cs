@@ -142,9 +142,9 @@ internal sealed class DocumentForms(
             return DocumentBuild.Inapplicable($"No supplement was requested for dossier {context.Row.Code}.");
         }
 
-        // The applicant's deadline: the engine's "supplementDeadline" timer set with the request.
+        // The applicant's deadline: the engine's supplement-deadline timer set with the request.
         var deadline = context.Journal
-            .Where(j => j.Sequence > requested.Sequence && j.Kind == RowMapping.Name(JournalKind.TimerSet) && j.Outcome == "supplementDeadline")
+            .Where(j => j.Sequence > requested.Sequence && j.Kind == RowMapping.Name(JournalKind.TimerSet) && j.Outcome == Bookmark.SupplementDeadlineKey)
             .Select(j => DateTimeOffset.TryParse(j.Detail, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : (DateTimeOffset?)null)
             .FirstOrDefault();
         var task = await StepTaskAsync(context, requested, Outcomes.NeedsSupplement, cancellationToken);

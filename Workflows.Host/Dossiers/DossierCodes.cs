@@ -12,8 +12,9 @@ namespace Workflows.Host.Dossiers;
 internal static class DossierCodes
 {
     /// <summary>
-    /// What a new dossier carries for its code inside its transaction, until <see cref="DossierNumbering"/> numbers it:
-    /// unique to it, so the insert never meets another dossier on the unique index of codes.
+    /// What a new dossier carries for its code until <see cref="DossierNumbering"/> numbers it (in the one-round-trip
+    /// batch, only as the fallback nothing reaches): unique to it, so the insert never meets another dossier on the
+    /// unique index of codes.
     /// </summary>
     public static string Placeholder(Guid id) => "~" + id.ToString("N", CultureInfo.InvariantCulture);
 
@@ -36,23 +37,24 @@ internal sealed class DossierNumbering(string agency, DateOnly day, Guid id, str
     // session state outlives the batch) that the inserts read; the counter stays locked for the inserts and the commit.
     private const string Setting = "current_setting('workflows.dossier_code')";
 
-    private const string PostgresLeadSql = """
-        WITH seq AS (
-            INSERT INTO dossier_sequences (agency, "day", "last") VALUES ($1, $2, 1)
-            ON CONFLICT (agency, "day") DO UPDATE SET "last" = dossier_sequences."last" + 1
-            RETURNING "last")
-        SELECT set_config('workflows.dossier_code', $3 || lpad("last"::text, greatest(4, length("last"::text)), '0'), true) FROM seq
-        """;
-
-    // Transactional path: the rows are saved with a placeholder code first, so the number is taken last (the counter
-    // stays locked for one statement and the commit) and written into them: one statement.
-    private const string PostgresAfterSaveSql = """
+    // The day's next number, formatted as DossierCodes.Format does (at least 4 digits): both PostgreSQL statements.
+    private const string NextCodeSql = """
         WITH seq AS (
             INSERT INTO dossier_sequences (agency, "day", "last") VALUES ($1, $2, 1)
             ON CONFLICT (agency, "day") DO UPDATE SET "last" = dossier_sequences."last" + 1
             RETURNING "last"),
-        code AS (SELECT $3 || lpad("last"::text, greatest(4, length("last"::text)), '0') AS value FROM seq),
-        dossier AS (
+        code AS (SELECT $3 || lpad("last"::text, greatest(4, length("last"::text)), '0') AS value FROM seq)
+
+        """;
+
+    private const string PostgresLeadSql = NextCodeSql + """
+        SELECT set_config('workflows.dossier_code', code.value, true) FROM code
+        """;
+
+    // Transactional path: the rows are saved with a placeholder code first, so the number is taken last (the counter
+    // stays locked for one statement and the commit) and written into them: one statement.
+    private const string PostgresAfterSaveSql = NextCodeSql + """
+        , dossier AS (
             UPDATE dossiers SET code = code.value FROM code WHERE dossiers.id = $4
             RETURNING dossiers.code),
         instance AS (

@@ -39,9 +39,9 @@ internal sealed class IntakeService(
         // One pooled connection for the whole request (closed when the scope's context is disposed): every reopen
         // would rent it again and make Npgsql reset its session state, one more statement for PostgreSQL.
         await db.Database.OpenConnectionAsync(cancellationToken);
-        // A retry is recognised inside the transaction, by the statement that numbers the dossier (no round trip before
-        // it for a new dossier, and no failed insert for a retry). Refusals look for a retry first: a dossier received
-        // earlier is answered as received even if its procedure version is no longer in force.
+        // A retry is recognised by the commit itself (the unique index on the intake system's code; on SQLite a look
+        // inside the transaction), so a new dossier pays no lookup round trip. Refusals look for a retry first: a dossier
+        // received earlier is answered as received even if its procedure version is no longer in force.
         var day = DateOnly.FromDateTime(input.ReceivedAt.ToOffset(calendar.UtcOffset).DateTime);
         if (registry.VersionsOf(input.ProcedureCode).Count == 0)
         {
@@ -85,7 +85,7 @@ internal sealed class IntakeService(
         var row = new DossierRow
         {
             Id = id,
-            // Numbered at the end of the commit (DossierNumbering).
+            // Numbered in the commit (DossierNumbering).
             Code = DossierCodes.Placeholder(id),
             IntakeClient = client,
             ExternalCode = input.ExternalCode,
@@ -124,7 +124,7 @@ internal sealed class IntakeService(
                     context.Dossiers.Add(row);
                     return Task.CompletedTask;
                 },
-                // Last before the commit: the day's counter stays row-locked only for this statement and the commit.
+                // Takes the day's number in the commit: its counter stays row-locked until the commit.
                 numbering,
                 cancellationToken);
             row.Code = numbering.Code!;
@@ -132,7 +132,7 @@ internal sealed class IntakeService(
         }
         catch (Exception e) when (e is AlreadyReceivedException || IsUniqueViolation(e) || Tasks.TaskCommands.IsTransientConflict(e))
         {
-            // A retry (nothing numbered, the transaction rolled back), or a concurrent request with the same externalCode
+            // A retry (the commit rolled back, its number with it), or a concurrent request with the same externalCode
             // that committed first (unique index), or one that the database picked as a deadlock's victim against such a
             // request: answer with the dossier received before (a victim with no such dossier is rethrown).
             if (await FindAsync(client, input.ExternalCode, CancellationToken.None) is { } received)

@@ -31,7 +31,7 @@ internal static class DurableHarness
         var options = Options.Parse(args);
         if (options is null)
         {
-            await Console.Error.WriteLineAsync("usage: durable [--seconds 20] [--warmup 30] [--clients 2,16] [--repeat 1] [--background] [--keep] [--connection <Npgsql connection string>]");
+            await Console.Error.WriteLineAsync("usage: durable [--seconds 20] [--warmup 30] [--clients 2,16] [--repeat 1] [--background] [--keep] [--host-env NAME=VALUE]... [--connection <Npgsql connection string>]");
             return 2;
         }
 

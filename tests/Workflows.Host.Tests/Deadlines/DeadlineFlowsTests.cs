@@ -49,14 +49,12 @@ public abstract partial class DeadlineFlowsTests(DatabaseFixture database)
 
         // An hour later, Wednesday 4 March becomes a day off.
         clock.Now = At(2, 11);
-        var response = await admin.PutAsync(new Uri("/api/calendars/2026", UriKind.Relative), Json(TestDefinitionsFolder.Calendar("2026-01-01", "2026-03-04")));
+        var updated = await MakeWednesdayADayOffAsync(app);
 
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var updated = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.True((int)updated["tasksMoved"]! >= 1 && (int)updated["dossiersMoved"]! >= 1, updated.ToJsonString());
         var task = await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == review);
         Assert.Equal(At(5, 10), task.DueAt.ToOffset(Vietnam));
-        Assert.Equal(At(5, 10), (await db.Bookmarks.AsNoTracking().SingleAsync(b => b.Id == review)).DueAt?.ToOffset(Vietnam));
+        Assert.Equal(At(5, 10), await BookmarkDueAsync(db, review));
         var dossier = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Id == dossierId);
         Assert.Equal((At(10, 9), At(10, 9)), (dossier.DueAt.ToOffset(Vietnam), dossier.OriginalDueAt.ToOffset(Vietnam)));
 
@@ -95,15 +93,13 @@ public abstract partial class DeadlineFlowsTests(DatabaseFixture database)
         var timer = Assert.Single(started.Changeset.TimersSet);
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
         // Two working days from Monday 10:00.
-        Assert.Equal(At(4, 10), (await db.Bookmarks.AsNoTracking().SingleAsync(b => b.Id == timer.Id)).DueAt?.ToOffset(Vietnam));
-        using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
+        Assert.Equal(At(4, 10), await BookmarkDueAsync(db, timer.Id));
 
         clock.Now = At(2, 11);
-        var response = await admin.PutAsync(new Uri("/api/calendars/2026", UriKind.Relative), Json(TestDefinitionsFolder.Calendar("2026-01-01", "2026-03-04")));
+        var updated = await MakeWednesdayADayOffAsync(app);
 
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        Assert.True((int)(await response.Content.ReadFromJsonAsync<JsonObject>())!["timersMoved"]! >= 1);
-        Assert.Equal(At(5, 10), (await db.Bookmarks.AsNoTracking().SingleAsync(b => b.Id == timer.Id)).DueAt?.ToOffset(Vietnam));
+        Assert.True((int)updated["timersMoved"]! >= 1);
+        Assert.Equal(At(5, 10), await BookmarkDueAsync(db, timer.Id));
         var change = await db.Journal.AsNoTracking().SingleAsync(j => j.InstanceId == instanceId && j.Kind == DeadlineJournalKinds.DueTimeChanged);
         Assert.Equal("wait", change.NodeId);
 
@@ -132,14 +128,12 @@ public abstract partial class DeadlineFlowsTests(DatabaseFixture database)
         var lapse = Assert.Single(asked.Changeset!.TimersSet);
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
         // Three working days from Monday 10:00.
-        Assert.Equal(At(5, 10), (await db.Bookmarks.AsNoTracking().SingleAsync(b => b.Id == lapse.Id)).DueAt?.ToOffset(Vietnam));
-        using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
+        Assert.Equal(At(5, 10), await BookmarkDueAsync(db, lapse.Id));
 
         clock.Now = At(2, 11);
-        var response = await admin.PutAsync(new Uri("/api/calendars/2026", UriKind.Relative), Json(TestDefinitionsFolder.Calendar("2026-01-01", "2026-03-04")));
+        await MakeWednesdayADayOffAsync(app);
 
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        Assert.Equal(At(6, 10), (await db.Bookmarks.AsNoTracking().SingleAsync(b => b.Id == lapse.Id)).DueAt?.ToOffset(Vietnam));
+        Assert.Equal(At(6, 10), await BookmarkDueAsync(db, lapse.Id));
         Assert.Contains(await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId && j.Kind == DeadlineJournalKinds.DueTimeChanged).ToListAsync(), j => j.NodeId == "receive");
     }
 
@@ -355,6 +349,18 @@ public abstract partial class DeadlineFlowsTests(DatabaseFixture database)
         var review = await db.Tasks.AsNoTracking().SingleAsync(t => t.InstanceId == id && t.NodeId == "review");
         return (code, review.Id);
     }
+
+    // As an administrator, makes Wednesday 4 March 2026 a day off; returns the answer (what moved).
+    private static async Task<JsonObject> MakeWednesdayADayOffAsync(WorkflowsApp app)
+    {
+        using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
+        var response = await admin.PutAsync(new Uri("/api/calendars/2026", UriKind.Relative), Json(TestDefinitionsFolder.Calendar("2026-01-01", "2026-03-04")));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private static async Task<DateTimeOffset?> BookmarkDueAsync(WorkflowsDbContext db, Guid id) =>
+        (await db.Bookmarks.AsNoTracking().SingleAsync(b => b.Id == id)).DueAt?.ToOffset(Vietnam);
 
     private static async Task<JsonObject> LastStatusMessageAsync(WorkflowsDbContext db, Guid dossierId)
     {
