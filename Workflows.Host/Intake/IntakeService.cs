@@ -10,6 +10,7 @@ using Workflows.Engine.Runtime;
 using Workflows.Engine.Versions;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Dossiers;
+using Workflows.Host.Observability;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 
@@ -28,6 +29,7 @@ internal sealed class IntakeService(
     CutOffRule cutOff,
     IOptions<IntakeOptions> options,
     TimeProvider time,
+    HostTelemetry telemetry,
     ILogger<IntakeService> logger)
 {
     public Task<DossierRow?> FindAsync(string client, string externalCode, CancellationToken cancellationToken) =>
@@ -151,6 +153,7 @@ internal sealed class IntakeService(
         created.OriginalDueAt = Stored(created.OriginalDueAt);
         created.CompletedAt = created.CompletedAt is { } completedAt ? Stored(completedAt) : null;
         logger.DossierReceived(created.Code, created.Id, created.ProcedureCode, created.ProcedureVersion, client, created.ExternalCode);
+        telemetry.DossierReceived(created.ProcedureCode, created.Channel);
         return TypedResults.Created(IntakeApi.Location(created.ExternalCode), IntakeDossierDto.From(created, calendar.UtcOffset));
     }
 

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Engine.InMemory;
 using Workflows.Engine.Runtime;
+using Workflows.Host.Observability;
 
 namespace Workflows.Host.Persistence;
 
@@ -15,7 +17,7 @@ namespace Workflows.Host.Persistence;
 /// every insert, and the close of a claimed task whose row version was read), one UPDATE per other closed task, and
 /// COMMIT. A start on PostgreSQL with a <see cref="CommitHook"/> (an intake) inserts only: one round trip.
 /// </remarks>
-internal sealed class ChangesetStore(WorkflowsDbContext db, ILogger<ChangesetStore> logger)
+internal sealed class ChangesetStore(WorkflowsDbContext db, HostTelemetry telemetry, ILogger<ChangesetStore> logger)
 {
     public Task CommitAsync(Changeset changeset, CancellationToken cancellationToken = default) =>
         CommitAsync(changeset, alsoInTransaction: null, claim: null, cancellationToken);
@@ -52,6 +54,11 @@ internal sealed class ChangesetStore(WorkflowsDbContext db, ILogger<ChangesetSto
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changeset);
+        // One span per commit, so a trace shows the request, the commit and its SQL statements nested.
+        using var activity = HostTelemetry.Source.StartActivity("workflows.commit");
+        activity?.SetTag("workflows.instance.id", changeset.Instances.Count > 0 ? changeset.Instance.Id : null);
+        var started = Stopwatch.GetTimestamp();
+        var committed = false;
         db.ChangeTracker.Clear();
         // A start (nothing but new rows) with a hook may go in one round trip; anything else needs the transaction first.
         var oneRoundTrip = hook is not null && claim is null && changeset.TasksClosed.Count == 0 && db.Database.IsNpgsql();
@@ -70,6 +77,7 @@ internal sealed class ChangesetStore(WorkflowsDbContext db, ILogger<ChangesetSto
                 if (InsertBatch.CanWrite(db))
                 {
                     await InsertBatch.ExecuteAsync(db, hook!, logger, cancellationToken);
+                    committed = true;
                     return;
                 }
 
@@ -89,6 +97,7 @@ internal sealed class ChangesetStore(WorkflowsDbContext db, ILogger<ChangesetSto
             }
 
             await transaction!.CommitAsync(cancellationToken);
+            committed = true;
         }
         catch (DbUpdateException failure) when (transaction is not null)
         {
@@ -125,6 +134,8 @@ internal sealed class ChangesetStore(WorkflowsDbContext db, ILogger<ChangesetSto
             }
 
             db.ChangeTracker.Clear();
+            telemetry.Committed(Stopwatch.GetElapsedTime(started), transaction is null ? "batch" : "transaction", committed);
+            activity?.SetStatus(committed ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Workflows.Engine.InMemory;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Infrastructure;
+using Workflows.Host.Observability;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Runtime;
@@ -30,6 +31,7 @@ internal sealed class TimerRunner(
     IServiceScopeFactory scopes,
     IOptions<RuntimeOptions> options,
     TimeProvider time,
+    HostTelemetry telemetry,
     ILogger<TimerRunner> logger) : BackgroundService
 {
     /// <summary>First key of the two-key advisory locks taken on timer bookmarks ("WT").</summary>
@@ -51,7 +53,7 @@ internal sealed class TimerRunner(
                 .Join(db.Instances.Where(i => i.Status == RunningStatus), b => b.InstanceId, i => i.Id, (b, i) => b)
                 .OrderBy(b => b.DueAt)
                 .Take(batch)
-                .Select(b => new DueTimer { Id = b.Id, InstanceId = b.InstanceId })
+                .Select(b => new DueTimer { Id = b.Id, InstanceId = b.InstanceId, DueAt = b.DueAt!.Value })
                 .ToListAsync(cancellationToken);
             return new TimerSweep(due.Count, await FireAsync(due, cancellationToken));
         }
@@ -61,9 +63,9 @@ internal sealed class TimerRunner(
         var utcNow = now.ToUniversalTime();
         var scan = batch * 4;
         var claimed = await db.Database.SqlQuery<DueTimer>($"""
-            SELECT due.id AS "Id", due.instance_id AS "InstanceId"
+            SELECT due.id AS "Id", due.instance_id AS "InstanceId", due.due_at AS "DueAt"
             FROM (
-                SELECT b.id, b.instance_id
+                SELECT b.id, b.instance_id, b.due_at
                 FROM bookmarks b
                 JOIN instances i ON i.id = b.instance_id
                 WHERE b.kind = 'timer' AND b.due_at <= {utcNow} AND i.status = 'running'
@@ -110,6 +112,7 @@ internal sealed class TimerRunner(
             if (result.Accepted)
             {
                 logger.TimerFired(timer.InstanceId, timer.Id);
+                telemetry.TimerFired(time.GetUtcNow() - timer.DueAt);
                 return true;
             }
 
@@ -150,5 +153,7 @@ internal sealed class TimerRunner(
         public Guid Id { get; init; }
 
         public Guid InstanceId { get; init; }
+
+        public DateTimeOffset DueAt { get; init; }
     }
 }

@@ -9,6 +9,7 @@ using Workflows.Engine.InMemory;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Access;
 using Workflows.Host.Definitions;
+using Workflows.Host.Observability;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 
@@ -21,6 +22,7 @@ internal sealed record TaskRequestContext(
     DefinitionCatalogue Catalogue,
     WorkingCalendar Calendar,
     TimeProvider Time,
+    HostTelemetry Telemetry,
     CancellationToken CancellationToken)
 {
     public ClaimsPrincipal User => Http.User;
@@ -308,6 +310,7 @@ internal static class TasksApi
 
         var closed = changeset.TasksClosed.FirstOrDefault(t => t.TaskId == id);
         var final = closed is null ? await FinalAsync(id, task, request) : request.Queries.Closed(task, closed, caller);
+        request.Telemetry.StepCompleted(final.Department, final.ProcedureCode, final.Sla);
         return TypedResults.Ok(new CompletedTaskDto(final, next, handedOver));
     }
 
