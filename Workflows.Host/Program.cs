@@ -13,7 +13,7 @@ using Workflows.Host.Tasks;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddJsonLogging();
+builder.AddConsoleLogging();
 builder.AddObservability();
 builder.Services.AddApiInfrastructure();
 builder.Services.AddPersistence(builder.Configuration);

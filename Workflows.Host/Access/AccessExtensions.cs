@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Workflows.Host.Infrastructure;
 
 namespace Workflows.Host.Access;
 
@@ -9,7 +10,7 @@ internal static class AccessExtensions
     public static IServiceCollection AddAccess(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<PrincipalCache>();
-        services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.Section));
+        services.AddValidatedOptions<AccessOptions>(configuration, AccessOptions.Section);
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -1,10 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Workflows.Engine.Calendar;
 
 namespace Workflows.Host.Deadlines;
 
 /// <summary>Section "Deadlines" (shared with the cut-off rule): the late-warning window and the sweep.</summary>
-internal sealed class DeadlineFlowOptions
+internal sealed class DeadlineFlowOptions : IValidatableObject
 {
     public const string Section = "Deadlines";
 
@@ -14,9 +15,11 @@ internal sealed class DeadlineFlowOptions
     /// </summary>
     public string WarnBefore { get; set; } = "1d";
 
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "must be a time span between 00:00:01 and 1.00:00:00.")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Most tasks, and most dossiers, handled by one sweep.</summary>
+    [Range(1, 100_000, ErrorMessage = "must be between 1 and 100000.")]
     public int BatchSize { get; set; } = 500;
 
     public long WarnBeforeMinutes(WorkingCalendar calendar)
@@ -41,5 +44,24 @@ internal sealed class DeadlineFlowOptions
         }
 
         throw new InvalidOperationException($"Deadlines:WarnBefore '{WarnBefore}' is not a working time such as 1d, 8h or 90m.");
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Checked against the standard week: the unit "d" is the calendar's working day, whatever the calendar.
+        string? problem = null;
+        try
+        {
+            _ = WarnBeforeMinutes(WorkingCalendar.Standard());
+        }
+        catch (InvalidOperationException)
+        {
+            problem = $"'{WarnBefore}' is not a working time such as 1d, 8h or 90m.";
+        }
+
+        if (problem is not null)
+        {
+            yield return new ValidationResult(problem, [nameof(WarnBefore)]);
+        }
     }
 }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 
@@ -10,14 +10,11 @@ internal static class DeadlinesExtensions
     public static IServiceCollection AddDeadlineFlows(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = configuration.GetSection(DeadlineFlowOptions.Section).Get<DeadlineFlowOptions>() ?? new DeadlineFlowOptions();
-        _ = options.WarnBeforeMinutes(Engine.Calendar.WorkingCalendar.Standard()); // a bad setting stops start-up
-        services.AddSingleton(Options.Create(options));
+        services.AddValidatedOptions<DeadlineFlowOptions>(configuration, DeadlineFlowOptions.Section);
         services.AddScoped<DueTimeRecalculator>();
         services.AddScoped<Documents.IDocumentForm, ApologyLetterForm>();
         services.AddSingleton<DeadlineSweep>();
-        var runtime = configuration.GetSection(RuntimeOptions.Section).Get<RuntimeOptions>() ?? new RuntimeOptions();
-        if (runtime.Background)
+        if (OptionsBinding.Read<RuntimeOptions>(configuration, RuntimeOptions.Section).Background)
         {
             services.AddHostedService(p => p.GetRequiredService<DeadlineSweep>());
         }

@@ -6,7 +6,7 @@ internal static class DefinitionsExtensions
 {
     public static IServiceCollection AddDefinitions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<DefinitionsOptions>(configuration.GetSection(DefinitionsOptions.Section));
+        services.AddValidatedOptions<DefinitionsOptions>(configuration, DefinitionsOptions.Section);
         services.AddSingleton<DefinitionFolder>();
         services.AddScoped<DefinitionCatalogue>();
         return services;

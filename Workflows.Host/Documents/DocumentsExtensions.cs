@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Calendar;
 using Workflows.Host.Definitions;
+using Workflows.Host.Infrastructure;
 
 namespace Workflows.Host.Documents;
 
@@ -9,7 +10,7 @@ internal static class DocumentsExtensions
     /// <summary>The form renderer (singleton, templates from &lt;definitions&gt;/templates/forms) and the form builders.</summary>
     public static IServiceCollection AddDocuments(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DocumentsOptions>().Bind(configuration.GetSection(DocumentsOptions.Section));
+        services.AddValidatedOptions<DocumentsOptions>(configuration, DocumentsOptions.Section);
         services.AddSingleton(p => new DocumentRenderer(
             Path.Combine(p.GetRequiredService<DefinitionFolder>().Path, "templates", "forms"),
             p.GetRequiredService<WorkingCalendar>().UtcOffset));

@@ -6,10 +6,23 @@ namespace Workflows.Host.Infrastructure;
 
 internal static class InfrastructureExtensions
 {
-    /// <summary>Structured JSON console logs (one object per line).</summary>
-    public static WebApplicationBuilder AddJsonLogging(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Console logs: structured JSON (one object per line, for a log collector) everywhere but Development, where a
+    /// person reads them in a terminal (one line per message with its time and level).
+    /// </summary>
+    public static WebApplicationBuilder AddConsoleLogging(this WebApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+            return builder;
+        }
+
         builder.Logging.AddJsonConsole(o =>
         {
             o.IncludeScopes = true;

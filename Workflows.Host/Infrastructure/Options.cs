@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Workflows.Host.Infrastructure;
 
 internal enum DatabaseProvider
@@ -7,7 +9,7 @@ internal enum DatabaseProvider
 }
 
 /// <summary>Section "Database".</summary>
-internal sealed class DatabaseOptions
+internal sealed class DatabaseOptions : IValidatableObject
 {
     public const string Section = "Database";
 
@@ -19,6 +21,14 @@ internal sealed class DatabaseOptions
     public DatabaseProvider ProviderKind => Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var kind)
         ? kind
         : throw new InvalidOperationException($"Database:Provider '{Provider}' is not supported; use Sqlite or Postgres.");
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+        {
+            yield return new ValidationResult($"'{Provider}' is not supported; use Sqlite or Postgres.", [nameof(Provider)]);
+        }
+    }
 }
 
 /// <summary>Section "Definitions".</summary>

@@ -10,6 +10,7 @@ using Workflows.Host.Access;
 using Workflows.Host.Dossiers;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
+using Workflows.Host.Infrastructure;
 
 namespace Workflows.Host.Intake;
 
@@ -18,7 +19,7 @@ internal static class IntakeApi
 {
     public static IServiceCollection AddIntake(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<IntakeOptions>().Bind(configuration.GetSection(IntakeOptions.Section));
+        services.AddValidatedOptions<IntakeOptions>(configuration, IntakeOptions.Section);
         services.AddScoped<IntakeService>();
         return services;
     }

@@ -4,6 +4,7 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Workflows.Host.Infrastructure;
 
 namespace Workflows.Host.Observability;
 
@@ -16,9 +17,7 @@ internal static class ObservabilityExtensions
     /// </summary>
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(ObservabilityOptions.Section);
-        builder.Services.AddOptions<ObservabilityOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        var options = section.Get<ObservabilityOptions>() ?? new ObservabilityOptions();
+        var options = builder.Services.AddValidatedOptions<ObservabilityOptions>(builder.Configuration, ObservabilityOptions.Section);
         builder.Services.AddSingleton<HostTelemetry>();
         builder.Services.AddSingleton<RuntimeGauges>();
 

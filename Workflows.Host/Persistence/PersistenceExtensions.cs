@@ -13,8 +13,7 @@ internal static class PersistenceExtensions
     public static IServiceCollection AddPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        services.AddSingleton(Options.Create(options));
+        var options = services.AddValidatedOptions<DatabaseOptions>(configuration, DatabaseOptions.Section);
 
         switch (options.ProviderKind)
         {

@@ -1,5 +1,5 @@
 using MediatR;
-using Microsoft.Extensions.Options;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Notifications;
 using Workflows.Host.Outbox;
 
@@ -13,10 +13,8 @@ internal static class RuntimeExtensions
     /// </summary>
     public static IServiceCollection AddRuntime(this IServiceCollection services, IConfiguration configuration)
     {
-        var runtime = configuration.GetSection(RuntimeOptions.Section).Get<RuntimeOptions>() ?? new RuntimeOptions();
-        var notifications = configuration.GetSection(NotificationsOptions.Section).Get<NotificationsOptions>() ?? new NotificationsOptions();
-        services.AddSingleton(Options.Create(runtime));
-        services.AddSingleton(Options.Create(notifications));
+        var runtime = services.AddValidatedOptions<RuntimeOptions>(configuration, RuntimeOptions.Section);
+        var notifications = services.AddValidatedOptions<NotificationsOptions>(configuration, NotificationsOptions.Section);
 
         services.AddSingleton<TimerRunner>();
         services.AddSingleton<OutboxDispatcher>();

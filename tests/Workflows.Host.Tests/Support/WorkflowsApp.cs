@@ -12,7 +12,8 @@ internal sealed class WorkflowsApp(
     string? definitionsPath = null,
     TimeProvider? clock = null,
     string environment = "Development",
-    Action<IServiceCollection>? services = null)
+    Action<IServiceCollection>? services = null,
+    IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
 {
     /// <summary>The sample definitions copied next to the test assembly.</summary>
@@ -47,6 +48,10 @@ internal sealed class WorkflowsApp(
         builder.UseSetting("Runtime:Background", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
         if (clock is not null)
         {
             builder.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton(clock)));
