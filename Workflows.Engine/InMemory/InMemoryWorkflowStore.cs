@@ -8,13 +8,6 @@ public sealed record TaskRecord(OpenedTask Opened, ClosedTask? Closed)
     public bool IsOpen => Closed is null;
 }
 
-/// <summary>Thrown when a changeset was computed from a state that has changed since (optimistic concurrency).</summary>
-public sealed class ConcurrencyConflictException(Guid instanceId, int expected, int actual)
-    : InvalidOperationException($"Instance {instanceId} is at version {actual}, not {expected}: it changed since it was read.")
-{
-    public Guid InstanceId { get; } = instanceId;
-}
-
 /// <summary>
 /// The engine's in-memory store: commits changesets atomically under a lock with the same version checks a
 /// database store makes. For engine tests, benchmarks and embedding; not durable.

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Engine.Calendar;
 using Workflows.Host.Access;
+using Workflows.Host.Calendars;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Deadlines;
@@ -113,12 +114,12 @@ internal static class CalendarsApi
                     calendars.Swap(next with { Stored = stored.ToDictionary(s => s.Key, s => Detached(s.Value)) });
                     return TypedResults.Ok(new CalendarUpdatedDto(year, file.Provisional, now, actor, changes.Tasks, changes.Dossiers, changes.Timers));
                 }
-                catch (Exception e) when (attempt < MaxAttempts && (e is DeadlineConflictException or DbUpdateException || Tasks.TaskCommands.IsTransientConflict(e)))
+                catch (Exception e) when (attempt < MaxAttempts && (e is DeadlineConflictException or DbUpdateException || DatabaseErrors.IsTransientConflict(e)))
                 {
                     // An engine call or an officer changed an instance meanwhile: read everything again.
                     await transaction.RollbackAsync(CancellationToken.None);
                 }
-                catch (Exception e) when (e is DeadlineConflictException or DbUpdateException || Tasks.TaskCommands.IsTransientConflict(e))
+                catch (Exception e) when (e is DeadlineConflictException or DbUpdateException || DatabaseErrors.IsTransientConflict(e))
                 {
                     await transaction.RollbackAsync(CancellationToken.None);
                     return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Dossiers kept changing",

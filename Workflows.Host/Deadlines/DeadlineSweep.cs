@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Workflows.Engine.Calendar;
 using Workflows.Engine.Deadlines;
 using Workflows.Engine.Runtime;
+using Workflows.Host.Calendars;
 using Workflows.Host.Dossiers;
 using Workflows.Host.Persistence;
 
@@ -214,7 +215,7 @@ internal sealed class DeadlineSweep(
             await transaction.CommitAsync(cancellationToken);
             return true;
         }
-        catch (Exception e) when (e is DeadlineConflictException or DbUpdateException || Tasks.TaskCommands.IsTransientConflict(e))
+        catch (Exception e) when (e is DeadlineConflictException or DbUpdateException || DatabaseErrors.IsTransientConflict(e))
         {
             // The instance moved on, or another node warned first: next sweep sees the new state.
             await transaction.RollbackAsync(CancellationToken.None);

@@ -1,3 +1,4 @@
+using Workflows.Host.Calendars;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;

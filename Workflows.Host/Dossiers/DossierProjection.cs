@@ -5,8 +5,10 @@ using Workflows.Engine.Deadlines;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Runtime;
 using Workflows.Engine.Versions;
+using Workflows.Host.Calendars;
 using Workflows.Host.Deadlines;
 using Workflows.Host.Persistence;
+using Workflows.Host.Runtime;
 
 namespace Workflows.Host.Dossiers;
 
@@ -23,10 +25,8 @@ namespace Workflows.Host.Dossiers;
 /// received, financial obligation paid) the appointment (due_at) moves by the procedure's supplement policy;
 /// original_due_at keeps the first promise.
 /// </remarks>
-internal sealed class DossierProjection(TimeProvider time, Deadlines.CalendarProvider calendars, DefinitionRegistry registry)
+internal sealed class DossierProjection(TimeProvider time, CalendarProvider calendars, DefinitionRegistry registry) : IChangesetProjection
 {
-    public const string StatusChangedKind = "statusChanged";
-
     /// <summary>Updates the tracked dossier rows of the changeset's instances; the caller saves them.</summary>
     public async Task ApplyAsync(WorkflowsDbContext db, Changeset changeset, CancellationToken cancellationToken)
     {
@@ -189,7 +189,7 @@ internal sealed class DossierProjection(TimeProvider time, Deadlines.CalendarPro
         {
             Id = Guid.CreateVersion7(changedAt),
             InstanceId = row.Id,
-            Kind = StatusChangedKind,
+            Kind = HostOutboxKinds.StatusChanged,
             Payload = payload.ToJsonString(),
             CreatedAt = changedAt,
             NextAttemptAt = changedAt,

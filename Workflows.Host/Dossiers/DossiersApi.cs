@@ -9,6 +9,7 @@ using Workflows.Engine.Definitions;
 using Workflows.Host.Access;
 using Workflows.Host.Definitions;
 using Workflows.Host.Persistence;
+using Workflows.Host.Runtime;
 
 namespace Workflows.Host.Dossiers;
 
@@ -82,6 +83,8 @@ internal static class DossiersApi
     public static IServiceCollection AddDossiers(this IServiceCollection services)
     {
         services.AddSingleton<DepartmentDirectory>();
+        services.AddSingleton<DossierProjection>();
+        services.AddSingleton<IChangesetProjection>(p => p.GetRequiredService<DossierProjection>());
         return services;
     }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Workflows.Engine.InMemory;
+using Workflows.Engine.Runtime;
 using Workflows.Engine.Versions;
 
 namespace Workflows.Host.Infrastructure;

@@ -132,7 +132,7 @@ internal sealed class IntakeService(
             row.Code = numbering.Code!;
             started.Changeset!.Instance.Data["dossier"]!["code"] = row.Code;
         }
-        catch (Exception e) when (e is AlreadyReceivedException || IsUniqueViolation(e) || Tasks.TaskCommands.IsTransientConflict(e))
+        catch (Exception e) when (e is AlreadyReceivedException || DatabaseErrors.IsUniqueViolation(e) || DatabaseErrors.IsTransientConflict(e))
         {
             // A retry (the commit rolled back, its number with it), or a concurrent request with the same externalCode
             // that committed first (unique index), or one that the database picked as a deadlock's victim against such a
@@ -163,15 +163,6 @@ internal sealed class IntakeService(
 
     private async Task<IResult> ReplayOrAsync(string client, IntakeInput input, IResult refusal, CancellationToken cancellationToken) =>
         await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing ? Replay(existing, input) : refusal;
-
-    // PostgreSQL unique_violation, SQLite SQLITE_CONSTRAINT (the unique index on the intake system's code).
-    private static bool IsUniqueViolation(Exception exception) => exception switch
-    {
-        Npgsql.PostgresException postgres => postgres.SqlState == "23505",
-        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19,
-        DbUpdateException { InnerException: { } inner } => IsUniqueViolation(inner),
-        _ => false,
-    };
 
     private IResult Replay(DossierRow existing, IntakeInput input) =>
         existing.PayloadHash == input.PayloadHash

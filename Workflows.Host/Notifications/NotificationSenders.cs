@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Mail;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Outbox;
 
 namespace Workflows.Host.Notifications;

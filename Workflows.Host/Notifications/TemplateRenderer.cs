@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HandlebarsDotNet;
 using Workflows.Host.Definitions;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Outbox;
 
 namespace Workflows.Host.Notifications;

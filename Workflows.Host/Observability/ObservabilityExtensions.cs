@@ -12,14 +12,13 @@ internal static class ObservabilityExtensions
 {
     /// <summary>
     /// OpenTelemetry traces and metrics: ASP.NET Core, HttpClient (webhooks) and Npgsql instrumentation plus the
-    /// Host's own spans and meters (<see cref="HostTelemetry"/>, <see cref="RuntimeGauges"/>); exported by OTLP when
+    /// Host's own spans and meters (<see cref="HostTelemetry"/>, and the runtime's gauges); exported by OTLP when
     /// an endpoint is configured, and scraped by Prometheus at <see cref="ObservabilityOptions.PrometheusPath"/>.
     /// </summary>
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
         var options = builder.Services.AddValidatedOptions<ObservabilityOptions>(builder.Configuration, ObservabilityOptions.Section);
         builder.Services.AddSingleton<HostTelemetry>();
-        builder.Services.AddSingleton<RuntimeGauges>();
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("workflows-host"))
@@ -58,8 +57,6 @@ internal static class ObservabilityExtensions
     public static WebApplication MapMetrics(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ObservabilityOptions>>().Value;
-        // The gauges register their instruments when first built.
-        app.Services.GetRequiredService<RuntimeGauges>();
         if (options.Prometheus)
         {
             app.MapPrometheusScrapingEndpoint(options.PrometheusPath).AllowAnonymous();

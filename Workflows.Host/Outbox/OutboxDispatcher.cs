@@ -3,6 +3,7 @@ using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Runtime;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 

@@ -1,5 +1,6 @@
 using MediatR;
 using Workflows.Engine.Runtime;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Runtime;
 
 namespace Workflows.Host.Outbox;
@@ -33,7 +34,7 @@ internal sealed class ResumeParentHandler(WorkflowRunner runner, ILogger<ResumeP
             throw new PermanentDeliveryException("The message names no parent instance or bookmark.");
         }
 
-        // A conflict (Engine.InMemory.ConcurrencyConflictException) propagates: the attempt fails and is retried.
+        // A conflict (ConcurrencyConflictException) propagates: the attempt fails and is retried.
         var result = await runner.ResumeAsync(parentId, new ResumeRequest { BookmarkId = bookmarkId, Outcome = (string?)message.Payload["result"] }, cancellationToken);
         if (result.Accepted)
         {

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 

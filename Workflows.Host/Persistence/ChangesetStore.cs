@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Workflows.Engine.InMemory;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Observability;
 

@@ -181,7 +181,7 @@ internal abstract class WorkflowsDbContext : DbContext
             e.HasIndex(p => p.KeyHash).IsUnique().HasDatabaseName("ux_principals_key_hash");
         });
 
-        Deadlines.DeadlineModel.Configure(modelBuilder);
+        DeadlineModel.Configure(modelBuilder);
         UseSnakeCaseNames(modelBuilder);
     }
 

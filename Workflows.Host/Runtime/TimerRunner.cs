@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Workflows.Engine.InMemory;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Observability;

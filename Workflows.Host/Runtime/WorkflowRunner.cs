@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Workflows.Engine.Runtime;
 using Workflows.Engine.Definitions;
 using Workflows.Host.Definitions;
-using Workflows.Host.Dossiers;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 
@@ -13,7 +12,7 @@ namespace Workflows.Host.Runtime;
 /// Drives the engine over the database the way InMemoryWorkflowHost drives it in memory: load the instance,
 /// call the engine, commit the changeset in one transaction, then resume parents of ended sub-processes.
 /// Notifications and status messages stay in the outbox for the OutboxDispatcher. Every commit also updates the
-/// dossier's status (<see cref="DossierProjection"/>) in the same transaction.
+/// dossier's status (the <see cref="IChangesetProjection"/>) in the same transaction.
 /// </summary>
 internal sealed class WorkflowRunner(
     WorkflowEngine engine,
@@ -21,7 +20,7 @@ internal sealed class WorkflowRunner(
     ChangesetStore store,
     WorkflowsDbContext db,
     TimeProvider time,
-    DossierProjection projection)
+    IChangesetProjection projection)
 {
     /// <summary>Starts a dossier on a published version; the result holds the committed changeset.</summary>
     public async Task<ExecutionResult> StartAsync(string code, int version, JsonObject data, string? actor = null, CancellationToken cancellationToken = default)
@@ -68,7 +67,7 @@ internal sealed class WorkflowRunner(
 
     /// <summary>
     /// Resumes a bookmark. A refusal (stale bookmark, wrong outcome, ...) is returned, not thrown; a commit
-    /// that lost a race throws <see cref="Engine.InMemory.ConcurrencyConflictException"/>.
+    /// that lost a race throws <see cref="ConcurrencyConflictException"/>.
     /// </summary>
     public async Task<ExecutionResult> ResumeAsync(Guid instanceId, ResumeRequest request, CancellationToken cancellationToken = default)
     {
@@ -83,7 +82,7 @@ internal sealed class WorkflowRunner(
 
     /// <summary>
     /// Resumes from an instance and its dossier row read together with the task (one round trip); the commit checks
-    /// both versions, so a stale read conflicts (<see cref="Engine.InMemory.ConcurrencyConflictException"/>), and
+    /// both versions, so a stale read conflicts (<see cref="ConcurrencyConflictException"/>), and
     /// closes the task only at the version in <paramref name="claim"/> (<see cref="TaskClaimLostException"/> otherwise).
     /// </summary>
     public Task<ExecutionResult> ResumeAsync(WorkflowInstance instance, ResumeRequest request, TaskClaim claim, DossierRow? dossier, CancellationToken cancellationToken = default) =>
@@ -141,7 +140,7 @@ internal sealed class WorkflowRunner(
             {
                 await ResumeAsync(parentId, new ResumeRequest { BookmarkId = bookmarkId, Outcome = (string?)message.Payload["result"] }, cancellationToken);
             }
-            catch (Engine.InMemory.ConcurrencyConflictException)
+            catch (ConcurrencyConflictException)
             {
                 // The parent changed meanwhile (or the outbox dispatcher is resuming it): the child's commit stands,
                 // and the message stays pending for the dispatcher, which retries it.

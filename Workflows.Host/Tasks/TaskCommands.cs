@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Host.Persistence;
 
@@ -131,7 +129,7 @@ internal sealed class TaskCommands(WorkflowsDbContext db, TimeProvider time)
             await transaction.CommitAsync(cancellationToken);
             return TaskWrite.Done;
         }
-        catch (Exception e) when (e is DbUpdateException || IsTransientConflict(e))
+        catch (Exception e) when (e is DbUpdateException || DatabaseErrors.IsTransientConflict(e))
         {
             // A journal row at that sequence already exists, or the database chose this transaction as the
             // victim of a conflict (deadlock, serialization failure, busy file): someone else wrote meanwhile.
@@ -143,19 +141,6 @@ internal sealed class TaskCommands(WorkflowsDbContext db, TimeProvider time)
             db.ChangeTracker.Clear();
         }
     }
-
-    /// <summary>
-    /// The database gave up on a transaction because of a concurrent one: a PostgreSQL deadlock or
-    /// serialization failure, or a SQLite file still locked after the busy timeout. Retrying would do; the
-    /// caller answers 409 instead.
-    /// </summary>
-    public static bool IsTransientConflict(Exception exception) => exception switch
-    {
-        SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
-        DbException db => db.SqlState is "40P01" or "40001",
-        DbUpdateException update when update.InnerException is { } inner => IsTransientConflict(inner),
-        _ => false,
-    };
 
     private async Task<TaskRow?> Current(Guid id, IReadOnlySet<string> departments, CancellationToken cancellationToken)
     {

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Engine.Calendar;
 using Workflows.Engine.Definitions;
-using Workflows.Engine.InMemory;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Access;
 using Workflows.Host.Definitions;
@@ -264,7 +263,7 @@ internal static class TasksApi
         {
             return await Conflict(id, request, "The dossier changed since it was read", "Someone else acted on the dossier at the same time; the task was not completed by this request.");
         }
-        catch (Exception e) when (TaskCommands.IsTransientConflict(e))
+        catch (Exception e) when (DatabaseErrors.IsTransientConflict(e))
         {
             // The database broke a tie between this completion and a concurrent write (deadlock, busy file).
             return await Conflict(id, request, "The dossier changed since it was read", "Someone else acted on the dossier at the same time; the task was not completed by this request.");

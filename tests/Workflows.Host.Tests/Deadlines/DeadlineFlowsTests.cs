@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Workflows.Host.Calendars;
 using Workflows.Host.Deadlines;
 using Workflows.Host.Persistence;
 using Workflows.Host.Tests.Intake;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Workflows.Engine.Calendar;
 using Workflows.Engine.Deadlines;
 using Workflows.Engine.Definitions;
-using Workflows.Host.Dossiers;
+using Workflows.Host.Calendars;
 
 namespace Workflows.Host.Tests.Dossiers;
 

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Workflows.Host.Persistence;
 
-namespace Workflows.Host.Deadlines;
+namespace Workflows.Host.Persistence;
 
 /// <summary>A year of the working calendar edited through the API; overrides definitions/calendars/&lt;year&gt;.json.</summary>
 internal sealed class CalendarRow

@@ -4,7 +4,7 @@ using Workflows.Engine.Definitions;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Persistence;
 
-namespace Workflows.Host.Deadlines;
+namespace Workflows.Host.Calendars;
 
 /// <summary>The years a calendar is built from, and where each came from.</summary>
 internal sealed record CalendarSet(
@@ -56,7 +56,7 @@ internal sealed class CalendarProvider
     /// <summary>The year files of the folder, parsed; a bad file stops start-up.</summary>
     public static CalendarProvider FromFolder(string definitionsPath, ILogger logger)
     {
-        var calendar = Dossiers.CalendarLoader.Load(definitionsPath, logger);
+        var calendar = CalendarLoader.Load(definitionsPath, logger);
         var folder = Path.Combine(definitionsPath, "calendars");
         var years = Directory.Exists(folder)
             ? Directory.EnumerateFiles(folder, "*.json")

@@ -1,7 +1,7 @@
 using Workflows.Engine.Calendar;
 using Workflows.Engine.Deadlines;
 
-namespace Workflows.Host.Dossiers;
+namespace Workflows.Host.Calendars;
 
 /// <summary>Section "Deadlines": the cut-off rule for receipts late in the day (local practice, so configuration).</summary>
 internal sealed class DeadlinesOptions

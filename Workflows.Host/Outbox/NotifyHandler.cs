@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
-using Workflows.Host.Outbox;
+using Workflows.Host.Infrastructure;
+using Workflows.Host.Notifications;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 
-namespace Workflows.Host.Notifications;
+namespace Workflows.Host.Outbox;
 
 /// <summary>
 /// notify: renders the message's template with the dossier's data, plus the dossier's code, procedure,

@@ -4,9 +4,8 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
-using Workflows.Host.Persistence;
 
-namespace Workflows.Host.Dossiers;
+namespace Workflows.Host.Persistence;
 
 /// <summary>Our dossier codes: &lt;agency&gt;-&lt;YYMMDD of the local receipt day&gt;-&lt;daily sequence, 4+ digits&gt;.</summary>
 internal static class DossierCodes
@@ -104,7 +103,7 @@ internal sealed class DossierNumbering(string agency, DateOnly day, Guid id, str
             RETURNING "last" AS "Value"
             """).ToListAsync(cancellationToken)).Single();
         var code = DossierCodes.Format(agency, day, sequence);
-        var kind = DossierProjection.StatusChangedKind;
+        var kind = HostOutboxKinds.StatusChanged;
         await db.Database.ExecuteSqlAsync($"UPDATE dossiers SET code = {code} WHERE id = {id}", cancellationToken);
         await db.Database.ExecuteSqlAsync($"UPDATE instances SET data = json_set(data, '$.dossier.code', {code}) WHERE id = {id}", cancellationToken);
         await db.Database.ExecuteSqlAsync(
@@ -133,7 +132,7 @@ internal sealed class DossierNumbering(string agency, DateOnly day, Guid id, str
             // of the statement stays referenced, so the server always knows its type.
             (DossierRow d, nameof(DossierRow.Code)) when d.Id == id => $"coalesce(current_setting('workflows.dossier_code', true), {{0}})",
             (InstanceRow i, nameof(InstanceRow.Data)) when i.Id == id => $"jsonb_set({{0}}, '{{{{dossier,code}}}}', to_jsonb({Setting}))",
-            (OutboxRow o, nameof(OutboxRow.Payload)) when o.InstanceId == id && o.Kind == DossierProjection.StatusChangedKind =>
+            (OutboxRow o, nameof(OutboxRow.Payload)) when o.InstanceId == id && o.Kind == HostOutboxKinds.StatusChanged =>
                 $"{{0}} || jsonb_build_object('dossierCode', {Setting})",
             _ => null,
         };
@@ -153,7 +152,7 @@ internal sealed class DossierNumbering(string agency, DateOnly day, Guid id, str
         if (withInstance)
         {
             command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = DossierProjection.StatusChangedKind });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = HostOutboxKinds.StatusChanged });
         }
 
         return command;

@@ -3,9 +3,10 @@ using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Workflows.Engine.Runtime;
+using Workflows.Host.Observability;
 using Workflows.Host.Persistence;
 
-namespace Workflows.Host.Observability;
+namespace Workflows.Host.Runtime;
 
 /// <summary>
 /// Gauges of work waiting in the database: the outbox backlog and its dead letters, pending and due timers, and
@@ -14,7 +15,7 @@ namespace Workflows.Host.Observability;
 /// four indexed counts per interval and none in between. A database that does not answer leaves the gauges
 /// without a value for that collection (a gap in the graph) instead of failing the scrape.
 /// </summary>
-internal sealed partial class RuntimeGauges
+internal sealed partial class RuntimeGauges : IHostedService
 {
     private readonly IServiceScopeFactory scopes;
     private readonly TimeProvider time;
@@ -38,6 +39,11 @@ internal sealed partial class RuntimeGauges
         meter.CreateObservableGauge("workflows.timers.due", () => Read(s => s.DueTimers), "{timer}", "Timers past their due time and not fired yet");
         meter.CreateObservableGauge("workflows.steps.overdue", () => Read(s => s.OverdueSteps), "{step}", "Open steps past their due time");
     }
+
+    // A hosted service only so that it is built (and its gauges exist) when the Host starts.
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private IEnumerable<Measurement<long>> Read(Func<Sample, long> value)
     {
