@@ -18,41 +18,22 @@ namespace Workflows.Host.Persistence;
 /// </remarks>
 internal sealed class ChangesetStore(WorkflowsDbContext db, HostTelemetry telemetry, ILogger<ChangesetStore> logger)
 {
-    public Task CommitAsync(Changeset changeset, CancellationToken cancellationToken = default) =>
-        CommitAsync(changeset, alsoInTransaction: null, claim: null, cancellationToken);
-
-    public Task CommitAsync(Changeset changeset, Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken = default) =>
-        CommitAsync(changeset, alsoInTransaction, claim: null, cancellationToken);
-
     /// <summary>
-    /// Commits the changeset and whatever <paramref name="alsoInTransaction"/> stages in the same transaction:
-    /// it runs after the changeset's rows are tracked and before they are saved, may run SQL on the context
-    /// (inside the transaction) and track more rows, which are saved with the changeset. If anything fails,
-    /// nothing is written. With a <paramref name="claim"/>, that task is closed only if its row is still at the
-    /// version the caller read (checked by the closing UPDATE, in the same batch) and keeps the actor as claimant;
-    /// otherwise <see cref="TaskClaimLostException"/> is thrown and nothing is written.
+    /// Commits the changeset and whatever <see cref="CommitOptions.AlsoInTransaction"/> stages in the same transaction:
+    /// it runs after the changeset's rows are tracked and before they are saved, may run SQL on the context (inside the
+    /// transaction) and track more rows, which are saved with the changeset. If anything fails, nothing is written.
+    /// With a <see cref="CommitOptions.Claim"/>, that task is closed only if its row is still at the version the caller
+    /// read (checked by the closing UPDATE, in the same batch) and keeps the actor as claimant; otherwise
+    /// <see cref="TaskClaimLostException"/> is thrown and nothing is written. A <see cref="CommitOptions.Hook"/> takes a
+    /// value from the database as part of the commit (the dossier number); a commit that only inserts rows, on
+    /// PostgreSQL, is then sent with the hook's statement as one batch and committed in one round trip
+    /// (<see cref="InsertBatch"/>), and <see cref="CommitOptions.AlsoInTransaction"/> must only track rows, not run SQL.
     /// </summary>
-    public Task CommitAsync(
-        Changeset changeset,
-        Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction,
-        TaskClaim? claim,
-        CancellationToken cancellationToken = default) =>
-        CommitAsync(changeset, alsoInTransaction, claim, hook: null, cancellationToken);
-
-    /// <summary>
-    /// As above, with <paramref name="hook"/> taking a value from the database as part of the commit (the dossier
-    /// number). A commit that only inserts rows, on PostgreSQL, is sent with the hook's statement as one batch and
-    /// committed in one round trip (<see cref="InsertBatch"/>); <paramref name="alsoInTransaction"/> must then only
-    /// track rows, not run SQL.
-    /// </summary>
-    public async Task CommitAsync(
-        Changeset changeset,
-        Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction,
-        TaskClaim? claim,
-        CommitHook? hook,
-        CancellationToken cancellationToken = default)
+    public async Task CommitAsync(Changeset changeset, CommitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changeset);
+        ArgumentNullException.ThrowIfNull(options);
+        var (alsoInTransaction, claim, hook) = options;
         // One span per commit, so a trace shows the request, the commit and its SQL statements nested.
         using var activity = HostTelemetry.Source.StartActivity("workflows.commit");
         activity?.SetTag("workflows.instance.id", changeset.Instances.Count > 0 ? changeset.Instance.Id : null);
@@ -245,6 +226,15 @@ internal sealed class ChangesetStore(WorkflowsDbContext db, HostTelemetry teleme
         return null;
     }
 }
+
+/// <summary>What a commit does besides writing the changeset (see <see cref="ChangesetStore.CommitAsync"/>).</summary>
+/// <param name="AlsoInTransaction">Rows (or SQL) staged in the same transaction, e.g. the dossier projection.</param>
+/// <param name="Claim">The task the changeset closes, at the row version its completer read.</param>
+/// <param name="Hook">A value taken from the database as part of the commit (the dossier number).</param>
+internal sealed record CommitOptions(
+    Func<WorkflowsDbContext, CancellationToken, Task>? AlsoInTransaction = null,
+    TaskClaim? Claim = null,
+    CommitHook? Hook = null);
 
 /// <summary>
 /// The task a changeset closes on behalf of <paramref name="Actor"/>, who read it at <paramref name="RowVersion"/>

@@ -119,15 +119,18 @@ internal sealed class WorkflowRunner(
         TaskClaim? claim,
         CancellationToken cancellationToken,
         CommitHook? hook = null) =>
-        store.CommitAsync(changeset, async (context, ct) =>
-        {
-            if (alsoInTransaction is not null)
+        store.CommitAsync(changeset, new CommitOptions(
+            async (context, ct) =>
             {
-                await alsoInTransaction(context, ct);
-            }
+                if (alsoInTransaction is not null)
+                {
+                    await alsoInTransaction(context, ct);
+                }
 
-            await projection.ApplyAsync(context, changeset, ct);
-        }, claim, hook, cancellationToken);
+                await projection.ApplyAsync(context, changeset, ct);
+            },
+            claim,
+            hook), cancellationToken);
 
     // The in-process part of outbox delivery: a child that ended resumes its parent's SubProcess bookmark.
     private async Task ResumeParentsAsync(Changeset changeset, CancellationToken cancellationToken)

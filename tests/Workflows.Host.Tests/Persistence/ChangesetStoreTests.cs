@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Json;
 using Workflows.Engine.InMemory;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Definitions;
@@ -237,3 +238,47 @@ public abstract class ChangesetStoreTests(DatabaseFixture database)
 public sealed class SqliteChangesetStoreTests(SqliteDatabase database) : ChangesetStoreTests(database), IClassFixture<SqliteDatabase>;
 
 public sealed class PostgresChangesetStoreTests(PostgresDatabase database) : ChangesetStoreTests(database), IClassFixture<PostgresDatabase>;
+
+/// <summary>
+/// The dossier code is formatted in C# (<c>DossierCodes.Format</c>, SQLite) and in SQL
+/// (PostgreSQL's numbering statement): both must write the same codes, including past 9999 where the width grows.
+/// </summary>
+public abstract class DossierCodeFormatTests(DatabaseFixture database)
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(998)]
+    [InlineData(9998)]
+    [InlineData(99_998)]
+    public async Task Both_databases_number_dossiers_as_the_code_format_says(int lastNumberOfTheDay)
+    {
+        var clock = new ManualClock(Intake.IntakeTests.ReceivedAt.AddHours(1));
+        await using var app = new WorkflowsApp(database, clock: clock);
+        var day = DateOnly.FromDateTime(Intake.IntakeTests.ReceivedAt.DateTime);
+        const string Agency = "000.00.00.H00";
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+            await db.DossierSequences.Where(s => s.Agency == Agency && s.Day == day).ExecuteDeleteAsync();
+            db.DossierSequences.Add(new DossierSequenceRow { Agency = Agency, Day = day, Last = lastNumberOfTheDay });
+            await db.SaveChangesAsync();
+        }
+
+        using var client = app.ClientWithKey(WorkflowsApp.IntakeKey);
+        var codes = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var response = await client.PostAsJsonAsync("/api/intake/dossiers", Intake.IntakeTests.Body(Intake.IntakeTests.NewExternalCode()));
+            Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+            codes.Add((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["dossierCode"]!);
+        }
+
+        Assert.Equal(
+            [DossierCodes.Format(Agency, day, lastNumberOfTheDay + 1), DossierCodes.Format(Agency, day, lastNumberOfTheDay + 2)],
+            codes);
+    }
+}
+
+public sealed class SqliteDossierCodeFormatTests(SqliteDatabase database) : DossierCodeFormatTests(database), IClassFixture<SqliteDatabase>;
+
+public sealed class PostgresDossierCodeFormatTests(PostgresDatabase database) : DossierCodeFormatTests(database), IClassFixture<PostgresDatabase>;
