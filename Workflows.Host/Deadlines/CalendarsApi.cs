@@ -79,9 +79,8 @@ internal static class CalendarsApi
         {
             for (var attempt = 1; ; attempt++)
             {
-                // Microseconds: what both databases keep, so the reload check of other nodes compares equal.
-                var now = time.GetUtcNow();
-                now = now.AddTicks(-(now.Ticks % 10));
+                // What both databases keep, so the reload check of other nodes compares equal.
+                var now = StoredValues.Instant(time.GetUtcNow());
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 try

@@ -37,7 +37,6 @@ internal sealed class DeadlineSweep(
     public const string WarningTemplate = "canh-bao-sap-den-han";
     public const string WarningChannel = "email";
     public const string FallbackDepartment = DossiersApi.ResultDesk;
-    private const string Running = "running";
 
     private readonly DeadlineFlowOptions settings = options.Value;
     private int missingTemplateLogged;
@@ -64,7 +63,7 @@ internal sealed class DeadlineSweep(
             from t in db.Tasks.AsNoTracking()
             where t.State == TaskStates.Open && t.DueAt <= bound
             join i in db.Instances.AsNoTracking() on t.InstanceId equals i.Id
-            where i.Status == Running && !warnings.Any(w => w.SubjectId == t.Id && w.DueAt == t.DueAt)
+            where i.Status == StoredValues.RunningInstance && !warnings.Any(w => w.SubjectId == t.Id && w.DueAt == t.DueAt)
             orderby t.DueAt
             select new { t.Id, t.InstanceId, t.NodeId, t.Department, t.DueAt, i.DefinitionCode }).Take(batch).ToListAsync(cancellationToken);
         var tasksWarned = 0;

@@ -24,7 +24,6 @@ internal sealed record DueTimeChanges(int Tasks, int Dossiers, int Timers);
 /// </summary>
 internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegistry registry, DossierProjection projection)
 {
-    private const string Running = "running";
 
     private static readonly string TimerKind = RowMapping.Name(Engine.Runtime.BookmarkKind.Timer);
 
@@ -47,7 +46,7 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             from t in db.Tasks
             where t.State == TaskStates.Open
             join i in db.Instances on t.InstanceId equals i.Id
-            where i.Status == Running
+            where i.Status == StoredValues.RunningInstance
             select new { Task = t, i.DefinitionCode, i.DefinitionVersion }).ToListAsync(cancellationToken);
         var movedTasks = 0;
         foreach (var open in tasks)
@@ -78,7 +77,7 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             from b in db.Bookmarks.AsNoTracking()
             where b.Kind == TimerKind && b.DueAt != null
             join i in db.Instances.AsNoTracking() on b.InstanceId equals i.Id
-            where i.Status == Running
+            where i.Status == StoredValues.RunningInstance
             select new { b.Id, b.InstanceId, b.NodeId, b.Key, b.CreatedAt, DueAt = b.DueAt!.Value, i.DefinitionCode, i.DefinitionVersion }).ToListAsync(cancellationToken);
         var movedTimers = 0;
         foreach (var timer in timers)

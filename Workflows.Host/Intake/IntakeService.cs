@@ -157,9 +157,7 @@ internal sealed class IntakeService(
         return TypedResults.Created(IntakeApi.Location(created.ExternalCode), IntakeDossierDto.From(created, calendar.UtcOffset));
     }
 
-    // Both providers keep microseconds (timestamptz, fixed-width text) and drop the rest.
-    private static DateTimeOffset Stored(DateTimeOffset instant) =>
-        new(instant.UtcTicks - (instant.UtcTicks % 10), TimeSpan.Zero);
+    private static DateTimeOffset Stored(DateTimeOffset instant) => StoredValues.Instant(instant);
 
     private async Task<IResult> ReplayOrAsync(string client, IntakeInput input, IResult refusal, CancellationToken cancellationToken) =>
         await FindAsync(client, input.ExternalCode, cancellationToken) is { } existing ? Replay(existing, input) : refusal;

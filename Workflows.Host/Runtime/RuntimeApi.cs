@@ -27,7 +27,7 @@ internal static class RuntimeApi
     private static async Task<Ok<RuntimeStatusDto>> Status(WorkflowsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var timers = db.Bookmarks.Where(b => b.Kind == "timer");
+        var timers = db.Bookmarks.Where(b => b.Kind == StoredValues.TimerBookmark);
         return TypedResults.Ok(new RuntimeStatusDto(
             await timers.CountAsync(cancellationToken),
             await timers.CountAsync(b => b.DueAt <= now, cancellationToken),

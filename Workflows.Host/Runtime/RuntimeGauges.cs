@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Workflows.Engine.Runtime;
 using Workflows.Host.Observability;
 using Workflows.Host.Persistence;
 
@@ -72,8 +71,7 @@ internal sealed partial class RuntimeGauges : IHostedService
         {
             using var scope = scopes.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
-            var timerKind = RowMapping.Name(BookmarkKind.Timer);
-            var timers = db.Bookmarks.Where(b => b.Kind == timerKind);
+            var timers = db.Bookmarks.Where(b => b.Kind == StoredValues.TimerBookmark);
             return new Sample(
                 now,
                 db.Outbox.Count(o => o.DeliveredAt == null && !o.Dead),

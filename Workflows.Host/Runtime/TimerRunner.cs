@@ -48,8 +48,8 @@ internal sealed class TimerRunner(
         if (!db.Database.IsNpgsql())
         {
             var due = await db.Bookmarks.AsNoTracking()
-                .Where(b => b.Kind == TimerKind && b.DueAt <= now)
-                .Join(db.Instances.Where(i => i.Status == RunningStatus), b => b.InstanceId, i => i.Id, (b, i) => b)
+                .Where(b => b.Kind == StoredValues.TimerBookmark && b.DueAt <= now)
+                .Join(db.Instances.Where(i => i.Status == StoredValues.RunningInstance), b => b.InstanceId, i => i.Id, (b, i) => b)
                 .OrderBy(b => b.DueAt)
                 .Take(batch)
                 .Select(b => new DueTimer { Id = b.Id, InstanceId = b.InstanceId, DueAt = b.DueAt!.Value })
@@ -67,7 +67,7 @@ internal sealed class TimerRunner(
                 SELECT b.id, b.instance_id, b.due_at
                 FROM bookmarks b
                 JOIN instances i ON i.id = b.instance_id
-                WHERE b.kind = 'timer' AND b.due_at <= {utcNow} AND i.status = 'running'
+                WHERE b.kind = {StoredValues.TimerBookmark} AND b.due_at <= {utcNow} AND i.status = {StoredValues.RunningInstance}
                 ORDER BY b.due_at
                 LIMIT {scan}
             ) AS due
@@ -144,8 +144,6 @@ internal sealed class TimerRunner(
         return false;
     }
 
-    private const string TimerKind = "timer";
-    private const string RunningStatus = "running";
 
     private sealed class DueTimer
     {

@@ -281,8 +281,7 @@ internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue cat
             task.Note);
     }
 
-    // Both providers keep microseconds: what a read of a just-written instant returns.
-    private static DateTimeOffset Stored(DateTimeOffset instant) => new(instant.UtcTicks - (instant.UtcTicks % 10), TimeSpan.Zero);
+    private static DateTimeOffset Stored(DateTimeOffset instant) => StoredValues.Instant(instant);
 
     // Officers read times as the centre's local time (+07:00), like the Dossier API.
     private DateTimeOffset Local(DateTimeOffset instant) => instant.ToOffset(calendar.UtcOffset);
