@@ -178,7 +178,9 @@ public sealed class WorkingCalendar
     /// move 2 × <paramref name="days"/> sessions forward, skipping days off; keep the same offset from
     /// the session start, clamped to that session's end. On two-session days a whole day keeps
     /// morning/afternoon and a half day goes morning → same afternoon, afternoon → next working
-    /// morning. Days with another number of sessions are still stepped session by session.
+    /// morning. Days with another number of sessions are still stepped session by session. A result at the
+    /// start of a session is returned as the end of the previous working session, the same working instant
+    /// (<see cref="EndOfPreviousSessionIfAtStart"/>): one day from Monday 07:30 is Monday 17:00.
     /// </remarks>
     public DateTimeOffset AddWorkingDays(DateTimeOffset start, decimal days)
     {
