@@ -1,10 +1,13 @@
+using Workflows.Engine.Deadlines;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Runtime;
 
 namespace Workflows.Engine.Calendar;
 
 /// <summary>Due times on a working-day calendar: what the engine uses for step due times and timers.</summary>
-public sealed class CalendarDeadlines(WorkingCalendar calendar) : IDeadlineCalculator
+/// <param name="calendar">The working calendar.</param>
+/// <param name="cutOff">The cut-off of the same-day rule for 0-day steps; <see cref="CutOffRule.Default"/> when omitted.</param>
+public sealed class CalendarDeadlines(WorkingCalendar calendar, CutOffRule? cutOff = null) : IDeadlineCalculator
 {
     public DateTimeOffset Add(DateTimeOffset start, TimeLimit limit)
     {
@@ -16,5 +19,18 @@ public sealed class CalendarDeadlines(WorkingCalendar calendar) : IDeadlineCalcu
             TimeUnit.CalendarDays => calendar.AddCalendarDays(start, (int)Math.Ceiling(limit.Value)),
             _ => throw new ArgumentOutOfRangeException(nameof(limit), limit.Unit, "Unknown time unit."),
         };
+    }
+
+    /// <remarks>
+    /// A step with no time of its own ("trả kết quả", 0 days) follows the dossier's same-day rule: it is due at the
+    /// end of the working day it opens, or of the next working day when it opens at or after the cut-off. Counting
+    /// 0 working days from the opening instant would make it due the moment it opens, and late a second later.
+    /// </remarks>
+    public DateTimeOffset StepDue(DateTimeOffset opened, TimeLimit allotted)
+    {
+        ArgumentNullException.ThrowIfNull(allotted);
+        return allotted.Value == 0
+            ? calendar.SameDayDue(opened, (cutOff ?? CutOffRule.Default).Time)
+            : Add(opened, allotted);
     }
 }

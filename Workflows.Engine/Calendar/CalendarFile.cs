@@ -160,12 +160,13 @@ public sealed record CalendarFile
                 throw new CalendarFileException($"{path}.date", $"{Format(day.Date)} is listed twice as a worked day.");
             }
 
-            // The bridge day may be in the neighbouring year (a 31/12 bridge paid back in January);
-            // within the year it must be listed as a bridge.
-            if (day.Replaces.Year == Year && !(daysOff.TryGetValue(day.Replaces, out var bridge) && bridge.Kind == DayOffKind.Bridge))
+            // A worked day without a bridge day is an extra working day (a Saturday worked to clear a backlog). The
+            // bridge day may be in the neighbouring year (a 31/12 bridge paid back in January); within the year it
+            // must be listed as a bridge.
+            if (day.Replaces is { } replaces && replaces.Year == Year && !(daysOff.TryGetValue(replaces, out var bridge) && bridge.Kind == DayOffKind.Bridge))
             {
                 throw new CalendarFileException($"{path}.replaces",
-                    $"Worked day {Format(day.Date)} replaces {Format(day.Replaces)}, which is not listed as a bridge day in holidays.");
+                    $"Worked day {Format(day.Date)} replaces {Format(replaces)}, which is not listed as a bridge day in holidays.");
             }
 
             CheckProvisional(day.Provisional, day.Date);
@@ -338,8 +339,11 @@ public enum DayOffKind
 /// <summary>A day off that would otherwise be worked.</summary>
 public sealed record CalendarDayOff(DateOnly Date, string Name, DayOffKind Kind, bool Provisional, string? NameEn = null);
 
-/// <summary>A weekend day that is worked (ngày làm bù) to pay back the bridge day <see cref="Replaces"/>.</summary>
-public sealed record CalendarWorkedDay(DateOnly Date, string Name, DateOnly Replaces, bool Provisional);
+/// <summary>
+/// A weekend day that is worked: to pay back the bridge day <see cref="Replaces"/> (ngày làm bù), or, when
+/// <see cref="Replaces"/> is absent, as an extra working day that pays back nothing (a Saturday worked to clear a backlog).
+/// </summary>
+public sealed record CalendarWorkedDay(DateOnly Date, string Name, bool Provisional, DateOnly? Replaces = null);
 
 /// <summary>A calendar file that cannot be read, with the JSON path of the offending value.</summary>
 public sealed class CalendarFileException : Exception

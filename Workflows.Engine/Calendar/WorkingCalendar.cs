@@ -31,7 +31,7 @@ public sealed class WorkingCalendar
     private readonly ReadOnlyCollection<WorkingSession> _workedDaySessions;
     private readonly HashSet<DateOnly> _holidays;
     private readonly HashSet<DateOnly> _workedDays;
-    private readonly decimal _hoursPerWorkingDay = 8m;
+    private readonly decimal _hoursPerWorkingDay;
 
     /// <param name="weeklySessions">Sessions per weekday, sorted and non-overlapping; missing days are days off.</param>
     /// <param name="holidays">Dates off even if their weekday has sessions.</param>
@@ -78,6 +78,8 @@ public sealed class WorkingCalendar
             }
         }
 
+        _hoursPerWorkingDay = UsualDayHours(_weeklySessions);
+
         if (_workedDays.Count > 0 && _workedDaySessions.Count == 0)
         {
             throw new ArgumentException(
@@ -99,9 +101,14 @@ public sealed class WorkingCalendar
     public IReadOnlyList<WorkingSession> WorkedDaySessions => _workedDaySessions;
 
     /// <summary>
-    /// Conventional length of a working day for reports ("30 working days = 240 h"). It is a legal
-    /// convention, independent of the sessions (the standard sessions only sum to 7.5 h).
+    /// Length of a working day in hours: the sessions of the usual working weekday (7.5 h for the standard
+    /// 07:30-11:30 and 13:30-17:00), so that time used is counted in the same day as time allotted (a step
+    /// that takes exactly one working day shows 1 day, not 0.94 of an 8-hour day).
     /// </summary>
+    /// <remarks>
+    /// The usual weekday is the most frequent daily total of the weekly sessions (the earlier weekday on a tie, from
+    /// Monday), so a Saturday morning desk does not shorten the day. It may be set explicitly.
+    /// </remarks>
     public decimal HoursPerWorkingDay
     {
         get => _hoursPerWorkingDay;
@@ -171,7 +178,9 @@ public sealed class WorkingCalendar
     /// move 2 × <paramref name="days"/> sessions forward, skipping days off; keep the same offset from
     /// the session start, clamped to that session's end. On two-session days a whole day keeps
     /// morning/afternoon and a half day goes morning → same afternoon, afternoon → next working
-    /// morning. Days with another number of sessions are still stepped session by session.
+    /// morning. Days with another number of sessions are still stepped session by session. A result at the
+    /// start of a session is returned as the end of the previous working session, the same working instant
+    /// (<see cref="EndOfPreviousSessionIfAtStart"/>): one day from Monday 07:30 is Monday 17:00.
     /// </remarks>
     public DateTimeOffset AddWorkingDays(DateTimeOffset start, decimal days)
     {
@@ -196,7 +205,32 @@ public sealed class WorkingCalendar
 
         var target = Sessions(date)[index];
         var time = offset < target.Duration ? target.Start.Add(offset) : target.End;
-        return ToInstant(date, time);
+        var due = ToInstant(date, time);
+        return halfDays > 0 ? EndOfPreviousSessionIfAtStart(due) : due;
+    }
+
+    /// <summary>
+    /// The due-time convention at session boundaries: an instant exactly at the start of a session that follows
+    /// working time is the same working instant as the end of the previous session, and a period ends at the end
+    /// of its last working session (the Civil Code ends a period at the end of its last day; desks write
+    /// "17:00 ngày 15/12", not "07:30 ngày 16/12"). Any other instant is returned unchanged.
+    /// </summary>
+    public DateTimeOffset EndOfPreviousSessionIfAtStart(DateTimeOffset t)
+    {
+        var local = ToLocal(t);
+        var date = DateOnly.FromDateTime(local);
+        var time = TimeOnly.FromDateTime(local);
+        var sessions = Sessions(date);
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            if (sessions[i].Start == time)
+            {
+                var (previousDate, previousEnd) = i > 0 ? (date, sessions[i - 1].End) : PreviousWorkingDayEnd(date);
+                return ToInstant(previousDate, previousEnd);
+            }
+        }
+
+        return t;
     }
 
     /// <summary>
@@ -255,8 +289,8 @@ public sealed class WorkingCalendar
     }
 
     /// <summary>
-    /// <see cref="WorkingMinutesBetween"/> in conventional days of <see cref="HoursPerWorkingDay"/>,
-    /// rounded to 2 decimals (half away from zero, as reports expect).
+    /// <see cref="WorkingMinutesBetween"/> in working days of <see cref="HoursPerWorkingDay"/> (the calendar's
+    /// sessions), rounded to 2 decimals (half away from zero, as reports expect).
     /// </summary>
     public decimal WorkingDaysBetween(DateTimeOffset from, DateTimeOffset to) =>
         Math.Round(WorkingMinutesBetween(from, to) / (HoursPerWorkingDay * 60m), 2, MidpointRounding.AwayFromZero);
@@ -340,6 +374,39 @@ public sealed class WorkingCalendar
 
     private (DateOnly Date, int Index) NextSession(DateOnly date, int index) =>
         index + 1 < Sessions(date).Count ? (date, index + 1) : (NextWorkingDay(date), 0);
+
+    private (DateOnly Date, TimeOnly End) PreviousWorkingDayEnd(DateOnly before)
+    {
+        for (var i = 1; i <= MaxDaysWithoutWorkingDay; i++)
+        {
+            var date = before.AddDays(-i);
+            var sessions = Sessions(date);
+            if (sessions.Count > 0)
+            {
+                return (date, sessions[^1].End);
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"The calendar has no working days in the {MaxDaysWithoutWorkingDay} days before {Format(before)}.");
+    }
+
+    private static decimal UsualDayHours(ReadOnlyCollection<WorkingSession>[] weeklySessions)
+    {
+        DayOfWeek[] mondayFirst = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday, DayOfWeek.Sunday];
+        var lengths = mondayFirst
+            .Select(day => weeklySessions[(int)day].Aggregate(TimeSpan.Zero, (sum, session) => sum + session.Duration))
+            .Where(length => length > TimeSpan.Zero)
+            .ToList();
+        if (lengths.Count == 0)
+        {
+            return 8m;
+        }
+
+        // GroupBy keeps first-appearance order, and OrderByDescending is stable: Monday wins a tie.
+        var usual = lengths.GroupBy(length => length).OrderByDescending(g => g.Count()).First().Key;
+        return (decimal)usual.Ticks / TimeSpan.TicksPerHour;
+    }
 
     private DateOnly NextWorkingDay(DateOnly after)
     {

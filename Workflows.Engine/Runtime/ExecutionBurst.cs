@@ -299,7 +299,7 @@ internal sealed class ExecutionBurst
     {
         var previous = token.StepTrail.Count > 0 ? token.StepTrail[^1] : null;
         var entered = token with { StepTrail = [.. token.StepTrail, step.Id] };
-        var due = engine.Deadlines.Add(now, step.AllottedTime);
+        var due = engine.Deadlines.StepDue(now, step.AllottedTime);
         var bookmark = Park(entered, BookmarkKind.Task, null, due);
         changeset.TasksOpened.Add(new OpenedTask(bookmark.Id, instance.Id, step.Id, step.Name, step.Department, step.Role, step.AllottedTime, now, due, previous));
         Journal(JournalKind.StepOpened, step.Id, detail: step.Department);

@@ -17,7 +17,11 @@ public sealed class SequentialIdGenerator(TimeProvider time) : IIdGenerator
 /// <summary>Turns an allowance into a due instant; the Host plugs in the working-day calendar.</summary>
 public interface IDeadlineCalculator
 {
+    /// <summary>The instant <paramref name="limit"/> after <paramref name="start"/> (timers, the deadline to supplement).</summary>
     DateTimeOffset Add(DateTimeOffset start, TimeLimit limit);
+
+    /// <summary>The due time of a step opened at <paramref name="opened"/>: like <see cref="Add"/>, except that a 0 allowance is same-day.</summary>
+    DateTimeOffset StepDue(DateTimeOffset opened, TimeLimit allotted);
 }
 
 /// <summary>Finds the procedure version a sub-process runs: the one in force on a given day.</summary>

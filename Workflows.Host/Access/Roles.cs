@@ -29,6 +29,9 @@ internal static class Policies
 
     /// <summary>Any signed-in user of the centre (designer, administrator, officer): reading dossiers.</summary>
     public const string Staff = "staff";
+
+    /// <summary>Staff and intake systems: reading the working calendar the dossiers are counted on (read-only).</summary>
+    public const string CalendarReader = "calendar-reader";
 }
 
 internal static class WorkflowsClaims

@@ -93,7 +93,9 @@ internal sealed class CalendarProvider
 }
 
 /// <summary>The engine's deadline calculator on whatever calendar is current.</summary>
-internal sealed class CurrentCalendarDeadlines(CalendarProvider calendars) : IDeadlineCalculator
+internal sealed class CurrentCalendarDeadlines(CalendarProvider calendars, Engine.Deadlines.CutOffRule cutOff) : IDeadlineCalculator
 {
-    public DateTimeOffset Add(DateTimeOffset start, TimeLimit limit) => new CalendarDeadlines(calendars.Current).Add(start, limit);
+    public DateTimeOffset Add(DateTimeOffset start, TimeLimit limit) => new CalendarDeadlines(calendars.Current, cutOff).Add(start, limit);
+
+    public DateTimeOffset StepDue(DateTimeOffset opened, TimeLimit allotted) => new CalendarDeadlines(calendars.Current, cutOff).StepDue(opened, allotted);
 }

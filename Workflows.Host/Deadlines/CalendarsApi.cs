@@ -15,7 +15,8 @@ internal sealed record CalendarListDto(IReadOnlyList<CalendarYearDto> Years);
 internal sealed record CalendarUpdatedDto(int Year, bool Provisional, DateTimeOffset UpdatedAt, string UpdatedBy, int TasksMoved, int DossiersMoved, int TimersMoved);
 
 /// <summary>
-/// /api/calendars: the working calendar by year. Staff read; administrators replace a year, which is stored in
+/// /api/calendars: the working calendar by year. Staff and the intake system read (the intake system counts on the
+/// same calendar, e.g. to show appointments before a dossier is sent); administrators replace a year, which is stored in
 /// the <c>calendars</c> table (overriding the file of that year), swapped in, and every open due time is
 /// recomputed on it in the same transaction as the store.
 /// </summary>
@@ -25,7 +26,7 @@ internal static class CalendarsApi
 
     public static IEndpointRouteBuilder MapCalendarsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/calendars").WithTags("Calendars").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api/calendars").WithTags("Calendars").RequireAuthorization(Policies.CalendarReader);
         api.MapGet("/", List).WithSummary("The years loaded, where each comes from and whether it is provisional");
         api.MapGet("/{year:int}", Get).WithSummary("One year's calendar (the calendar file model)");
         api.MapPut("/{year:int}", Put).RequireAuthorization(Policies.Administrator)

@@ -22,7 +22,7 @@ internal sealed record DueTimeChanges(int Tasks, int Dossiers, int Timers);
 /// <c>dueTimeChanged</c> journal row ("old → new"), and a moved appointment a <c>statusChanged</c> message for the
 /// intake system. Only stages the changes: the caller saves them in its transaction.
 /// </summary>
-internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegistry registry, DossierProjection projection)
+internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegistry registry, DossierProjection projection, Engine.Deadlines.CutOffRule cutOff)
 {
 
     private static readonly string TimerKind = RowMapping.Name(Engine.Runtime.BookmarkKind.Timer);
@@ -30,7 +30,7 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
     public async Task<DueTimeChanges> StageAsync(WorkingCalendar calendar, string actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(calendar);
-        var deadlines = new CalendarDeadlines(calendar);
+        var deadlines = new CalendarDeadlines(calendar, cutOff);
         var journal = new Dictionary<Guid, List<JournalRow>>();
         void Record(Guid instanceId, string? nodeId, DateTimeOffset from, DateTimeOffset to, string note)
         {
@@ -57,7 +57,7 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
                 continue;
             }
 
-            var due = deadlines.Add(open.Task.OpenedAt, step.AllottedTime);
+            var due = deadlines.StepDue(open.Task.OpenedAt, step.AllottedTime);
             if (due == open.Task.DueAt)
             {
                 continue;

@@ -129,8 +129,12 @@ internal sealed class DocumentForms(
         // Who received it: the officer who completed (or holds) the first step.
         var first = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == row.Id)
             .OrderBy(t => t.OpenedAt).Select(t => new { t.Actor, t.ClaimedBy }).FirstOrDefaultAsync(cancellationToken);
+        // A reprint shows the promise made at receipt (the first appointment, dated the day of receipt); a date moved
+        // since (supplement, apology letter, calendar edit) is the timeline's and form 04's, printed only beside it.
+        var promised = context.Dossier with { DueAt = context.Dossier.OriginalDueAt };
+        DateTimeOffset? moved = row.DueAt != row.OriginalDueAt ? context.Dossier.DueAt : null;
         return DocumentBuild.Of(new ReceiptModel(
-            context.Agency, context.Dossier, context.IssuedAt, documents, limit, fee,
+            context.Agency, promised, context.Dossier.ReceivedAt, moved, documents, limit, fee,
             DocumentRenderer.QrPayload(row.Code, options.Value.LookupUrl), first?.Actor ?? first?.ClaimedBy));
     }
 
@@ -152,8 +156,25 @@ internal sealed class DocumentForms(
             context.Agency, context.Dossier, context.IssuedAt, requested.At.ToOffset(calendar.UtcOffset),
             StepName(context, requested.NodeId), task is null ? null : departments.NameOf(task.Department),
             requested.Actor ?? task?.Actor, requested.Note ?? task?.Note,
-            context.Definition?.Supplement.Deadline, deadline?.ToOffset(calendar.UtcOffset)));
+            context.Definition?.Supplement.Deadline, deadline?.ToOffset(calendar.UtcOffset),
+            context.Definition?.Supplement.Clock ?? SupplementClockPolicy.Pause, ClockRule(context.Definition?.Supplement)));
     }
+
+    /// <summary>
+    /// What form 02 tells the applicant about the processing time, by the procedure's clock policy (what the Host
+    /// does with the due time when the supplement arrives, see <see cref="Engine.Deadlines.SupplementClock"/>).
+    /// </summary>
+    public static string ClockRule(SupplementPolicy? policy) => (policy?.Clock ?? SupplementClockPolicy.Pause) switch
+    {
+        SupplementClockPolicy.Restart =>
+            "Thời hạn giải quyết hồ sơ được tính lại từ đầu kể từ ngày nhận đủ hồ sơ bổ sung, hoàn thiện.",
+        SupplementClockPolicy.ExcludedPeriods when !policy!.ExcludedSignals.Contains(SupplementSignal) =>
+            "Thời gian bổ sung, hoàn thiện hồ sơ vẫn được tính vào thời hạn giải quyết hồ sơ; ngày hẹn trả kết quả không thay đổi.",
+        _ => "Thời gian bổ sung, hoàn thiện hồ sơ không tính vào thời hạn giải quyết; thời hạn giải quyết còn lại được tiếp tục tính kể từ ngày nhận đủ hồ sơ bổ sung, hoàn thiện.",
+    };
+
+    // The signal of the applicant's supplement (EngineOptions.SupplementSignal), the paused period's reason.
+    private const string SupplementSignal = "supplementReceived";
 
     private async Task<DocumentBuild> RefusalAsync(DocumentContext context, CancellationToken cancellationToken)
     {

@@ -35,11 +35,16 @@ internal sealed record ReceivedDocument(int Number, string Name, int Originals, 
 
 internal sealed record DocumentFee(decimal Amount, string? Note);
 
-/// <summary>Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả.</summary>
+/// <summary>
+/// Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả. It prints what was promised at receipt: <see cref="IssuedAt"/>
+/// is the receipt's date and the dossier's due time the first appointment, also on a reprint; a moved appointment is
+/// <see cref="NewDueAt"/>, printed beside it.
+/// </summary>
 internal sealed record ReceiptModel(
     DocumentAgency Agency,
     DocumentDossier Dossier,
     DateTimeOffset IssuedAt,
+    DateTimeOffset? NewDueAt,
     IReadOnlyList<ReceivedDocument> Documents,
     TimeLimit? CommittedTimeLimit,
     DocumentFee? Fee,
@@ -57,7 +62,9 @@ internal sealed record SupplementRequestModel(
     string? RequestedBy,
     string? Reason,
     TimeLimit? DeadlineLimit,
-    DateTimeOffset? Deadline);
+    DateTimeOffset? Deadline,
+    SupplementClockPolicy ClockPolicy,
+    string ClockRule);
 
 /// <summary>Form 03: Phiếu từ chối tiếp nhận, giải quyết hồ sơ.</summary>
 internal sealed record RefusalModel(

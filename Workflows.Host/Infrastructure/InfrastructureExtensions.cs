@@ -32,12 +32,23 @@ internal static class InfrastructureExtensions
         return builder;
     }
 
+    /// <summary>The OpenAPI document's description: where the time rules every due time follows are written down.</summary>
+    public const string TimeRulesDescription =
+        "Workflows for public administrative service centres. Every due time, appointment and working-time figure follows " +
+        "the time rules in docs/time-rules.md (sessions and half days, the cut-off and same-day procedures, due times at " +
+        "session boundaries, pauses and calendar edits, with worked examples).";
+
     /// <summary>ProblemDetails for every error, the exception handler, and the OpenAPI document.</summary>
     public static IServiceCollection AddApiInfrastructure(this IServiceCollection services)
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        // Integrators read the time rules (sessions, cut-off, boundary instants, pauses) from the description.
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Description = TimeRulesDescription;
+            return Task.CompletedTask;
+        }));
         // Enums travel as camelCase names ("workingDays"), as in procedure files.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         return services;

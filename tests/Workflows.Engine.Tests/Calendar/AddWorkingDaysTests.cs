@@ -47,20 +47,34 @@ public class AddWorkingDaysTests
     [Fact]
     public void Days_received_before_opening_count_from_the_morning_start()
     {
-        Assert.Equal(At(2026, 3, 4, 7, 30), Standard().AddWorkingDays(At(2026, 3, 3, 6, 0), 1));
+        // From Tue 07:30, one day ends with Tuesday's last session: 17:00, the same working instant as Wed 07:30.
+        Assert.Equal(At(2026, 3, 3, 17, 0), Standard().AddWorkingDays(At(2026, 3, 3, 6, 0), 1));
     }
 
     [Fact]
     public void Days_received_at_lunch_count_from_the_afternoon_start()
     {
-        Assert.Equal(At(2026, 3, 4, 13, 30), Standard().AddWorkingDays(At(2026, 3, 3, 12, 0), 1));
+        // From Tue 13:30, one day ends at the end of Wednesday's morning session (11:30), the same instant as 13:30.
+        Assert.Equal(At(2026, 3, 4, 11, 30), Standard().AddWorkingDays(At(2026, 3, 3, 12, 0), 1));
     }
 
     [Fact]
     public void Days_received_in_the_evening_count_from_the_next_morning()
     {
-        // Tue 19:00 becomes Wed 07:30; one day later is Thu 07:30.
-        Assert.Equal(At(2026, 3, 5, 7, 30), Standard().AddWorkingDays(At(2026, 3, 3, 19, 0), 1));
+        // Tue 19:00 becomes Wed 07:30; one day later ends with Wednesday (17:00), printed so rather than "Thu 07:30".
+        Assert.Equal(At(2026, 3, 4, 17, 0), Standard().AddWorkingDays(At(2026, 3, 3, 19, 0), 1));
+    }
+
+    [Fact]
+    public void A_due_time_at_a_session_start_is_the_end_of_the_previous_working_session()
+    {
+        var calendar = Standard();
+
+        // Monday 07:30 (after a weekend): Friday 17:00. Monday 13:30: Monday 11:30. Anything else is unchanged.
+        Assert.Equal(At(2026, 3, 6, 17, 0), calendar.EndOfPreviousSessionIfAtStart(At(2026, 3, 9, 7, 30)));
+        Assert.Equal(At(2026, 3, 9, 11, 30), calendar.EndOfPreviousSessionIfAtStart(At(2026, 3, 9, 13, 30)));
+        Assert.Equal(At(2026, 3, 9, 7, 31), calendar.EndOfPreviousSessionIfAtStart(At(2026, 3, 9, 7, 31)));
+        Assert.Equal(At(2026, 3, 7, 10, 0), calendar.EndOfPreviousSessionIfAtStart(At(2026, 3, 7, 10, 0)));
     }
 
     [Fact]

@@ -257,6 +257,23 @@ public sealed class CalendarFileTests
     }
 
     [Fact]
+    public void A_worked_saturday_that_pays_back_nothing_is_a_working_day()
+    {
+        // A Saturday worked to clear a backlog: no bridge day to name.
+        var json = Minimal(workedDays: """[{"date": "2026-03-07", "name": "Làm thêm thứ Bảy giải quyết hồ sơ tồn đọng", "provisional": false}]""");
+
+        var file = CalendarFile.Parse(json);
+        var calendar = CalendarFile.ToCalendar([file]);
+
+        Assert.Null(Assert.Single(file.WorkedDays).Replaces);
+        Assert.True(calendar.IsWorkingDay(new DateOnly(2026, 3, 7)));
+        // After Friday's work the next working morning is that Saturday, not Monday 9/3.
+        var vietnam = TimeSpan.FromHours(7);
+        Assert.Equal(new DateTimeOffset(2026, 3, 7, 7, 30, 0, vietnam), calendar.NextWorkingInstant(new DateTimeOffset(2026, 3, 6, 17, 30, 0, vietnam)));
+        Assert.DoesNotContain("replaces", System.Text.Json.JsonSerializer.Serialize(file, CalendarFile.Options), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_day_listed_twice_is_reported_at_the_second_entry()
     {
         var json = Minimal(holidays: """[{"date": "2026-01-01", "name": "A", "kind": "holiday", "provisional": false}, {"date": "2026-01-01", "name": "B", "kind": "holiday", "provisional": false}]""");

@@ -18,7 +18,8 @@ public class WorkingCalendarConstructionTests
         Assert.False(calendar.IsWorkingDay(new DateOnly(2026, 3, 7)));
         Assert.False(calendar.IsWorkingDay(new DateOnly(2026, 3, 8)));
         Assert.Equal(TimeSpan.FromHours(7), calendar.UtcOffset);
-        Assert.Equal(8m, calendar.HoursPerWorkingDay);
+        // The day of the sessions (4 h + 3.5 h), so time used and time allotted share one unit.
+        Assert.Equal(7.5m, calendar.HoursPerWorkingDay);
     }
 
     [Fact]

@@ -73,10 +73,12 @@ public class WorkingTimeBetweenTests
     }
 
     [Fact]
-    public void Working_days_between_divide_by_the_conventional_eight_hour_day()
+    public void Working_days_between_count_days_of_the_calendars_sessions()
     {
-        // Mon 2/3 07:30 → Fri 6/3 17:00 is 5 × 450 = 2250 min = 4.6875 conventional days.
-        Assert.Equal(4.69m, Standard().WorkingDaysBetween(At(2026, 3, 2, 7, 30), At(2026, 3, 6, 17, 0)));
+        // Mon 2/3 07:30 → Fri 6/3 17:00 is 5 × 450 min: 5 working days of 7.5 h (not 4.69 days of 8 h).
+        Assert.Equal(5m, Standard().WorkingDaysBetween(At(2026, 3, 2, 7, 30), At(2026, 3, 6, 17, 0)));
+        // One working day from Monday 09:00 is Tuesday 09:00, and it is 1 day used.
+        Assert.Equal(1m, Standard().WorkingDaysBetween(At(2026, 3, 2, 9, 0), Standard().AddWorkingDays(At(2026, 3, 2, 9, 0), 1)));
     }
 
     [Fact]
@@ -87,8 +89,8 @@ public class WorkingTimeBetweenTests
             {
                 [DayOfWeek.Monday] = [new WorkingSession(new TimeOnly(7, 30), new TimeOnly(11, 30)), new WorkingSession(new TimeOnly(13, 30), new TimeOnly(17, 0))],
             })
-        { HoursPerWorkingDay = 7.5m };
+        { HoursPerWorkingDay = 8m };
 
-        Assert.Equal(1m, calendar.WorkingDaysBetween(At(2026, 3, 2, 0, 0), At(2026, 3, 3, 0, 0)));
+        Assert.Equal(0.94m, calendar.WorkingDaysBetween(At(2026, 3, 2, 0, 0), At(2026, 3, 3, 0, 0)));
     }
 }

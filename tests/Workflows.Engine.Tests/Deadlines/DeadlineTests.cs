@@ -71,7 +71,9 @@ public class DeadlineTests
     {
         var appointment = AppointmentCalculator.Compute(WithLimit(1), Channel.InPerson, At(2026, 3, 2, 16), Calendar, new CutOffRule(new TimeOnly(15, 0), CutOffScope.All));
 
-        Assert.Equal(At(2026, 3, 4, 7, 30), appointment.Due);
+        // Counted from Tue 07:30, one working day ends Tue 17:00 (not "Wed 07:30", the same working instant).
+        Assert.Equal(At(2026, 3, 3, 7, 30), appointment.CountingFrom);
+        Assert.Equal(At(2026, 3, 3, 17, 0), appointment.Due);
     }
 
     [Fact]

@@ -26,6 +26,26 @@ public class StepTests
         Assert.Single(instance.Bookmarks, b => b.Kind == BookmarkKind.Task);
     }
 
+    [Theory]
+    [InlineData(14, 0, 31, 2)] // before the 15:00 cut-off: the end of that working day
+    [InlineData(15, 30, 0, 3)] // after it: the end of the next working day
+    public void A_0_day_step_is_due_at_the_end_of_the_working_day_it_opens_in_not_the_moment_it_opens(int hour, int minute, int second, int dueDay)
+    {
+        var returnResult = Procedure("T.RETURN",
+            [Start(), Step("intake", "one-stop-desk", 0.5m), Step("return", "one-stop-desk", 0m), End("issued")],
+            [C("start", "intake"), C("intake", "return", Outcomes.Approved), C("return", "issued", Outcomes.Approved)]);
+        var harness = new EngineHarness(null, returnResult);
+        var instance = harness.Start(returnResult);
+        var opened = new DateTimeOffset(2026, 3, 2, hour, minute, second, TimeSpan.FromHours(7));
+        harness.Clock.Advance(opened - EngineHarness.Monday0800);
+
+        harness.Complete(instance, "intake");
+
+        var task = harness.OpenTask(instance, "return");
+        Assert.Equal(opened, task.Opened.OpenedAt);
+        Assert.Equal(new DateTimeOffset(2026, 3, dueDay, 17, 0, 0, TimeSpan.FromHours(7)), task.Opened.DueAt);
+    }
+
     [Fact]
     public void Completing_every_step_ends_the_dossier_issued_and_reports_it()
     {
