@@ -29,6 +29,7 @@ var app = builder.Build();
 app.UseApiInfrastructure();
 app.MapApiDocumentation();
 app.UseAccess();
+app.UseRequestTextGuard();
 app.MapHealth();
 app.MapPrincipalsApi();
 app.MapDefinitionsApi();
