@@ -272,7 +272,7 @@ internal sealed class RequestTextGuardMiddleware(RequestDelegate next)
             }
         }
 
-        if (errors.Count == 0 && HasJsonBody(context.Request))
+        if (errors.Count == 0 && HasBody(context.Request))
         {
             var body = await RequestBody.ReadAsync(context.Request, RequestTextGuard.MaxBodyBytes, context.RequestAborted);
             if (body is null)
@@ -298,9 +298,10 @@ internal sealed class RequestTextGuardMiddleware(RequestDelegate next)
         await next(context);
     }
 
-    private static bool HasJsonBody(HttpRequest request) =>
-        (request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
-        && request.ContentType is { } type && type.Contains("json", StringComparison.OrdinalIgnoreCase);
+    // Whatever its content type says: the intake and definitions endpoints read their bodies as JSON regardless, and
+    // a body that is not JSON stops the scan at its first byte.
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 }
 
 internal static class RequestBody

@@ -127,6 +127,20 @@ public abstract class UnstorableInputTests(DatabaseFixture database) : IAsyncLif
     }
 
     [Fact]
+    public async Task A_body_sent_without_a_JSON_content_type_is_checked_all_the_same()
+    {
+        using var intake = app.ClientWithKey(WorkflowsApp.IntakeKey);
+        var body = IntakeTests.Body(IntakeTests.NewExternalCode(), applicant: ValueMarker).ToJsonString().Replace($"\"{ValueMarker}\"", "\"Nguy\\u0000n\"", StringComparison.Ordinal);
+        Assert.Contains("\\u0000", body, StringComparison.Ordinal);
+        var before = await WrittenAsync();
+
+        var response = await intake.PostAsync(new Uri("/api/intake/dossiers", UriKind.Relative), new StringContent(body, Encoding.UTF8, "text/plain"));
+
+        Assert.Null(await RefusalProblemAsync(response, "applicant.name"));
+        Assert.Equal(before, await WrittenAsync());
+    }
+
+    [Fact]
     public async Task Query_values_with_NUL_are_400_naming_them()
     {
         // A NUL in a path never reaches an endpoint (the server refuses the request line), and percent-decoding
