@@ -36,6 +36,7 @@ var app = builder.Build();
 app.UseApiInfrastructure();
 app.MapApiDocumentation();
 app.UseAccess();
+app.UseRequestTextGuard();
 app.MapHealth();
 app.MapMetrics();
 app.MapPrincipalsApi();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Workflows.Engine.Deadlines;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Runtime;
@@ -12,13 +13,26 @@ public sealed class CalendarDeadlines(WorkingCalendar calendar, CutOffRule? cutO
     public DateTimeOffset Add(DateTimeOffset start, TimeLimit limit)
     {
         ArgumentNullException.ThrowIfNull(limit);
-        return limit.Unit switch
+        if (limit.Value > DefinitionLimits.MaxValue(limit.Unit))
         {
-            TimeUnit.WorkingDays => calendar.AddWorkingDays(start, limit.Value),
-            TimeUnit.WorkingHours => calendar.AddWorkingHours(start, limit.Value),
-            TimeUnit.CalendarDays => calendar.AddCalendarDays(start, (int)Math.Ceiling(limit.Value)),
-            _ => throw new ArgumentOutOfRangeException(nameof(limit), limit.Unit, "Unknown time unit."),
-        };
+            // The validator refuses such limits; a definition stored before it did must not walk the calendar for ever.
+            throw new CalendarRangeException(string.Create(CultureInfo.InvariantCulture, $"The time limit {limit} is longer than the calendar can count (at most {DefinitionLimits.MaxDays} days)."));
+        }
+
+        try
+        {
+            return limit.Unit switch
+            {
+                TimeUnit.WorkingDays => calendar.AddWorkingDays(start, limit.Value),
+                TimeUnit.WorkingHours => calendar.AddWorkingHours(start, limit.Value),
+                TimeUnit.CalendarDays => calendar.AddCalendarDays(start, (int)Math.Ceiling(limit.Value)),
+                _ => throw new ArgumentOutOfRangeException(nameof(limit), limit.Unit, "Unknown time unit."),
+            };
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException && Enum.IsDefined(limit.Unit))
+        {
+            throw new CalendarRangeException(string.Create(CultureInfo.InvariantCulture, $"{limit} counted from {start:yyyy-MM-dd} ends after the last date the calendar can count."), e);
+        }
     }
 
     /// <remarks>

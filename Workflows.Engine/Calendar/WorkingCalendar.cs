@@ -419,7 +419,7 @@ public sealed class WorkingCalendar
             }
         }
 
-        throw new InvalidOperationException(
+        throw new CalendarRangeException(
             $"The calendar has no working days in the {MaxDaysWithoutWorkingDay} days after {Format(after)}.");
     }
 

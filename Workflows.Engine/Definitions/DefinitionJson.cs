@@ -24,6 +24,8 @@ public static class DefinitionJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             RespectRequiredConstructorParameters = true,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            // A property given twice is a mistake whichever value was meant (intake refuses it too).
+            AllowDuplicateProperties = false,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);

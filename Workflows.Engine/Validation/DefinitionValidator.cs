@@ -24,6 +24,44 @@ public static class DefinitionValidator
         return new Run(definition, context ?? new ValidationContext()).Execute();
     }
 
+    private const string CodeRule = "a procedure code has at most 64 characters: ASCII letters, digits, dots, hyphens and underscores, starting with a letter or digit (e.g. 1.001193).";
+
+    /// <summary>
+    /// Problems that stop a definition from being stored at all, even as a draft: its code names the draft in URLs
+    /// and files, and code and name are columns of their own. <see cref="Validate"/> reports them too.
+    /// </summary>
+    public static IReadOnlyList<ValidationProblem> StorageProblems(ProcedureDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var found = new List<ValidationProblem>();
+        if (string.IsNullOrWhiteSpace(definition.Code))
+        {
+            found.Add(new ValidationProblem("$.code", ProblemCodes.Required, "The procedure has no code; enter its national procedure code (e.g. 1.001193)."));
+        }
+        else if (!DefinitionLimits.IsValidCode(definition.Code))
+        {
+            found.Add(new ValidationProblem("$.code", ProblemCodes.InvalidValue, $"\"{Shorten(definition.Code)}\" is not a procedure code; {CodeRule}"));
+        }
+
+        if (string.IsNullOrWhiteSpace(definition.Name))
+        {
+            found.Add(new ValidationProblem("$.name", ProblemCodes.Required, "The procedure has no name; enter its name as published."));
+        }
+        else if (definition.Name.Length > DefinitionLimits.NameLength)
+        {
+            found.Add(new ValidationProblem("$.name", ProblemCodes.InvalidValue,
+                string.Create(CultureInfo.InvariantCulture, $"The name has {definition.Name.Length} characters; at most {DefinitionLimits.NameLength} fit. Shorten it.")));
+        }
+
+        return found;
+    }
+
+    /// <summary>Whether the calendar can count the limit (the validator reports the others).</summary>
+    internal static bool IsCountable(TimeLimit limit) => limit.Value <= DefinitionLimits.MaxValue(limit.Unit);
+
+    // Messages quote what was typed, but not a whole file of it.
+    private static string Shorten(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 80), "…");
+
     private sealed class Run(ProcedureDefinition definition, ValidationContext context)
     {
         // Outcomes the engine handles on a step without a connection: "returnToPrevious" goes back to the
@@ -61,15 +99,7 @@ public static class DefinitionValidator
 
         private void CheckHeader()
         {
-            if (string.IsNullOrWhiteSpace(definition.Code))
-            {
-                Add("$.code", ProblemCodes.Required, "The procedure has no code; enter its national procedure code (e.g. 1.001193).");
-            }
-
-            if (string.IsNullOrWhiteSpace(definition.Name))
-            {
-                Add("$.name", ProblemCodes.Required, "The procedure has no name; enter its name as published.");
-            }
+            problems.AddRange(StorageProblems(definition));
 
             if (definition.Version < 1)
             {
@@ -105,6 +135,11 @@ public static class DefinitionValidator
             {
                 Add(path + ".value", ProblemCodes.InvalidValue, $"{what} is negative ({limit}); enter zero or more.");
             }
+            else if (!IsCountable(limit))
+            {
+                Add(path + ".value", ProblemCodes.InvalidValue,
+                    Invariant($"{what} is {limit}; a time limit is at most {DefinitionLimits.MaxDays} days ({DefinitionLimits.MaxWorkingHours} working hours), as far as the working calendar can count."));
+            }
             else if (limit.Unit == TimeUnit.WorkingDays && limit.Value % 0.5m != 0)
             {
                 Add(path + ".value", ProblemCodes.InvalidValue,
@@ -128,6 +163,10 @@ public static class DefinitionValidator
                 {
                     Add(path + ".id", ProblemCodes.Required, $"{Describe(node)} has no id; give it an id unique in the flowchart.");
                 }
+                else if (node.Id.Length > DefinitionLimits.IdLength)
+                {
+                    Add(path + ".id", ProblemCodes.InvalidValue, Invariant($"The id of node {i} has {node.Id.Length} characters; an id has at most {DefinitionLimits.IdLength}."));
+                }
                 else if (!graph.InGraph[i])
                 {
                     var first = graph.IndexById[node.Id];
@@ -135,6 +174,7 @@ public static class DefinitionValidator
                         $"{Describe(node)} has the same id as {Describe(graph.Nodes[first]!)} (node {first}); give it a different id.");
                 }
 
+                CheckLength(node.Name, path + ".name", DefinitionLimits.NameLength, $"The name of {Describe(node)}");
                 switch (node)
                 {
                     case StepNode step:
@@ -146,6 +186,9 @@ public static class DefinitionValidator
                     case WaitNode wait when string.IsNullOrWhiteSpace(wait.Signal):
                         Add(path + ".signal", ProblemCodes.Required,
                             $"{Describe(wait)} has no signal; name the signal it waits for (e.g. taxPaid).");
+                        break;
+                    case WaitNode wait:
+                        CheckLength(wait.Signal, path + ".signal", DefinitionLimits.IdLength, $"The signal of {Describe(wait)}");
                         break;
                     case TimerNode timer:
                         CheckTime(timer.Delay, path + ".delay", $"The delay of {Describe(timer)}");
@@ -173,6 +216,8 @@ public static class DefinitionValidator
             {
                 CheckDepartment(step.Department, path + ".department", $"{Describe(step)} is assigned to");
             }
+
+            CheckLength(step.Role, path + ".role", DefinitionLimits.IdLength, $"The role of {Describe(step)}");
 
             var forwardTo = step.ForwardTo ?? [];
             for (var k = 0; k < forwardTo.Count; k++)
@@ -232,6 +277,10 @@ public static class DefinitionValidator
                     Add(Invariant($"{path}.outcomes[{k}]"), ProblemCodes.Required,
                         $"{Describe(node)} has an empty outcome; name it or remove it.");
                 }
+                else if (outcomes[k].Length > DefinitionLimits.IdLength)
+                {
+                    CheckLength(outcomes[k], Invariant($"{path}.outcomes[{k}]"), DefinitionLimits.IdLength, $"An outcome of {Describe(node)}");
+                }
                 else if (!seen.Add(outcomes[k]))
                 {
                     Add(Invariant($"{path}.outcomes[{k}]"), ProblemCodes.InvalidValue,
@@ -279,6 +328,10 @@ public static class DefinitionValidator
             {
                 Add(path + ".procedure", ProblemCodes.Required, $"{Describe(subProcess)} names no procedure; enter the code of the procedure to run.");
             }
+            else if (!DefinitionLimits.IsValidCode(subProcess.Procedure))
+            {
+                Add(path + ".procedure", ProblemCodes.InvalidValue, $"{Describe(subProcess)} names \"{Shorten(subProcess.Procedure)}\", which is not a procedure code; {CodeRule}");
+            }
             else if (subProcess.Procedure == definition.Code)
             {
                 Add(path + ".procedure", ProblemCodes.InvalidValue,
@@ -293,7 +346,11 @@ public static class DefinitionValidator
 
         private void CheckDepartment(string department, string path, string subject)
         {
-            if (context.Departments is { } departments && !departments.Contains(department))
+            if (department.Length > DefinitionLimits.IdLength)
+            {
+                CheckLength(department, path, DefinitionLimits.IdLength, $"{subject} a department whose id");
+            }
+            else if (context.Departments is { } departments && !departments.Contains(department))
             {
                 Add(path, ProblemCodes.UnknownDepartment,
                     $"{subject} the department \"{department}\", which does not exist; choose one from the department list.");
@@ -603,7 +660,7 @@ public static class DefinitionValidator
         // (weekends, holidays), so such pairs are left to the reviewer rather than guessed at.
         private void CheckNotAboveLegal(TimeLimit? limit, TimeLimit? legal, string path, string what)
         {
-            if (limit is null || legal is null || limit.Value < 0 || legal.Value < 0)
+            if (limit is null || legal is null || limit.Value < 0 || legal.Value < 0 || !IsCountable(limit) || !IsCountable(legal))
             {
                 return;
             }
@@ -621,7 +678,7 @@ public static class DefinitionValidator
         // longer than it really is, so a calendar-day limit can only be reported when it is surely exceeded.
         private void CheckStepsFit(decimal hours, TimeLimit? limit, string path, string whose)
         {
-            if (limit is null || limit.Value < 0 || hours <= limit.ToWorkingHours())
+            if (limit is null || limit.Value < 0 || !IsCountable(limit) || hours <= limit.ToWorkingHours())
             {
                 return;
             }
@@ -632,6 +689,14 @@ public static class DefinitionValidator
         }
 
         // ---- Helpers -----------------------------------------------------------------------------------
+
+        private void CheckLength(string? text, string path, int maxLength, string what)
+        {
+            if (text is { Length: var length } && length > maxLength)
+            {
+                Add(path, ProblemCodes.InvalidValue, Invariant($"{what} has {length} characters; at most {maxLength} fit. Shorten it."));
+            }
+        }
 
         private List<int> Where(Func<Node, bool> predicate)
         {

@@ -70,6 +70,7 @@ public static class FlowchartAnalysis
         return longest[start];
     }
 
+    // A time the calendar cannot count is reported by the validator; here it must not overflow the sum.
     private static decimal Weight(Node? node) =>
-        node is StepNode { AllottedTime: { } time } ? time.ToWorkingHours() : 0m;
+        node is StepNode { AllottedTime: { } time } && DefinitionValidator.IsCountable(time) ? time.ToWorkingHours() : 0m;
 }

@@ -39,9 +39,24 @@ internal static class PrincipalsApi
         CreatePrincipalRequest request, WorkflowsDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 128)
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > ColumnSizes.PrincipalName)
         {
-            errors["name"] = ["A name of 1 to 128 characters is required."];
+            errors["name"] = [$"A name of 1 to {ColumnSizes.PrincipalName} characters is required."];
+        }
+
+        if (request.DisplayName is { Length: > ColumnSizes.PrincipalDisplayName })
+        {
+            errors["displayName"] = [$"A display name has at most {ColumnSizes.PrincipalDisplayName} characters."];
+        }
+
+        var departments = request.Departments ?? [];
+        if (departments.Any(d => string.IsNullOrWhiteSpace(d) || d.Length > ColumnSizes.Department || d.Contains(',', StringComparison.Ordinal)))
+        {
+            errors["departments"] = [$"Each department is an id of 1 to {ColumnSizes.Department} characters without commas."];
+        }
+        else if (string.Join(',', departments).Length > ColumnSizes.PrincipalDepartments)
+        {
+            errors["departments"] = [$"The departments together have at most {ColumnSizes.PrincipalDepartments} characters."];
         }
 
         var kind = request.Kind ?? PrincipalKinds.User;
@@ -56,7 +71,11 @@ internal static class PrincipalsApi
             errors["roles"] = [$"One or more of: {string.Join(", ", Access.Roles.All)}."];
         }
 
-        if (request.WebhookUrl is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (request.WebhookUrl is { Length: > ColumnSizes.WebhookUrl })
+        {
+            errors["webhookUrl"] = [$"A webhook URL has at most {ColumnSizes.WebhookUrl} characters."];
+        }
+        else if (request.WebhookUrl is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
             errors["webhookUrl"] = ["An absolute http(s) URL."];
         }
@@ -79,7 +98,7 @@ internal static class PrincipalsApi
             DisplayName = request.DisplayName,
             Kind = kind,
             Roles = string.Join(',', roles),
-            Departments = string.Join(',', request.Departments ?? []),
+            Departments = string.Join(',', departments),
             KeyHash = ApiKeys.Hash(key),
             WebhookUrl = request.WebhookUrl,
             CreatedAt = time.GetUtcNow(),

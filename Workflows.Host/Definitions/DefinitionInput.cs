@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Validation;
+using Workflows.Host.Infrastructure;
 
 namespace Workflows.Host.Definitions;
 
@@ -21,10 +22,11 @@ internal static class DefinitionInput
         }
     }
 
-    public static async Task<LoadResult> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The procedure JSON of a request body; null when the body is larger than <paramref name="maxBytes"/>.</summary>
+    public static async Task<LoadResult?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        return Parse(await reader.ReadToEndAsync(cancellationToken));
+        var body = await RequestBody.ReadAsync(request, maxBytes, cancellationToken);
+        return body is null ? null : Parse(Encoding.UTF8.GetString(body));
     }
 
     /// <summary>SHA-256 of the canonical JSON with the version number left out: the same content hashes the same under any version.</summary>

@@ -2,10 +2,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Validation;
 using DefinitionProblem = Workflows.Engine.Validation.ValidationProblem;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Definitions;
@@ -51,11 +53,12 @@ internal static class DefinitionsApi
     private static async Task<Results<Ok<PageDto<DefinitionVersionDto>>, ValidationProblem>> Search(
         DefinitionCatalogue catalogue, CancellationToken cancellationToken, string? search = null, int page = 1, int pageSize = 20)
     {
-        if (page < 1 || pageSize is < 1 or > 200)
+        var badPage = page is < 1 or > InputLimits.MaxPage;
+        if (badPage || pageSize is < 1 or > 200)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                [page < 1 ? "page" : "pageSize"] = [page < 1 ? "Page starts at 1." : "Page size is between 1 and 200."],
+                [badPage ? "page" : "pageSize"] = [badPage ? InputLimits.PageMessage : "Page size is between 1 and 200."],
             });
         }
 
@@ -63,26 +66,36 @@ internal static class DefinitionsApi
         return TypedResults.Ok(new PageDto<DefinitionVersionDto>([.. items.Select(r => Dto(r))], page, pageSize, total));
     }
 
-    private static async Task<Results<Created<DefinitionVersionDto>, ValidationProblem>> CreateDraft(
-        HttpRequest request, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    private static async Task<Results<Created<DefinitionVersionDto>, ValidationProblem, ProblemHttpResult>> CreateDraft(
+        HttpRequest request, DefinitionCatalogue catalogue, IOptions<DefinitionsOptions> options, CancellationToken cancellationToken)
     {
-        var loaded = await DefinitionInput.ReadAsync(request, cancellationToken);
-        if (!loaded.Succeeded)
+        var loaded = await DefinitionInput.ReadAsync(request, options.Value.MaxFileBytes, cancellationToken);
+        if (loaded is null)
         {
-            return Invalid(loaded.Problems);
+            return TooLarge(options.Value.MaxFileBytes);
+        }
+
+        if (Unstorable(loaded) is { } invalid)
+        {
+            return invalid;
         }
 
         var (row, problems) = await catalogue.CreateDraftAsync(loaded.Definition!, cancellationToken);
         return TypedResults.Created($"/api/definitions/{Uri.EscapeDataString(row.Code)}/versions/{row.Version}", Dto(row, problems, withDefinition: true));
     }
 
-    private static async Task<Results<Ok<DefinitionVersionDto>, ValidationProblem>> UpdateDraft(
-        string code, HttpRequest request, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DefinitionVersionDto>, ValidationProblem, ProblemHttpResult>> UpdateDraft(
+        string code, HttpRequest request, DefinitionCatalogue catalogue, IOptions<DefinitionsOptions> options, CancellationToken cancellationToken)
     {
-        var loaded = await DefinitionInput.ReadAsync(request, cancellationToken);
-        if (!loaded.Succeeded)
+        var loaded = await DefinitionInput.ReadAsync(request, options.Value.MaxFileBytes, cancellationToken);
+        if (loaded is null)
         {
-            return Invalid(loaded.Problems);
+            return TooLarge(options.Value.MaxFileBytes);
+        }
+
+        if (Unstorable(loaded) is { } invalid)
+        {
+            return invalid;
         }
 
         if (loaded.Definition!.Code != code)
@@ -94,9 +107,15 @@ internal static class DefinitionsApi
         return TypedResults.Ok(Dto(row, problems, withDefinition: true));
     }
 
-    private static async Task<Ok<IReadOnlyList<ProblemDto>>> ValidateBody(HttpRequest request, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<ProblemDto>>, ProblemHttpResult>> ValidateBody(
+        HttpRequest request, DefinitionCatalogue catalogue, IOptions<DefinitionsOptions> options, CancellationToken cancellationToken)
     {
-        var loaded = await DefinitionInput.ReadAsync(request, cancellationToken);
+        var loaded = await DefinitionInput.ReadAsync(request, options.Value.MaxFileBytes, cancellationToken);
+        if (loaded is null)
+        {
+            return TooLarge(options.Value.MaxFileBytes);
+        }
+
         var problems = loaded.Succeeded ? await catalogue.ValidateAsync(loaded.Definition!, cancellationToken) : loaded.Problems;
         return TypedResults.Ok(Problems(problems));
     }
@@ -158,6 +177,26 @@ internal static class DefinitionsApi
 
         return TypedResults.Ok(DefinitionDiff.Compare(DefinitionCatalogue.Definition(before), DefinitionCatalogue.Definition(after)));
     }
+
+    /// <summary>
+    /// 400 for JSON that cannot be read, and for a code or name that cannot be stored even in a draft (a code that is
+    /// not a procedure code could never be reached again by its URL).
+    /// </summary>
+    private static ValidationProblem? Unstorable(LoadResult loaded)
+    {
+        if (!loaded.Succeeded)
+        {
+            return Invalid(loaded.Problems);
+        }
+
+        var problems = DefinitionValidator.StorageProblems(loaded.Definition!);
+        return problems.Count > 0 ? Invalid(problems) : null;
+    }
+
+    private static ProblemHttpResult TooLarge(int maxBytes) => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Payload too large",
+        detail: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A procedure file is limited to {maxBytes} bytes (Definitions:MaxFileBytes)."));
 
     private static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");

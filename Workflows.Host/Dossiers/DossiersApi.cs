@@ -8,6 +8,7 @@ using Workflows.Engine.Deadlines;
 using Workflows.Engine.Definitions;
 using Workflows.Host.Access;
 using Workflows.Host.Definitions;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 
@@ -118,7 +119,7 @@ internal static class DossiersApi
         string? from = null, string? to = null, string? page = null, string? pageSize = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var pageNumber = Whole(page, "page", 1, 1, int.MaxValue, errors);
+        var pageNumber = Whole(page, "page", 1, 1, InputLimits.MaxPage, errors);
         var size = Whole(pageSize, "pageSize", 20, 1, 200, errors);
         int? statusCode = status is null ? null : Whole(status, "status", 0, 1, 10, errors);
         var fromDay = Day(from, "from", errors);
@@ -345,12 +346,12 @@ internal static class DossiersApi
             return null;
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && InputLimits.IsInRange(day))
         {
             return day;
         }
 
-        errors[field] = ["A day as yyyy-MM-dd (local time)."];
+        errors[field] = ["A day as yyyy-MM-dd (local time). " + InputLimits.DayRangeMessage];
         return null;
     }
 }

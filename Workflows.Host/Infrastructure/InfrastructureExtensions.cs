@@ -61,6 +61,16 @@ internal static class InfrastructureExtensions
         return app;
     }
 
+    /// <summary>
+    /// Refuses (400) NUL characters, lone surrogates and numbers no database can hold in any query value or JSON
+    /// body (<see cref="RequestTextGuard"/>). After authentication, so an anonymous caller learns nothing.
+    /// </summary>
+    public static WebApplication UseRequestTextGuard(this WebApplication app)
+    {
+        app.UseMiddleware<RequestTextGuardMiddleware>();
+        return app;
+    }
+
     /// <summary><c>/openapi/v1.json</c> and a browsable page at <c>/swagger</c>.</summary>
     public static WebApplication MapApiDocumentation(this WebApplication app)
     {

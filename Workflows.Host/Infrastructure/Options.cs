@@ -41,4 +41,10 @@ internal sealed class DefinitionsOptions
     /// <c>definitions</c> folder next to Workflows.sln above the content root, else ./definitions.
     /// </summary>
     public string? Path { get; set; }
+
+    /// <summary>
+    /// The largest procedure file the definitions API accepts (drafts, import, validate); larger is a 413. The biggest
+    /// real procedure is a few tens of kilobytes. Default 1 MiB.
+    /// </summary>
+    public int MaxFileBytes { get; set; } = 1024 * 1024;
 }

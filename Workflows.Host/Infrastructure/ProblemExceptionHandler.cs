@@ -22,6 +22,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             PublishedVersionImmutableException => (StatusCodes.Status409Conflict, "Published versions are immutable"),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
             JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON"),
+            // A due time past what the working calendar can count (a definition stored before the validator bounded it).
+            Workflows.Engine.Calendar.CalendarRangeException => (StatusCodes.Status422UnprocessableEntity, "The due time cannot be counted on the working calendar"),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred"),
         };
 

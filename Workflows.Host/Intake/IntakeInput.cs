@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Workflows.Engine.Definitions;
+using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Intake;
 
@@ -44,8 +45,8 @@ internal static partial class IntakeReader
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(errors);
-        var procedureCode = RequiredString(body, "procedureCode", "procedureCode", 64, errors);
-        var externalCode = RequiredString(body, "externalCode", "externalCode", 128, errors);
+        var procedureCode = RequiredString(body, "procedureCode", "procedureCode", ColumnSizes.ProcedureCode, errors);
+        var externalCode = RequiredString(body, "externalCode", "externalCode", ColumnSizes.ExternalCode, errors);
 
         ApplicantInput? applicant = null;
         switch (body["applicant"])
@@ -54,11 +55,11 @@ internal static partial class IntakeReader
                 errors["applicant"] = ["The applicant is required."];
                 break;
             case JsonObject a:
-                var name = RequiredString(a, "name", "applicant.name", 256, errors);
-                var idNumber = OptionalString(a, "idNumber", "applicant.idNumber", 32, errors);
-                var phone = OptionalString(a, "phone", "applicant.phone", 32, errors);
-                var email = OptionalString(a, "email", "applicant.email", 256, errors);
-                var address = OptionalString(a, "address", "applicant.address", 1000, errors);
+                var name = RequiredString(a, "name", "applicant.name", ColumnSizes.ApplicantName, errors);
+                var idNumber = OptionalString(a, "idNumber", "applicant.idNumber", ColumnSizes.ApplicantIdNumber, errors);
+                var phone = OptionalString(a, "phone", "applicant.phone", ColumnSizes.ApplicantPhone, errors);
+                var email = OptionalString(a, "email", "applicant.email", ColumnSizes.ApplicantEmail, errors);
+                var address = OptionalString(a, "address", "applicant.address", ColumnSizes.ApplicantAddress, errors);
                 if (email is not null && !email.Contains('@', StringComparison.Ordinal))
                 {
                     errors["applicant.email"] = ["An e-mail address."];
@@ -84,7 +85,7 @@ internal static partial class IntakeReader
             }
         }
 
-        var receptionPoint = RequiredString(body, "receptionPoint", "receptionPoint", 128, errors);
+        var receptionPoint = RequiredString(body, "receptionPoint", "receptionPoint", ColumnSizes.ReceptionPoint, errors);
 
         DateTimeOffset? receivedAt = null;
         if (RequiredString(body, "receivedAt", "receivedAt", 64, errors) is { } receivedText)

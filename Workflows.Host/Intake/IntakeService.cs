@@ -61,7 +61,16 @@ internal sealed class IntakeService(
             return await ReplayOrAsync(client, input, Unprocessable("Channel not offered", "channel", $"Procedure {definition.Code} is not offered through this channel."), cancellationToken);
         }
 
-        var appointment = AppointmentCalculator.Compute(definition, input.Channel, input.ReceivedAt, calendar, cutOff);
+        Appointment appointment;
+        try
+        {
+            appointment = AppointmentCalculator.Compute(definition, input.Channel, input.ReceivedAt, calendar, cutOff);
+        }
+        catch (CalendarRangeException e)
+        {
+            return await ReplayOrAsync(client, input, CannotCount(definition.Code, definition.Version, e), cancellationToken);
+        }
+
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var agency = options.Value.AgencyCode;
@@ -132,6 +141,11 @@ internal sealed class IntakeService(
             row.Code = numbering.Code!;
             started.Changeset!.Instance.Data["dossier"]!["code"] = row.Code;
         }
+        catch (CalendarRangeException e)
+        {
+            // A step's due time the calendar cannot count: nothing was committed.
+            return CannotCount(definition.Code, definition.Version, e);
+        }
         catch (Exception e) when (e is AlreadyReceivedException || DatabaseErrors.IsUniqueViolation(e) || DatabaseErrors.IsTransientConflict(e))
         {
             // A retry (the commit rolled back, its number with it), or a concurrent request with the same externalCode
@@ -172,6 +186,16 @@ internal sealed class IntakeService(
                 Detail = $"Dossier {existing.ExternalCode} was already received (as {existing.Code}) with different content; send a new externalCode for a new dossier.",
                 Extensions = { ["dossierCode"] = existing.Code, ["externalCode"] = existing.ExternalCode },
             });
+
+    /// <summary>
+    /// 422 the intake system can act on: the dossier cannot be received on this procedure version until the centre
+    /// corrects its time limits or the calendar; the same request can be sent again later.
+    /// </summary>
+    private static ProblemHttpResult CannotCount(string code, int version, CalendarRangeException e) =>
+        Unprocessable(
+            "The appointment cannot be computed",
+            "procedureCode",
+            $"Procedure {code} v{version} has a time limit the working calendar cannot count ({e.Message}); the centre must correct the procedure before it receives dossiers.");
 
     private static ProblemHttpResult Unprocessable(string title, string field, string message) =>
         TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })

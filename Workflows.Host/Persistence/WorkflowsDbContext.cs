@@ -48,8 +48,8 @@ internal abstract class WorkflowsDbContext : DbContext
         {
             e.ToTable("procedure_versions");
             e.HasKey(p => p.Id);
-            e.Property(p => p.Code).HasMaxLength(64);
-            e.Property(p => p.Name).HasMaxLength(1000);
+            e.Property(p => p.Code).HasMaxLength(ColumnSizes.ProcedureCode);
+            e.Property(p => p.Name).HasMaxLength(ColumnSizes.ProcedureName);
             e.Property(p => p.Status).HasMaxLength(16);
             e.Property(p => p.ContentHash).HasMaxLength(64);
             e.HasIndex(p => new { p.Code, p.Version }).IsUnique().HasDatabaseName("ux_procedure_versions_code_version");
@@ -76,7 +76,7 @@ internal abstract class WorkflowsDbContext : DbContext
         {
             e.ToTable("bookmarks");
             e.HasKey(b => b.Id);
-            e.Property(b => b.NodeId).HasMaxLength(128);
+            e.Property(b => b.NodeId).HasMaxLength(ColumnSizes.NodeId);
             e.Property(b => b.Kind).HasMaxLength(16);
             e.Property(b => b.Key).HasMaxLength(128);
             e.HasOne<InstanceRow>().WithMany().HasForeignKey(b => b.InstanceId).OnDelete(DeleteBehavior.Cascade);
@@ -89,9 +89,9 @@ internal abstract class WorkflowsDbContext : DbContext
         {
             e.ToTable("tasks");
             e.HasKey(t => t.Id);
-            e.Property(t => t.NodeId).HasMaxLength(128);
-            e.Property(t => t.StepName).HasMaxLength(1000);
-            e.Property(t => t.Department).HasMaxLength(128);
+            e.Property(t => t.NodeId).HasMaxLength(ColumnSizes.NodeId);
+            e.Property(t => t.StepName).HasMaxLength(ColumnSizes.StepName);
+            e.Property(t => t.Department).HasMaxLength(ColumnSizes.Department);
             e.Property(t => t.Role).HasMaxLength(128);
             e.Property(t => t.State).HasMaxLength(16);
             e.Property(t => t.Outcome).HasMaxLength(128);
@@ -134,17 +134,17 @@ internal abstract class WorkflowsDbContext : DbContext
             e.HasKey(d => d.Id);
             e.Property(d => d.Code).HasMaxLength(64);
             e.Property(d => d.IntakeClient).HasMaxLength(128);
-            e.Property(d => d.ExternalCode).HasMaxLength(128);
+            e.Property(d => d.ExternalCode).HasMaxLength(ColumnSizes.ExternalCode);
             e.Property(d => d.PayloadHash).HasMaxLength(64);
-            e.Property(d => d.ProcedureCode).HasMaxLength(64);
-            e.Property(d => d.ProcedureName).HasMaxLength(1000);
-            e.Property(d => d.ApplicantName).HasMaxLength(256);
-            e.Property(d => d.ApplicantIdNumber).HasMaxLength(32);
-            e.Property(d => d.ApplicantPhone).HasMaxLength(32);
-            e.Property(d => d.ApplicantEmail).HasMaxLength(256);
-            e.Property(d => d.ApplicantAddress).HasMaxLength(1000);
+            e.Property(d => d.ProcedureCode).HasMaxLength(ColumnSizes.ProcedureCode);
+            e.Property(d => d.ProcedureName).HasMaxLength(ColumnSizes.ProcedureName);
+            e.Property(d => d.ApplicantName).HasMaxLength(ColumnSizes.ApplicantName);
+            e.Property(d => d.ApplicantIdNumber).HasMaxLength(ColumnSizes.ApplicantIdNumber);
+            e.Property(d => d.ApplicantPhone).HasMaxLength(ColumnSizes.ApplicantPhone);
+            e.Property(d => d.ApplicantEmail).HasMaxLength(ColumnSizes.ApplicantEmail);
+            e.Property(d => d.ApplicantAddress).HasMaxLength(ColumnSizes.ApplicantAddress);
             e.Property(d => d.Channel).HasMaxLength(16);
-            e.Property(d => d.ReceptionPoint).HasMaxLength(128);
+            e.Property(d => d.ReceptionPoint).HasMaxLength(ColumnSizes.ReceptionPoint);
             e.Property(d => d.Result).HasMaxLength(16);
             e.Property(d => d.Documents).HasColumnType(JsonColumnType);
             e.Property(d => d.RowVersion).IsConcurrencyToken();
@@ -170,13 +170,13 @@ internal abstract class WorkflowsDbContext : DbContext
         {
             e.ToTable("principals");
             e.HasKey(p => p.Id);
-            e.Property(p => p.Name).HasMaxLength(128);
-            e.Property(p => p.DisplayName).HasMaxLength(256);
+            e.Property(p => p.Name).HasMaxLength(ColumnSizes.PrincipalName);
+            e.Property(p => p.DisplayName).HasMaxLength(ColumnSizes.PrincipalDisplayName);
             e.Property(p => p.Kind).HasMaxLength(16);
-            e.Property(p => p.Roles).HasMaxLength(256);
-            e.Property(p => p.Departments).HasMaxLength(2000);
+            e.Property(p => p.Roles).HasMaxLength(ColumnSizes.PrincipalRoles);
+            e.Property(p => p.Departments).HasMaxLength(ColumnSizes.PrincipalDepartments);
             e.Property(p => p.KeyHash).HasMaxLength(64);
-            e.Property(p => p.WebhookUrl).HasMaxLength(2000);
+            e.Property(p => p.WebhookUrl).HasMaxLength(ColumnSizes.WebhookUrl);
             e.HasIndex(p => p.Name).IsUnique().HasDatabaseName("ux_principals_name");
             e.HasIndex(p => p.KeyHash).IsUnique().HasDatabaseName("ux_principals_key_hash");
         });

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Workflows.Engine.Calendar;
 using Workflows.Host.Access;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Reports;
@@ -152,6 +153,16 @@ internal static class ReportsApi
         if (!string.IsNullOrWhiteSpace(from) && !DateOnly.TryParseExact(from.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out fromDay))
         {
             errors["from"] = ["A date as yyyy-MM-dd."];
+        }
+
+        if (!errors.ContainsKey("to") && !InputLimits.IsInRange(toDay))
+        {
+            errors["to"] = [InputLimits.DayRangeMessage];
+        }
+
+        if (!errors.ContainsKey("from") && !InputLimits.IsInRange(fromDay))
+        {
+            errors["from"] = [InputLimits.DayRangeMessage];
         }
 
         if (errors.ContainsKey("from") || errors.ContainsKey("to"))

@@ -8,6 +8,7 @@ using Workflows.Engine.Definitions;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Access;
 using Workflows.Host.Definitions;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Observability;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
@@ -96,9 +97,9 @@ internal static class TasksApi
         }
 
         var pageValue = 1;
-        if (!Blank(page) && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageValue) || pageValue < 1))
+        if (!Blank(page) && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageValue) || pageValue is < 1 or > InputLimits.MaxPage))
         {
-            errors["page"] = ["Page is a whole number starting at 1."];
+            errors["page"] = [InputLimits.PageMessage];
         }
 
         var pageSizeValue = 20;
@@ -110,13 +111,13 @@ internal static class TasksApi
         DateTimeOffset? dueBeforeValue = null;
         if (!Blank(dueBefore))
         {
-            if (ParseInstant(dueBefore!, request.Calendar.UtcOffset) is { } parsed)
+            if (ParseInstant(dueBefore!, request.Calendar.UtcOffset) is { } parsed && InputLimits.IsInRange(parsed))
             {
                 dueBeforeValue = parsed;
             }
             else
             {
-                errors["dueBefore"] = ["An ISO 8601 date or date and time, e.g. 2026-03-02 or 2026-03-02T17:00:00+07:00."];
+                errors["dueBefore"] = [$"An ISO 8601 date or date and time, e.g. 2026-03-02 or 2026-03-02T17:00:00+07:00 ({InputLimits.DayRangeMessage})"];
             }
         }
 
@@ -408,8 +409,10 @@ internal static class TasksApi
     /// <summary>An ISO 8601 instant; a date or time without an offset is read in the centre's time zone.</summary>
     private static DateTimeOffset? ParseInstant(string value, TimeSpan centreOffset)
     {
-        if (!DateTime.TryParse(value.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+        if (!DateTime.TryParse(value.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
+            || !InputLimits.IsInRange(DateOnly.FromDateTime(parsed)))
         {
+            // Out of range, 0001-01-01 at the centre's offset would be before the first instant there is.
             return null;
         }
 

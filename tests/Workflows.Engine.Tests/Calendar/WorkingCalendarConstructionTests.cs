@@ -118,7 +118,7 @@ public class WorkingCalendarConstructionTests
     {
         var calendar = new WorkingCalendar(new Dictionary<DayOfWeek, IReadOnlyList<WorkingSession>>());
 
-        var ex = Assert.Throws<InvalidOperationException>(() => calendar.AddWorkingMinutes(At(2026, 3, 2, 9, 0), 60));
+        var ex = Assert.Throws<CalendarRangeException>(() => calendar.AddWorkingMinutes(At(2026, 3, 2, 9, 0), 60));
 
         Assert.Contains("calendar has no working days", ex.Message, StringComparison.Ordinal);
     }
@@ -128,8 +128,8 @@ public class WorkingCalendarConstructionTests
     {
         var calendar = WorkingCalendar.Standard(Days(new DateOnly(2026, 1, 1), new DateOnly(2036, 12, 31)));
 
-        Assert.Throws<InvalidOperationException>(() => calendar.AddWorkingDays(At(2026, 1, 1, 9, 0), 1));
-        Assert.Throws<InvalidOperationException>(() => calendar.NextWorkingInstant(At(2026, 1, 1, 9, 0)));
+        Assert.Throws<CalendarRangeException>(() => calendar.AddWorkingDays(At(2026, 1, 1, 9, 0), 1));
+        Assert.Throws<CalendarRangeException>(() => calendar.NextWorkingInstant(At(2026, 1, 1, 9, 0)));
     }
 
     private static Dictionary<DayOfWeek, IReadOnlyList<WorkingSession>> WeekdaysOf(params WorkingSession[] sessions) => new()
