@@ -70,11 +70,12 @@ public sealed class DecisionExpression
         }
         catch (ScriptPreparationException ex) when (ex.InnerException is ParseErrorException parse)
         {
-            // Positions are shifted by the wrapping parenthesis; an error on the wrapper's line means the
-            // expression stopped early (e.g. "data.fee >").
+            // Acornima's columns count from 0; on the first line the wrapping parenthesis shifts them by one, so the
+            // 0-based column there is the 1-based column in the designer's text. An error on the wrapper's line
+            // means the expression stopped early (e.g. "data.fee >").
             var where = parse.LineNumber > source.Count(c => c == '\n') + 1
                 ? "at the end of the expression"
-                : $"at line {parse.LineNumber}, column {Math.Max(1, parse.LineNumber == 1 ? parse.Column - 1 : parse.Column)}";
+                : $"at line {parse.LineNumber}, column {Math.Max(1, parse.LineNumber == 1 ? parse.Column : parse.Column + 1)}";
             error = $"The expression does not compile: {parse.Description} ({where}).";
             return null;
         }
