@@ -1,3 +1,4 @@
+using Workflows.Engine.Expressions;
 using Workflows.Engine.Runtime;
 using Workflows.Engine.Versions;
 
@@ -22,9 +23,24 @@ internal static class EngineExtensions
         services.AddSingleton(p => new WorkflowEngine(
             p.GetRequiredService<IDeadlineCalculator>(),
             p.GetRequiredService<TimeProvider>(),
-            procedures: p.GetRequiredService<IProcedureResolver>()));
+            procedures: p.GetRequiredService<IProcedureResolver>(),
+            options: new EngineOptions { Expressions = DecisionLimits(p.GetRequiredService<IConfiguration>()) }));
         services.AddSingleton<Dossiers.DossierProjection>();
         services.AddScoped<WorkflowRunner>();
         return services;
+    }
+
+    // Decisions:Timeout and Decisions:MaxStatements; the engine's defaults (100 ms, 10,000) when not set.
+    private static ExpressionLimits DecisionLimits(IConfiguration configuration)
+    {
+        var defaults = ExpressionLimits.Default;
+        var timeout = configuration.GetValue<TimeSpan?>("Decisions:Timeout") ?? defaults.Timeout;
+        var statements = configuration.GetValue<int?>("Decisions:MaxStatements") ?? defaults.MaxStatements;
+        if (timeout <= TimeSpan.Zero || statements <= 0)
+        {
+            throw new InvalidOperationException("Decisions:Timeout and Decisions:MaxStatements must be positive.");
+        }
+
+        return new ExpressionLimits { Timeout = timeout, MaxStatements = statements };
     }
 }
