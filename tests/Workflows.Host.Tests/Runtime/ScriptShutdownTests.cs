@@ -43,8 +43,8 @@ public sealed class PostgresScriptShutdownTests(PostgresDatabase database) : ICl
         await Task.WhenAny(request, Task.Delay(TimeSpan.FromSeconds(1)));
         Assert.False(request.IsCompleted, $"The intake answered before the Host was stopped:\n{host.Tail}");
 
-        var watch = Stopwatch.StartNew();
         host.Terminate();
+        var watch = Stopwatch.StartNew();
         var exited = await host.WaitForExitAsync(TimeSpan.FromSeconds(5));
         watch.Stop();
 
