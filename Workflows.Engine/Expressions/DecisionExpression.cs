@@ -112,23 +112,23 @@ public sealed class DecisionExpression
         }
         catch (RegexMatchTimeoutException)
         {
-            throw new ExpressionException($"A regular expression in the expression ran longer than {limits.Timeout.TotalMilliseconds:0} ms and was stopped.");
+            throw new ExpressionException($"A regular expression in the expression ran longer than {limits.Timeout.TotalMilliseconds:0} ms and was stopped.", limitReached: true);
         }
         catch (TimeoutException)
         {
-            throw new ExpressionException($"The expression ran longer than {limits.Timeout.TotalMilliseconds:0} ms and was stopped.");
+            throw new ExpressionException($"The expression ran longer than {limits.Timeout.TotalMilliseconds:0} ms and was stopped.", limitReached: true);
         }
         catch (StatementsCountOverflowException)
         {
-            throw new ExpressionException($"The expression ran more than {limits.MaxStatements} statements and was stopped.");
+            throw new ExpressionException($"The expression ran more than {limits.MaxStatements} statements and was stopped.", limitReached: true);
         }
         catch (RecursionDepthOverflowException)
         {
-            throw new ExpressionException("The expression recursed too deeply and was stopped.");
+            throw new ExpressionException("The expression recursed too deeply and was stopped.", limitReached: true);
         }
         catch (MemoryLimitExceededException)
         {
-            throw new ExpressionException($"The expression used more memory than allowed ({limits.MaxMemoryBytes / 1_000_000} MB, arrays up to {limits.MaxArraySize} elements) and was stopped.");
+            throw new ExpressionException($"The expression used more memory than allowed ({limits.MaxMemoryBytes / 1_000_000} MB, arrays up to {limits.MaxArraySize} elements) and was stopped.", limitReached: true);
         }
         catch (JavaScriptException ex)
         {
@@ -139,6 +139,28 @@ public sealed class DecisionExpression
         catch (JintException ex)
         {
             throw new ExpressionException($"The expression failed ({ex.GetType().Name}).");
+        }
+    }
+
+    /// <summary>
+    /// Evaluates once without dossier data (<c>{}</c>). A limit reached then is reached whatever the dossier, so the
+    /// validator refuses the expression before it is published; returns why, or null. Other failures (reading a
+    /// field that only a dossier has) say nothing about the expression's cost and are not reported.
+    /// </summary>
+    public string? LimitReachedWithoutData()
+    {
+        try
+        {
+            Evaluate([]);
+            return null;
+        }
+        catch (ExpressionException ex) when (ex.LimitReached)
+        {
+            return ex.Message;
+        }
+        catch (ExpressionException)
+        {
+            return null;
         }
     }
 
@@ -176,4 +198,8 @@ public sealed class DecisionExpression
 }
 
 /// <summary>An expression failed at run time; the engine faults the instance with this message.</summary>
-public sealed class ExpressionException(string message) : Exception(message);
+public sealed class ExpressionException(string message, bool limitReached = false) : Exception(message)
+{
+    /// <summary>Stopped by a limit (time, statements, recursion, memory), not by an error of the script.</summary>
+    public bool LimitReached { get; } = limitReached;
+}
