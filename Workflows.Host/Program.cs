@@ -21,7 +21,7 @@ builder.AddObservability();
 builder.Services.AddApiInfrastructure();
 builder.Services.AddPersistence(builder.Configuration);
 builder.Services.AddAccess(builder.Configuration);
-builder.Services.AddWorkflowEngine();
+builder.Services.AddWorkflowEngine(builder.Configuration);
 builder.Services.AddRuntime(builder.Configuration);
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddOutbox(builder.Configuration);

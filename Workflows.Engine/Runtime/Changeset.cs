@@ -65,6 +65,8 @@ public enum JournalKind
     Ended,
     Faulted,
     Migrated,
+    /// <summary>An administrator ran a faulted instance again from where it faulted.</summary>
+    Retried,
 }
 
 /// <summary>One line of an instance's history: the raw material of the timeline and the control slip.</summary>

@@ -16,13 +16,15 @@ internal sealed class ExecutionBurst
     private readonly Changeset changeset;
     private readonly DateTimeOffset now;
     private readonly string? actor;
+    private readonly CancellationToken cancellation;
 
     // Tokens ready to move. A list, not a queue, because an XOR merge or an End cancels pending tokens.
     private readonly List<Token> ready = [];
     private int executedNodes;
 
-    private ExecutionBurst(WorkflowEngine engine, CompiledProcedure procedure, WorkflowInstance instance, Changeset changeset, DateTimeOffset now, string? actor)
+    private ExecutionBurst(WorkflowEngine engine, CompiledProcedure procedure, WorkflowInstance instance, Changeset changeset, DateTimeOffset now, string? actor, CancellationToken cancellation = default)
     {
+        this.cancellation = cancellation;
         this.engine = engine;
         this.procedure = procedure;
         this.instance = instance;
@@ -50,7 +52,7 @@ internal sealed class ExecutionBurst
         };
         changeset.Instances.Add(new InstanceChange(instance, 0));
 
-        var burst = new ExecutionBurst(engine, procedure, instance, changeset, now, request.Actor);
+        var burst = new ExecutionBurst(engine, procedure, instance, changeset, now, request.Actor, request.Cancellation);
         burst.Journal(JournalKind.InstanceStarted, procedure.StartNode!.Id, detail: $"{definition.Code} v{definition.Version}");
         burst.ready.Add(new Token(engine.Ids.NewId(), procedure.StartNode.Id, [], []));
         burst.Run();
@@ -77,7 +79,7 @@ internal sealed class ExecutionBurst
         var changeset = new Changeset();
         changeset.Instances.Add(new InstanceChange(instance, original.Version));
 
-        var burst = new ExecutionBurst(engine, procedure, instance, changeset, now, request.Actor);
+        var burst = new ExecutionBurst(engine, procedure, instance, changeset, now, request.Actor, request.Cancellation);
         if (request.Data is not null)
         {
             MergeData(instance.Data, request.Data);
@@ -92,6 +94,34 @@ internal sealed class ExecutionBurst
         }
 
         burst.Continue(node, bookmark, token, request);
+        burst.Run();
+        return new ExecutionResult(changeset, null);
+    }
+
+    public static ExecutionResult RetryInstance(WorkflowEngine engine, CompiledProcedure procedure, WorkflowInstance original, RetryRequest request)
+    {
+        var now = engine.Time.GetUtcNow();
+        var instance = original.Clone();
+        instance.Version = original.Version + 1;
+        instance.UpdatedAt = now;
+        instance.Status = InstanceStatus.Running;
+        instance.Fault = null;
+        instance.DefinitionVersion = procedure.Definition.Version;
+        var changeset = new Changeset();
+        changeset.Instances.Add(new InstanceChange(instance, original.Version));
+        var burst = new ExecutionBurst(engine, procedure, instance, changeset, now, request.Actor, request.Cancellation);
+        burst.Journal(JournalKind.Retried, original.Fault?.NodeId,
+            detail: $"{original.DefinitionCode} v{original.DefinitionVersion} -> v{procedure.Definition.Version}");
+
+        // Tokens on a bookmark keep waiting and tokens parked at a join keep their place (the join counts
+        // them); every other token is where the fault stopped it and runs again.
+        var waiting = instance.Bookmarks.Select(b => b.TokenId).ToHashSet();
+        foreach (var token in instance.Tokens.Where(t => !waiting.Contains(t.Id) && procedure.FindNode(t.NodeId) is not JoinNode).ToList())
+        {
+            instance.Tokens.Remove(token);
+            burst.ready.Add(token);
+        }
+
         burst.Run();
         return new ExecutionResult(changeset, null);
     }
@@ -317,7 +347,7 @@ internal sealed class ExecutionBurst
         string outcome;
         try
         {
-            outcome = expression.Evaluate(instance.Data);
+            outcome = expression.Evaluate(instance.Data, cancellation);
         }
         catch (ExpressionException ex)
         {
@@ -327,7 +357,8 @@ internal sealed class ExecutionBurst
 
         if (!decision.Outcomes.Contains(outcome))
         {
-            Fault(token, $"Decision '{decision.Id}' gave '{outcome}', which is not one of its outcomes ({string.Join(", ", decision.Outcomes)}).");
+            // The value itself is not kept: an expression may return a field of the dossier's personal data.
+            Fault(token, $"Decision '{decision.Id}' gave an outcome that is not one of its outcomes ({string.Join(", ", decision.Outcomes)}).");
             return;
         }
 

@@ -19,6 +19,9 @@ public sealed record StartRequest
     public Guid? ParentInstanceId { get; init; }
 
     public Guid? ParentBookmarkId { get; init; }
+
+    /// <summary>Stops a decision expression that is running (the Host shutting down, the request aborted).</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>
@@ -36,6 +39,21 @@ public sealed record ResumeRequest
     public string? Actor { get; init; }
 
     public string? Note { get; init; }
+
+    /// <summary>Stops a decision expression that is running (the Host shutting down, the request aborted).</summary>
+    public CancellationToken Cancellation { get; init; }
+}
+
+/// <summary>
+/// Runs a faulted instance again from where it stopped: the token that faulted (and those that had not moved
+/// yet) go through their nodes again, on the version the engine is given (the instance's own, or a later one
+/// that still has every node the instance stands on).
+/// </summary>
+public sealed record RetryRequest
+{
+    public string? Actor { get; init; }
+
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>Ends an instance from outside: withdrawal by the applicant or a decision to stop processing.</summary>

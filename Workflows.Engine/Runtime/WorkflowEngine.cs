@@ -88,6 +88,41 @@ public sealed class WorkflowEngine
     }
 
     /// <summary>
+    /// Runs a faulted instance again from the node that faulted, after the definition was fixed.
+    /// <paramref name="definition"/> is the instance's own version or a later version of the same procedure;
+    /// a later version is taken only when it still has every node the instance stands on (its tokens and
+    /// bookmarks), since node ids are what a running instance refers to.
+    /// </summary>
+    public ExecutionResult Retry(ProcedureDefinition definition, WorkflowInstance instance, RetryRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(request);
+        if (instance.Status != InstanceStatus.Faulted)
+        {
+            return ExecutionResult.Reject(RejectionCode.InstanceNotRunning,
+                $"Instance {instance.Id} is {instance.Status.ToString().ToLowerInvariant()}, not faulted.");
+        }
+
+        if (definition.Code != instance.DefinitionCode || definition.Version < instance.DefinitionVersion)
+        {
+            return ExecutionResult.Reject(RejectionCode.DefinitionMismatch,
+                $"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}; it cannot be retried on {definition.Code} v{definition.Version}.");
+        }
+
+        var nodes = definition.Flowchart.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var missing = instance.Tokens.Select(t => t.NodeId).Concat(instance.Bookmarks.Select(b => b.NodeId))
+            .Where(id => !nodes.Contains(id)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            return ExecutionResult.Reject(RejectionCode.DefinitionMismatch,
+                $"{definition.Code} v{definition.Version} has no node {string.Join(", ", missing.Select(m => $"'{m}'"))}, where instance {instance.Id} stands.");
+        }
+
+        return ExecutionBurst.RetryInstance(this, Compile(definition), instance, request);
+    }
+
+    /// <summary>
     /// Ends a running instance from outside the flowchart: the applicant withdrew (withdrawn) or processing was
     /// stopped (stopped). Every open task, wait and timer is closed, as when an End node is reached.
     /// </summary>

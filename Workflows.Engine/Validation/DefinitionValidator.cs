@@ -244,10 +244,16 @@ public static class DefinitionValidator
                 Add(path + ".expression", ProblemCodes.Required,
                     $"{Describe(decision)} has no expression; write one over the dossier data (e.g. data.fee > 0).");
             }
-            else if (DecisionExpression.TryCompile(decision.Expression, null, out var error) is null)
+            else if (DecisionExpression.TryCompile(decision.Expression, null, out var error) is not { } compiled)
             {
                 Add(path + ".expression", ProblemCodes.ExpressionDoesNotCompile,
                     $"The expression of {Describe(decision)} does not compile: {StripPrefix(error)} Correct it.");
+            }
+            else if (compiled.LimitReachedWithoutData() is { } limit)
+            {
+                // Belt and braces: the limits hold at run time anyway, but such a decision would fault every dossier.
+                Add(path + ".expression", ProblemCodes.ExpressionExceedsLimits,
+                    $"The expression of {Describe(decision)} is stopped by its limits even without dossier data ({limit}) Decisions are short conditions over the dossier data (e.g. data.floorArea > 250).");
             }
 
             CheckOutcomeList(decision, decision.Outcomes, path);

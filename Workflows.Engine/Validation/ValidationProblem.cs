@@ -30,6 +30,7 @@ public static class ProblemCodes
     public const string UnknownTemplate = "unknownTemplate";
     public const string UnknownProcedure = "unknownProcedure";
     public const string ExpressionDoesNotCompile = "expressionDoesNotCompile";
+    public const string ExpressionExceedsLimits = "expressionExceedsLimits";
     public const string StepTimesExceedCommittedLimit = "stepTimesExceedCommittedLimit";
     public const string CommittedLimitAboveLegalLimit = "committedLimitAboveLegalLimit";
 }

@@ -49,12 +49,19 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
             var dueAt = changeset.Journal.Any(j => j.InstanceId == instance.Id && j.Kind == JournalKind.ClockResumed)
                 ? await CurrentDueAsync(db, row, changeset, row.OriginalDueAt, calendars.Current, cancellationToken)
                 : row.DueAt;
-            if (status == row.Status && result == row.Result && completedAt == row.CompletedAt && dueAt == row.DueAt)
+            // A fault is news for the desk even though the national status stays: the intake system hears of it
+            // (a statusChanged message with the fault's node and kind), as it hears when a retry moves it on.
+            var faulted = instance.Status == InstanceStatus.Faulted
+                && changeset.Journal.Any(j => j.InstanceId == instance.Id && j.Kind == JournalKind.Faulted);
+            if (status == row.Status && result == row.Result && completedAt == row.CompletedAt && dueAt == row.DueAt
+                && !faulted && row.ProcedureVersion == instance.DefinitionVersion)
             {
                 continue;
             }
 
-            var changed = status != row.Status;
+            var changed = status != row.Status || faulted;
+            // A retry on a later version moves the dossier to it (WorkflowRunner.RetryAsync).
+            row.ProcedureVersion = instance.DefinitionVersion;
             row.DueAt = dueAt;
             row.Status = status;
             row.Result = result;
@@ -63,7 +70,7 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
             row.RowVersion++;
             if (changed)
             {
-                db.Outbox.Add(StatusChanged(row, row.UpdatedAt));
+                db.Outbox.Add(StatusChanged(row, row.UpdatedAt, faulted ? instance.Fault : null));
             }
         }
     }
@@ -169,7 +176,7 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
     }
 
     /// <summary>The outbox message telling the intake system its dossier's status changed.</summary>
-    public static OutboxRow StatusChanged(DossierRow row, DateTimeOffset changedAt)
+    public static OutboxRow StatusChanged(DossierRow row, DateTimeOffset changedAt, InstanceFault? fault = null)
     {
         ArgumentNullException.ThrowIfNull(row);
         var payload = new JsonObject
@@ -185,6 +192,19 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
             ["originalDueAt"] = row.OriginalDueAt,
             ["changedAt"] = changedAt,
         };
+        if (fault is not null)
+        {
+            // Where and what kind of failure (the engine's messages carry no dossier data); an administrator
+            // retries or stops it (/api/runtime/faulted).
+            payload["fault"] = new JsonObject
+            {
+                ["nodeId"] = fault.NodeId,
+                ["reason"] = fault.Message,
+                ["at"] = fault.At,
+                ["message"] = DossiersApi.FaultedMessage,
+            };
+        }
+
         return new OutboxRow
         {
             Id = Guid.CreateVersion7(changedAt),

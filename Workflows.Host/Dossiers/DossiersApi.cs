@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Workflows.Engine.Calendar;
 using Workflows.Engine.Deadlines;
 using Workflows.Engine.Definitions;
+using Workflows.Engine.Runtime;
 using Workflows.Host.Access;
 using Workflows.Host.Definitions;
 using Workflows.Host.Infrastructure;
@@ -42,7 +43,14 @@ internal sealed record DossierDto(
     DateTimeOffset? CompletedAt,
     DateTimeOffset? ResultReturnedAt,
     JsonNode? Documents,
-    IReadOnlyList<CurrentStepDto> CurrentSteps);
+    IReadOnlyList<CurrentStepDto> CurrentSteps,
+    DossierFaultDto? Fault);
+
+/// <summary>
+/// The workflow stopped with an error at <see cref="NodeId"/>: the dossier waits for an administrator to retry or
+/// stop it (/api/runtime/faulted). <see cref="Message"/> is for the desk; <see cref="Reason"/> names the kind of failure.
+/// </summary>
+internal sealed record DossierFaultDto(string NodeId, string Reason, DateTimeOffset At, string Message);
 
 internal sealed record DossierSummaryDto(
     string Code, string ExternalCode, string ProcedureCode, string ProcedureName, string ApplicantName, string Channel,
@@ -205,6 +213,7 @@ internal static class DossiersApi
         var offset = calendar.UtcOffset;
         var open = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == row.Id && t.State == TaskStates.Open)
             .OrderBy(t => t.OpenedAt).ThenBy(t => t.NodeId).ToListAsync(cancellationToken);
+        var fault = await FaultOfAsync(db, row.Id, cancellationToken);
         var steps = open.Select(t => new CurrentStepDto(
             t.Id, t.NodeId, t.StepName, new UnitDto(t.Department, departments.NameOf(t.Department)),
             t.OpenedAt.ToOffset(offset), t.DueAt.ToOffset(offset), SlaName(Sla.Classify(calendar, t.DueAt, null, now)), t.ClaimedBy)).ToList();
@@ -216,7 +225,20 @@ internal static class DossiersApi
             row.DueAt.ToOffset(offset), row.OriginalDueAt.ToOffset(offset),
             SlaName(Sla.Classify(calendar, row.DueAt, row.CompletedAt, now)),
             row.Result, row.CompletedAt?.ToOffset(offset), row.ResultReturnedAt?.ToOffset(offset),
-            JsonNode.Parse(row.Documents), steps));
+            JsonNode.Parse(row.Documents), steps,
+            fault is null ? null : new DossierFaultDto(fault.NodeId, fault.Message, fault.At.ToOffset(offset), FaultedMessage)));
+    }
+
+    /// <summary>What the desk reads on a faulted dossier (also in the statusChanged message).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions FaultJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    internal const string FaultedMessage = "Hồ sơ bị dừng do lỗi quy trình tại bước kiểm tra tự động; quản trị viên đang xử lý.";
+
+    private static async Task<InstanceFault?> FaultOfAsync(WorkflowsDbContext db, Guid instanceId, CancellationToken cancellationToken)
+    {
+        var faulted = RowMapping.Name(InstanceStatus.Faulted);
+        var json = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId && i.Status == faulted).Select(i => i.Fault).FirstOrDefaultAsync(cancellationToken);
+        return json is null ? null : System.Text.Json.JsonSerializer.Deserialize<InstanceFault>(json, FaultJson);
     }
 
     private static async Task<Results<Ok<TimelineDto>, ProblemHttpResult>> Timeline(

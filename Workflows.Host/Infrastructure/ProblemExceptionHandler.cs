@@ -10,10 +10,23 @@ namespace Workflows.Host.Infrastructure;
 /// The one place typed exceptions become ProblemDetails. Anything unexpected is a 500 with no internals;
 /// user input never gets here as an unexpected exception.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger, IHostApplicationLifetime lifetime) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is OperationCanceledException && lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // A decision script (or a query) stopped because the Host is stopping: nothing was committed, and the
+            // caller may send the same request again to another instance or after the restart.
+            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            httpContext.Response.Headers.RetryAfter = "5";
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new ProblemDetails { Status = 503, Title = "The Host is stopping", Detail = "Nothing was stored; send the request again." },
+            });
+        }
+
         var (status, title) = exception switch
         {
             NotFoundException => (StatusCodes.Status404NotFound, "Not found"),

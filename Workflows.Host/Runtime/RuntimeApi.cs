@@ -8,9 +8,9 @@ namespace Workflows.Host.Runtime;
 
 internal sealed record DeadMessageDto(Guid Id, Guid InstanceId, string Kind, JsonNode? Payload, DateTimeOffset CreatedAt, int Attempts, string? LastError);
 
-internal sealed record RuntimeStatusDto(int PendingTimers, int DueTimers, int PendingOutbox, int DeadOutbox);
+internal sealed record RuntimeStatusDto(int PendingTimers, int DueTimers, int PendingOutbox, int DeadOutbox, int FaultedInstances);
 
-/// <summary>/api/runtime: administrators watch the timers and the outbox and put dead messages back.</summary>
+/// <summary>/api/runtime: administrators watch the timers, the outbox and faulted instances, and put dead messages and faulted instances back.</summary>
 internal static class RuntimeApi
 {
     private const int MaxListed = 500;
@@ -18,9 +18,10 @@ internal static class RuntimeApi
     public static IEndpointRouteBuilder MapRuntimeApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/runtime").WithTags("Runtime").RequireAuthorization(Policies.Administrator);
-        api.MapGet("/status", Status).WithSummary("Pending timers, pending and dead outbox messages");
+        api.MapGet("/status", Status).WithSummary("Pending timers, pending and dead outbox messages, faulted instances");
         api.MapGet("/outbox/dead", Dead).WithSummary("The dead-letter list: messages that failed every attempt");
         api.MapPost("/outbox/{id:guid}/retry", Retry).WithSummary("Put a dead message back for delivery (attempts start again)");
+        api.MapFaultedInstances();
         return app;
     }
 
@@ -32,7 +33,8 @@ internal static class RuntimeApi
             await timers.CountAsync(cancellationToken),
             await timers.CountAsync(b => b.DueAt <= now, cancellationToken),
             await db.Outbox.CountAsync(o => o.DeliveredAt == null && !o.Dead, cancellationToken),
-            await db.Outbox.CountAsync(o => o.Dead, cancellationToken)));
+            await db.Outbox.CountAsync(o => o.Dead, cancellationToken),
+            await FaultedInstancesApi.Faulted(db).CountAsync(cancellationToken)));
     }
 
     private static async Task<Ok<List<DeadMessageDto>>> Dead(WorkflowsDbContext db, int? limit, CancellationToken cancellationToken)

@@ -47,4 +47,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {MessageId} of instance {InstanceId} sent by {Channel} to {Recipient} ({Template})")]
     public static partial void NotificationSent(this ILogger logger, Guid messageId, Guid instanceId, string channel, string recipient, string template);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Faulted instance {InstanceId} (version {FromVersion}) retried on version {ToVersion} by {Actor}")]
+    public static partial void InstanceRetried(this ILogger logger, Guid instanceId, int fromVersion, int toVersion, string actor);
 }

@@ -20,7 +20,8 @@ internal sealed class WorkflowRunner(
     ChangesetStore store,
     WorkflowsDbContext db,
     TimeProvider time,
-    IChangesetProjection projection)
+    IChangesetProjection projection,
+    IHostApplicationLifetime lifetime)
 {
     /// <summary>Starts a dossier on a published version; the result holds the committed changeset.</summary>
     public async Task<ExecutionResult> StartAsync(string code, int version, JsonObject data, string? actor = null, CancellationToken cancellationToken = default)
@@ -42,7 +43,8 @@ internal sealed class WorkflowRunner(
         CommitHook? hook,
         CancellationToken cancellationToken = default)
     {
-        var result = engine.Start(definition, request);
+        using var cancellation = ScriptCancellation(cancellationToken);
+        var result = engine.Start(definition, request with { Cancellation = cancellation.Token });
         await CommitAsync(result.Changeset!, alsoInTransaction, null, cancellationToken, hook);
         await ResumeParentsAsync(result.Changeset!, cancellationToken);
         return result;
@@ -55,6 +57,25 @@ internal sealed class WorkflowRunner(
         var definition = await definitions.GetPublishedAsync(instance.DefinitionCode, instance.DefinitionVersion, cancellationToken)
             ?? throw new InvalidOperationException($"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}, which is not published.");
         var result = engine.Terminate(definition, instance, request);
+        if (!result.Accepted)
+        {
+            return result;
+        }
+
+        await CommitAsync(result.Changeset!, null, null, cancellationToken);
+        await ResumeParentsAsync(result.Changeset!, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// Runs a faulted instance again from where it faulted, on <paramref name="definition"/> (its own version or a
+    /// later one with every node it stands on); a refusal is returned, not thrown.
+    /// </summary>
+    public async Task<ExecutionResult> RetryAsync(WorkflowInstance instance, ProcedureDefinition definition, string? actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        using var cancellation = ScriptCancellation(cancellationToken);
+        var result = engine.Retry(definition, instance, new RetryRequest { Actor = actor, Cancellation = cancellation.Token });
         if (!result.Accepted)
         {
             return result;
@@ -93,7 +114,8 @@ internal sealed class WorkflowRunner(
         ArgumentNullException.ThrowIfNull(instance);
         var definition = await definitions.GetPublishedAsync(instance.DefinitionCode, instance.DefinitionVersion, cancellationToken)
             ?? throw new InvalidOperationException($"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}, which is not published.");
-        var result = engine.Resume(definition, instance, request);
+        using var cancellation = ScriptCancellation(cancellationToken);
+        var result = engine.Resume(definition, instance, request with { Cancellation = cancellation.Token });
         if (!result.Accepted)
         {
             return result;
@@ -111,6 +133,11 @@ internal sealed class WorkflowRunner(
         await ResumeParentsAsync(result.Changeset!, cancellationToken);
         return result;
     }
+
+    // A decision script stops when the request is aborted or the Host is stopping: Kestrel would otherwise wait
+    // for the request to finish before it shuts down.
+    private CancellationTokenSource ScriptCancellation(CancellationToken cancellationToken) =>
+        CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
 
     // The changeset, the caller's extra rows and the dossier status projection: one transaction.
     private Task CommitAsync(

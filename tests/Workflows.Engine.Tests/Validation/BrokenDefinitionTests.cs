@@ -124,10 +124,11 @@ public class BrokenDefinitionTests
     [Fact]
     public void Broken_definition_covers_every_kind_of_definition_problem()
     {
-        // NoStart cannot coexist with MultipleStarts; it has its own test.
+        // NoStart cannot coexist with MultipleStarts, and the broken decision's expression cannot both not compile and
+        // reach its limits; each has its own test.
         var definitionCodes = typeof(ProblemCodes).GetFields()
             .Select(field => (string)field.GetRawConstantValue()!)
-            .Except([ProblemCodes.InvalidJson, ProblemCodes.UnsupportedSchemaVersion, ProblemCodes.NoStart]);
+            .Except([ProblemCodes.InvalidJson, ProblemCodes.UnsupportedSchemaVersion, ProblemCodes.NoStart, ProblemCodes.ExpressionExceedsLimits]);
 
         var reportedCodes = ValidateBroken().Select(p => p.Code).ToHashSet();
 

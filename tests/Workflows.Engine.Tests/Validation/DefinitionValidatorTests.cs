@@ -365,6 +365,28 @@ public class DefinitionValidatorTests
         Assert.Empty(DefinitionValidator.Validate(builder.Build(), new ValidationContext()));
     }
 
+    [Theory]
+    [InlineData("new Array(200000).join('ab').length > 0 ? 'a' : 'b'")]
+    [InlineData("(function () { for (;;) {} })()")]
+    [InlineData("'ab'.repeat(100000000).length > 0")]
+    public void Expression_stopped_by_its_limits_without_any_dossier_data_is_refused(string expression)
+    {
+        var builder = DefinitionBuilder.Valid().Change("decide", n => ((DecisionNode)n) with { Expression = expression });
+
+        var problem = SingleProblem(builder);
+
+        Assert.Equal((ProblemCodes.ExpressionExceedsLimits, "$.flowchart.nodes[3].expression"), (problem.Code, problem.Path));
+        Assert.Contains("Decision \"decide\"", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expression_that_only_fails_without_dossier_data_is_accepted()
+    {
+        var builder = DefinitionBuilder.Valid().Change("decide", n => ((DecisionNode)n) with { Expression = "data.owner.fee > 0" });
+
+        Assert.Empty(DefinitionValidator.Validate(builder.Build(), new ValidationContext()));
+    }
+
     [Fact]
     public void Expression_that_does_not_compile_is_reported_with_the_parser_message()
     {

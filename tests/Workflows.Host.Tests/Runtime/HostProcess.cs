@@ -124,6 +124,30 @@ internal sealed class HostProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM, as a service manager or container runtime stops the Host: its shutdown hooks run.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits until the process exits or <paramref name="timeout"/> passes; true when it exited.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancellation.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public int ExitCode => process.ExitCode;
+
     public void Dispose()
     {
         Kill();
