@@ -6,8 +6,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Workflows.Host.Tests.Support;
 
-/// <summary>The Host on a test database, reading definitions from <paramref name="definitionsPath"/>.</summary>
-internal sealed class WorkflowsApp(DatabaseFixture database, string? definitionsPath = null, TimeProvider? clock = null, string environment = "Development")
+/// <summary>
+/// The Host on a test database, reading definitions from <paramref name="definitionsPath"/>; <paramref name="services"/>
+/// changes its services after the Host's own registrations (e.g. an EF interceptor that interleaves a write).
+/// </summary>
+internal sealed class WorkflowsApp(
+    DatabaseFixture database, string? definitionsPath = null, TimeProvider? clock = null, string environment = "Development", Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     /// <summary>The sample definitions copied next to the test assembly.</summary>
@@ -44,7 +48,12 @@ internal sealed class WorkflowsApp(DatabaseFixture database, string? definitions
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
         if (clock is not null)
         {
-            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton(clock)));
+            builder.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton(clock)));
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }
