@@ -183,7 +183,7 @@ internal static class ApologiesApi
             await transaction.CommitAsync(cancellationToken);
             return TypedResults.Ok(Dto(new Found { Letter = stored, Dossier = row }, calendar.UtcOffset));
         }
-        catch (Exception e) when (e is DeadlineConflictException or DbUpdateException || Tasks.TaskCommands.IsTransientConflict(e))
+        catch (Exception e) when (e is DeadlineConflictException || (e is DbUpdateException && !Infrastructure.DatabaseUnavailable.Is(e)) || Tasks.TaskCommands.IsTransientConflict(e))
         {
             await transaction.RollbackAsync(CancellationToken.None);
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The dossier changed since it was read", detail: "Read it again and retry.");

@@ -32,6 +32,10 @@ internal static class CalendarsApi
         return app;
     }
 
+    // Someone changed an instance meanwhile (a failed save, a deadlock), not a database outage (503).
+    private static bool IsConflict(Exception e) =>
+        e is DeadlineConflictException || (e is DbUpdateException && !Infrastructure.DatabaseUnavailable.Is(e)) || Tasks.TaskCommands.IsTransientConflict(e);
+
     private static Ok<CalendarListDto> List(CalendarProvider calendars)
     {
         var set = calendars.Snapshot;
@@ -113,12 +117,12 @@ internal static class CalendarsApi
                     calendars.Swap(next with { Stored = stored.ToDictionary(s => s.Key, s => Detached(s.Value)) });
                     return TypedResults.Ok(new CalendarUpdatedDto(year, file.Provisional, now, actor, changes.Tasks, changes.Dossiers, changes.Timers));
                 }
-                catch (Exception e) when (attempt < MaxAttempts && (e is DeadlineConflictException or DbUpdateException || Tasks.TaskCommands.IsTransientConflict(e)))
+                catch (Exception e) when (attempt < MaxAttempts && IsConflict(e))
                 {
                     // An engine call or an officer changed an instance meanwhile: read everything again.
                     await transaction.RollbackAsync(CancellationToken.None);
                 }
-                catch (Exception e) when (e is DeadlineConflictException or DbUpdateException || Tasks.TaskCommands.IsTransientConflict(e))
+                catch (Exception e) when (IsConflict(e))
                 {
                     await transaction.RollbackAsync(CancellationToken.None);
                     return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Dossiers kept changing",

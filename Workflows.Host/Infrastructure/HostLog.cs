@@ -6,6 +6,9 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     public static partial void UnhandledException(this ILogger logger, Exception exception, string method, string path);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable for {Method} {Path}, answered 503: {Failure}")]
+    public static partial void DatabaseUnavailable(this ILogger logger, string method, string path, string failure);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not read {File}; references to its ids are not checked")]
     public static partial void UnreadableReferenceFile(this ILogger logger, Exception exception, string file);
 

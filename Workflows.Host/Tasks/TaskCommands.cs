@@ -131,7 +131,7 @@ internal sealed class TaskCommands(WorkflowsDbContext db, TimeProvider time)
             await transaction.CommitAsync(cancellationToken);
             return TaskWrite.Done;
         }
-        catch (Exception e) when (e is DbUpdateException || IsTransientConflict(e))
+        catch (Exception e) when ((e is DbUpdateException && !Infrastructure.DatabaseUnavailable.Is(e)) || IsTransientConflict(e))
         {
             // A journal row at that sequence already exists, or the database chose this transaction as the
             // victim of a conflict (deadlock, serialization failure, busy file): someone else wrote meanwhile.
