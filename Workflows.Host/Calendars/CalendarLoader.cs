@@ -77,9 +77,9 @@ internal static partial class CalendarLoader
         return CalendarFile.ToCalendar(years);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No calendar files in {Folder}: using the standard week (Mon-Fri 07:30-11:30, 13:30-17:00) with NO public holidays")]
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "No calendar files in {Folder}: using the standard week (Mon-Fri 07:30-11:30, 13:30-17:00) with NO public holidays")]
     private static partial void LogNoCalendar(ILogger logger, string folder);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Working calendar for {Years} loaded from {Folder}")]
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Working calendar for {Years} loaded from {Folder}")]
     private static partial void LogCalendarLoaded(ILogger logger, string years, string folder);
 }

@@ -6,6 +6,7 @@ using Workflows.Engine.Calendar;
 using Workflows.Host.Access;
 using Workflows.Host.Documents;
 using Workflows.Host.Dossiers;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Deadlines;
@@ -183,7 +184,7 @@ internal static class ApologiesApi
             await transaction.CommitAsync(cancellationToken);
             return TypedResults.Ok(Dto(new Found { Letter = stored, Dossier = row }, calendar.UtcOffset));
         }
-        catch (Exception e) when (e is DeadlineConflictException or DbUpdateException || DatabaseErrors.IsTransientConflict(e))
+        catch (Exception e) when (e is DeadlineConflictException || (e is DbUpdateException && !DatabaseUnavailable.Is(e)) || DatabaseErrors.IsTransientConflict(e))
         {
             await transaction.RollbackAsync(CancellationToken.None);
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The dossier changed since it was read", detail: "Read it again and retry.");

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Workflows.Engine.Calendar;
 using Workflows.Host.Access;
 using Workflows.Host.Calendars;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Deadlines;
@@ -33,6 +34,10 @@ internal static class CalendarsApi
             .WithSummary("Replace a year (validated like a calendar file); open due times are recomputed on it");
         return app;
     }
+
+    // Someone changed an instance meanwhile (a failed save, a deadlock), not a database outage (503).
+    private static bool IsConflict(Exception e) =>
+        e is DeadlineConflictException || (e is DbUpdateException && !DatabaseUnavailable.Is(e)) || DatabaseErrors.IsTransientConflict(e);
 
     private static Ok<CalendarListDto> List(CalendarProvider calendars)
     {
@@ -114,12 +119,12 @@ internal static class CalendarsApi
                     calendars.Swap(next with { Stored = stored.ToDictionary(s => s.Key, s => Detached(s.Value)) });
                     return TypedResults.Ok(new CalendarUpdatedDto(year, file.Provisional, now, actor, changes.Tasks, changes.Dossiers, changes.Timers));
                 }
-                catch (Exception e) when (attempt < MaxAttempts && (e is DeadlineConflictException or DbUpdateException || DatabaseErrors.IsTransientConflict(e)))
+                catch (Exception e) when (attempt < MaxAttempts && IsConflict(e))
                 {
                     // An engine call or an officer changed an instance meanwhile: read everything again.
                     await transaction.RollbackAsync(CancellationToken.None);
                 }
-                catch (Exception e) when (e is DeadlineConflictException or DbUpdateException || DatabaseErrors.IsTransientConflict(e))
+                catch (Exception e) when (IsConflict(e))
                 {
                     await transaction.RollbackAsync(CancellationToken.None);
                     return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Dossiers kept changing",

@@ -6,6 +6,7 @@ using Workflows.Engine.Deadlines;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Calendars;
 using Workflows.Host.Dossiers;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Deadlines;
@@ -240,9 +241,9 @@ internal sealed class DeadlineSweep(
 
 internal static partial class DeadlineLog
 {
-    [LoggerMessage(Level = LogLevel.Error, Message = "The deadline sweep failed; it runs again at the next interval")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "The deadline sweep failed; it runs again at the next interval")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No template {Template} under {Folder}/templates: due-soon warnings are not sent (apology letters are still drafted)")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "No template {Template} under {Folder}/templates: due-soon warnings are not sent (apology letters are still drafted)")]
     public static partial void NoWarningTemplate(ILogger logger, string template, string folder);
 }

@@ -240,12 +240,12 @@ internal sealed partial class DefinitionCatalogue(
         return wanted >= 1 && !set.Contains(wanted) ? wanted : (set.Count == 0 ? 1 : set.Max() + 1);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Procedure file {File} was not published: {Problems}")]
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Procedure file {File} was not published: {Problems}")]
     private partial void LogFileProblems(string file, string problems);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Procedure file {File} changed but {Code} v{FileVersion} is already published; published as v{Version}")]
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Procedure file {File} changed but {Code} v{FileVersion} is already published; published as v{Version}")]
     private partial void LogRenumbered(string file, string code, int fileVersion, int version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Published {Code} v{Version} from {File}")]
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "Published {Code} v{Version} from {File}")]
     private partial void LogPublishedFromFile(string file, string code, int version);
 }

@@ -306,7 +306,9 @@ internal static class DossiersApi
                 detail: $"Only officers of the {ResultDesk} department return results.");
         }
 
-        var row = await db.Dossiers.SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        // The same visibility as reading: a dossier the desk never handled is not found, whatever its state, so
+        // neither a change nor a 409 reveals that the code exists. Tracked, because this request updates it.
+        var row = await Visible(db, context.User).AsTracking().SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (row is null)
         {
             return NotFound(code);

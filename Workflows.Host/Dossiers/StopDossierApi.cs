@@ -24,7 +24,7 @@ internal static class StopDossierApi
         return dossiers;
     }
 
-    private static async Task<Results<Ok<object>, ValidationProblem, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ProblemHttpResult>> Stop(
+    private static async Task<Results<Ok<object>, ValidationProblem, ProblemHttpResult>> Stop(
         string code, StopDossierRequest? request, HttpContext context, WorkflowsDbContext db, ChangesetStore store, WorkflowRunner runner, CancellationToken cancellationToken)
     {
         var reason = request?.Reason?.Trim();
@@ -39,7 +39,8 @@ internal static class StopDossierApi
         var row = await DossiersApi.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (row is null)
         {
-            return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 404, Title = "Dossier not found", Detail = $"No dossier {code} that you may see." });
+            // A problem document (application/problem+json), as every other 404 of the dossiers API.
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dossier not found", detail: $"No dossier {code} that you may see.");
         }
 
         if (row.CompletedAt is not null)

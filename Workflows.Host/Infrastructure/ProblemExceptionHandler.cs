@@ -27,6 +27,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             });
         }
 
+        if (DatabaseUnavailable.Is(exception))
+        {
+            return await DatabaseUnavailableAsync(httpContext, exception);
+        }
+
         var (status, title) = exception switch
         {
             NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
@@ -57,6 +62,23 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             details.Extensions["path"] = path;
         }
 
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
+    }
+
+    // An outage is not a bug: one log line without a stack trace (EF's own failure events are at Debug), and a 503 the
+    // intake system can tell from a 500 and retry after Retry-After.
+    private async ValueTask<bool> DatabaseUnavailableAsync(HttpContext httpContext, Exception exception)
+    {
+        logger.DatabaseUnavailable(httpContext.Request.Method, httpContext.Request.Path, DatabaseUnavailable.Describe(exception));
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = DatabaseUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var details = new ProblemDetails
+        {
+            Type = DatabaseUnavailable.ProblemType,
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The database is unavailable",
+            Detail = $"Nothing was changed by this request; retry it after {DatabaseUnavailable.RetryAfterSeconds} seconds.",
+        };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }
 }

@@ -91,7 +91,7 @@ internal static partial class InsertBatch
                 }
             }
 
-            if (logger.IsEnabled(LogLevel.Information))
+            if (logger.IsEnabled(LogLevel.Debug))
             {
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
                 var text = string.Join(";\n", batch.BatchCommands.Cast<NpgsqlBatchCommand>().Select(c => c.CommandText));
@@ -106,7 +106,8 @@ internal static partial class InsertBatch
 
     private static TableInsert? For(IEntityType type) => Inserts.GetOrAdd(type, TableInsert.Build);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Executed insert batch ({elapsed} ms) of {count} statements without an explicit transaction: {commandText}")]
+    // Debug: statement text (never parameter values) is for diagnosing, and about 8 KB per intake.
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Executed insert batch ({elapsed} ms) of {count} statements without an explicit transaction: {commandText}")]
     private static partial void LogBatch(ILogger logger, string elapsed, int count, string commandText);
 
     /// <summary>The INSERT of one table: SQL built once, and the properties whose values fill its parameters.</summary>

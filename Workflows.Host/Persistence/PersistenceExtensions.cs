@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Workflows.Host.Infrastructure;
 
@@ -21,13 +22,13 @@ internal static class PersistenceExtensions
                 var postgres = configuration.GetConnectionString("Postgres")
                     ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
                 // Pooled: a request reuses a context instead of building its services anew (the pool resets its state).
-                services.AddDbContextPool<PostgresWorkflowsDbContext>(o => o.UseNpgsql(WithStatementCache(postgres)));
+                services.AddDbContextPool<PostgresWorkflowsDbContext>(o => o.UseNpgsql(WithStatementCache(postgres)).ConfigureWarnings(OneLinePerFailure));
                 services.AddScoped<WorkflowsDbContext>(p => p.GetRequiredService<PostgresWorkflowsDbContext>());
                 break;
             default:
                 var sqlite = configuration.GetConnectionString("Sqlite") ?? DatabaseOptions.DefaultSqliteConnection;
                 EnsureSqliteFolder(sqlite);
-                services.AddDbContextPool<SqliteWorkflowsDbContext>(o => o.UseSqlite(sqlite));
+                services.AddDbContextPool<SqliteWorkflowsDbContext>(o => o.UseSqlite(sqlite).ConfigureWarnings(OneLinePerFailure));
                 services.AddScoped<WorkflowsDbContext>(p => p.GetRequiredService<SqliteWorkflowsDbContext>());
                 break;
         }
@@ -36,6 +37,17 @@ internal static class PersistenceExtensions
         services.AddHealthChecks().AddDbContextCheck<WorkflowsDbContext>("database");
         return services;
     }
+
+    /// <summary>
+    /// EF logs a failed command, connection, query or save at Error with its stack trace, and the request's or worker's
+    /// handler logs the same exception again: EF's events go to Debug, so a failure is one log line (the handler's).
+    /// </summary>
+    private static void OneLinePerFailure(WarningsConfigurationBuilder warnings) => warnings.Log(
+        (RelationalEventId.ConnectionError, LogLevel.Debug),
+        (RelationalEventId.CommandError, LogLevel.Debug),
+        (RelationalEventId.TransactionError, LogLevel.Debug),
+        (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+        (CoreEventId.SaveChangesFailed, LogLevel.Debug));
 
     /// <summary>Applies pending migrations of the configured provider.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

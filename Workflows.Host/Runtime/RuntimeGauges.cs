@@ -93,7 +93,7 @@ internal sealed partial class RuntimeGauges : IHostedService
         }
     }
 
-    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "The runtime gauges could not be read from the database: {Reason}")]
+    [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "The runtime gauges could not be read from the database: {Reason}")]
     private static partial void SampleFailed(ILogger logger, string reason);
 
     private sealed record Sample(DateTimeOffset TakenAt, long OutboxBacklog, long DeadLetters, long PendingTimers, long DueTimers, long OverdueSteps);

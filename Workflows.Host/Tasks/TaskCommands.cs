@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Tasks;
@@ -129,7 +130,7 @@ internal sealed class TaskCommands(WorkflowsDbContext db, TimeProvider time)
             await transaction.CommitAsync(cancellationToken);
             return TaskWrite.Done;
         }
-        catch (Exception e) when (e is DbUpdateException || DatabaseErrors.IsTransientConflict(e))
+        catch (Exception e) when ((e is DbUpdateException && !DatabaseUnavailable.Is(e)) || DatabaseErrors.IsTransientConflict(e))
         {
             // A journal row at that sequence already exists, or the database chose this transaction as the
             // victim of a conflict (deadlock, serialization failure, busy file): someone else wrote meanwhile.

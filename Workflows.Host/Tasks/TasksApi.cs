@@ -45,6 +45,9 @@ internal static class TasksApi
     public const int MaxPageSize = 200;
     public const int MaxNoteLength = 4000;
 
+    /// <summary>How many times a completion is read and committed when other writes keep advancing its instance.</summary>
+    public const int MaxCompletionAttempts = 3;
+
     private static readonly string[] States = [TaskStates.Open, TaskStates.Completed, TaskStates.Cancelled];
 
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
@@ -200,8 +203,28 @@ internal static class TasksApi
         Guid id, ReturnTaskRequest? body, [AsParameters] TaskRequestContext request, WorkflowRunner runner) =>
         CompleteAsync(id, Outcomes.ReturnToPrevious, body?.Note, data: null, request, runner);
 
+    /// <summary>
+    /// Completes the task; a commit that finds the instance or dossier changed since the read is read, decided and
+    /// committed again. Background writes (the deadline sweep's warnings, a calendar edit moving due times) advance
+    /// the instance without changing what the officer decides on, so they must not fail the officer's completion; a
+    /// write that does change it (the task closed, claimed or forwarded by someone else, the dossier stopped) is found
+    /// by the new read, which answers 404 or 409 as it would have.
+    /// </summary>
     private static async Task<Results<Ok<CompletedTaskDto>, ValidationProblem, ProblemHttpResult>> CompleteAsync(
         Guid id, string? outcome, string? note, JsonObject? data, TaskRequestContext request, WorkflowRunner runner)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await CompleteOnceAsync(id, outcome, note, data, request, runner, retryOnConflict: attempt < MaxCompletionAttempts) is { } answer)
+            {
+                return answer;
+            }
+        }
+    }
+
+    /// <summary>One read, decision and commit; null when the instance changed meanwhile and <paramref name="retryOnConflict"/>.</summary>
+    private static async Task<Results<Ok<CompletedTaskDto>, ValidationProblem, ProblemHttpResult>?> CompleteOnceAsync(
+        Guid id, string? outcome, string? note, JsonObject? data, TaskRequestContext request, WorkflowRunner runner, bool retryOnConflict)
     {
         var departments = request.Departments;
         var caller = request.Caller;
@@ -262,6 +285,11 @@ internal static class TasksApi
         }
         catch (ConcurrencyConflictException conflict) when (conflict.InstanceId == task.InstanceId)
         {
+            if (retryOnConflict)
+            {
+                return null;
+            }
+
             return await Conflict(id, request, "The dossier changed since it was read", "Someone else acted on the dossier at the same time; the task was not completed by this request.");
         }
         catch (Exception e) when (DatabaseErrors.IsTransientConflict(e))

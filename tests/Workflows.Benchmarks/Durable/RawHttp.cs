@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
@@ -29,21 +30,46 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
         head.CopyTo(request, 0);
         body.CopyTo(request, head.Length);
 
+        // A kept connection the Host may have closed meanwhile (Kestrel closes a keep-alive connection idle for its
+        // KeepAliveTimeout, 130 s by default; the benchmark leaves some clients' connections idle longer than that while
+        // pgbench and the other runs go on) is not reused: a request sent on it would find the connection closed.
         var connection = connections.TryGetValue(client, out var open) ? open : null;
+        if (connection is not null && !connection.Reusable)
+        {
+            Drop(client);
+            connection = null;
+        }
+
+        var reused = connection is not null;
         try
         {
-            connection ??= connections[client] = await Connection.OpenAsync(baseAddress, cancellationToken);
-            return await connection.SendAsync(request, cancellationToken);
+            try
+            {
+                connection ??= connections[client] = await Connection.OpenAsync(baseAddress, cancellationToken);
+                return await connection.SendAsync(request, cancellationToken);
+            }
+            catch (Exception e) when (reused && !connection!.ResponseStarted && e is IOException or SocketException)
+            {
+                // The Host closed the kept connection just as the request went out (the keep-alive race): it answered
+                // nothing, so it processed nothing; send the request once more on a new connection, as HttpClient does.
+                Drop(client);
+                connection = connections[client] = await Connection.OpenAsync(baseAddress, cancellationToken);
+                return await connection.SendAsync(request, cancellationToken);
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or FormatException)
         {
             // A broken or unreadable connection is not reused: the next request on this client opens a new one.
-            if (connections.TryRemove(client, out var broken))
-            {
-                broken.Dispose();
-            }
-
+            Drop(client);
             throw new HttpRequestException(e.GetType().Name + ": " + e.Message, e);
+        }
+    }
+
+    private void Drop(int client)
+    {
+        if (connections.TryRemove(client, out var broken))
+        {
+            broken.Dispose();
         }
     }
 
@@ -59,11 +85,29 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
 
     private sealed class Connection(Socket socket) : IDisposable
     {
+        /// <summary>Well below Kestrel's KeepAliveTimeout (130 s): an older idle connection is opened anew (HttpClient: 60 s).</summary>
+        private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(60);
+
         private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
         private static readonly byte[] LineEnd = "\r\n"u8.ToArray();
         private byte[] buffer = new byte[16 * 1024];
         private int start;
         private int end;
+        private long lastUsed = Stopwatch.GetTimestamp();
+        private bool closeAfterResponse;
+
+        /// <summary>Some bytes of the current request's response have arrived (so the Host did receive the request).</summary>
+        public bool ResponseStarted { get; private set; }
+
+        /// <summary>
+        /// Not idle too long, not closed by the Host ("Connection: close", or the end of the stream already waiting to be
+        /// read: a readable socket with nothing to read), and nothing unread left over from the last response.
+        /// </summary>
+        public bool Reusable =>
+            !closeAfterResponse
+            && Stopwatch.GetElapsedTime(lastUsed) < MaxIdle
+            && start == end
+            && !(socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0);
 
         public static async Task<Connection> OpenAsync(Uri address, CancellationToken cancellationToken)
         {
@@ -82,6 +126,7 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
 
         public async Task<int> SendAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
         {
+            ResponseStarted = false;
             while (!request.IsEmpty)
             {
                 var sent = await socket.SendAsync(request, SocketFlags.None, cancellationToken);
@@ -104,6 +149,11 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
                 else if (StartsWithIgnoreCase(line, "transfer-encoding:"u8) && line.IndexOf("chunked"u8) >= 0)
                 {
                     chunked = true;
+                }
+                else if (StartsWithIgnoreCase(line, "connection:"u8) && Ascii.EqualsIgnoreCase(line["connection:".Length..].Trim((byte)' '), "close"u8))
+                {
+                    // The Host closes the connection after this response (e.g. while shutting down).
+                    closeAfterResponse = true;
                 }
             }
 
@@ -134,6 +184,7 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
                 await SkipAsync(length ?? 0, cancellationToken);
             }
 
+            lastUsed = Stopwatch.GetTimestamp();
             return status;
         }
 
@@ -201,6 +252,7 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
             }
 
             end += read;
+            ResponseStarted = true;
         }
     }
 }

@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Workflows.Host.Tests.Support;
 
-/// <summary>The Host on a test database, reading definitions from <paramref name="definitionsPath"/>.</summary>
+/// <summary>
+/// The Host on a test database, reading definitions from <paramref name="definitionsPath"/>; <paramref name="services"/>
+/// changes its services after the Host's own registrations (e.g. an EF interceptor that interleaves a write).
+/// </summary>
 internal sealed class WorkflowsApp(
     DatabaseFixture database,
     string? definitionsPath = null,
@@ -52,6 +55,7 @@ internal sealed class WorkflowsApp(
         {
             builder.UseSetting(key, value);
         }
+
         if (clock is not null)
         {
             builder.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton(clock)));

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
-namespace Workflows.Host.Persistence;
+namespace Workflows.Host.Infrastructure;
 
 /// <summary>What a database error means for the caller, on either provider: the one place that knows the codes.</summary>
 internal static class DatabaseErrors
