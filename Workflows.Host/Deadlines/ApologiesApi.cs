@@ -37,7 +37,7 @@ internal sealed record ConfirmApologyRequest(string? Reason, DateTimeOffset? Pro
 /// </summary>
 internal static class ApologiesApi
 {
-    public const int MaxReasonLength = 2000;
+    public const int MaxReasonLength = ColumnSizes.Note;
 
     public static IEndpointRouteBuilder MapApologiesApi(this IEndpointRouteBuilder app)
     {

@@ -31,13 +31,13 @@ internal sealed class DeadlineSweep(
     IServiceScopeFactory scopes,
     CalendarProvider calendars,
     Definitions.DefinitionFolder definitions,
+    DepartmentDirectory directory,
     IOptions<DeadlineFlowOptions> options,
     TimeProvider time,
     ILogger<DeadlineSweep> logger) : BackgroundService
 {
     public const string WarningTemplate = "canh-bao-sap-den-han";
     public const string WarningChannel = "email";
-    public const string FallbackDepartment = DossiersApi.ResultDesk;
 
     private readonly DeadlineFlowOptions settings = options.Value;
     private int missingTemplateLogged;
@@ -104,7 +104,8 @@ internal sealed class DeadlineSweep(
             var departments = open.Select(t => t.Department).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             if (departments.Count == 0)
             {
-                departments.Add(FallbackDepartment);
+                // Nobody holds a step (waiting for the applicant or for a payment): the one-stop desk answers for it.
+                departments.AddRange(directory.OneStopDesks.Take(1));
             }
 
             var state = Sla.Classify(calendar, dossier.DueAt, null, now, warnMinutes);

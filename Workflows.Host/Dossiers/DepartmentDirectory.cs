@@ -3,10 +3,17 @@ using Workflows.Host.Definitions;
 
 namespace Workflows.Host.Dossiers;
 
-/// <summary>Department names from departments.json, for the units printed on the control slip.</summary>
+/// <summary>
+/// The departments of departments.json: their names (for the units printed on the control slip) and their roles. A
+/// department of kind <see cref="DeskKind"/> is a one-stop desk (bộ phận một cửa): it returns results and is warned
+/// about dossiers no other department holds. Each province names its desk as it likes; the kind says which it is.
+/// </summary>
 internal sealed class DepartmentDirectory
 {
+    public const string DeskKind = "desk";
+
     private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+    private readonly List<string> desks = [];
 
     public DepartmentDirectory(DefinitionFolder folder)
     {
@@ -28,6 +35,10 @@ internal sealed class DepartmentDirectory
                     && item.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
                 {
                     names[id.GetString()!] = name.GetString()!;
+                    if (item.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == DeskKind)
+                    {
+                        desks.Add(id.GetString()!);
+                    }
                 }
             }
         }
@@ -38,4 +49,10 @@ internal sealed class DepartmentDirectory
     }
 
     public string NameOf(string id) => names.GetValueOrDefault(id, id);
+
+    /// <summary>The one-stop desks, in the file's order (none when the file declares no department of kind "desk").</summary>
+    public IReadOnlyList<string> OneStopDesks => desks;
+
+    /// <summary>Whether one of <paramref name="departments"/> is a one-stop desk.</summary>
+    public bool IncludesDesk(IReadOnlySet<string> departments) => desks.Exists(departments.Contains);
 }

@@ -87,11 +87,11 @@ internal sealed record TimelineDto(string Code, string Status, IReadOnlyList<Han
 /// </summary>
 internal static class DossiersApi
 {
-    public const string ResultDesk = "one-stop-desk";
-
     public static IServiceCollection AddDossiers(this IServiceCollection services)
     {
         services.AddSingleton<DepartmentDirectory>();
+        services.AddAuthorizationBuilder().AddPolicy(OneStopDeskRequirement.Policy, OneStopDeskRequirement.Add);
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, OneStopDeskHandler>();
         services.AddSingleton<DossierProjection>();
         services.AddSingleton<IChangesetProjection>(p => p.GetRequiredService<DossierProjection>());
         return services;
@@ -103,7 +103,7 @@ internal static class DossiersApi
         api.MapGet("/", Search).WithSummary("Search dossiers by code, applicant, procedure, status, department and receipt days");
         api.MapGet("/{code}", Get).WithSummary("A dossier: status, appointment, SLA state, current steps");
         api.MapGet("/{code}/timeline", Timeline).WithSummary("Handovers (control slip, form 06) and journal events");
-        api.MapPost("/{code}/result-returned", ResultReturned).RequireAuthorization(Policies.Officer)
+        api.MapPost("/{code}/result-returned", ResultReturned).RequireAuthorization(OneStopDeskRequirement.Policy)
             .WithSummary("The one-stop desk returned the result to the applicant (status 10)");
         api.MapStopDossier();
         return app;
@@ -300,12 +300,6 @@ internal static class DossiersApi
     private static async Task<Results<Ok<DossierSummaryDto>, ProblemHttpResult>> ResultReturned(
         string code, HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!context.User.Departments().Contains(ResultDesk))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                detail: $"Only officers of the {ResultDesk} department return results.");
-        }
-
         // The same visibility as reading: a dossier the desk never handled is not found, whatever its state, so
         // neither a change nor a 409 reveals that the code exists. Tracked, because this request updates it.
         var row = await Visible(db, context.User).AsTracking().SingleOrDefaultAsync(d => d.Code == code, cancellationToken);

@@ -28,11 +28,11 @@ internal static class StopDossierApi
         string code, StopDossierRequest? request, HttpContext context, WorkflowsDbContext db, ChangesetStore store, WorkflowRunner runner, CancellationToken cancellationToken)
     {
         var reason = request?.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Length > 2000)
+        if (string.IsNullOrEmpty(reason) || reason.Length > ColumnSizes.Note)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["reason"] = ["Why processing stops (required, at most 2000 characters); it is printed on the notice."],
+                ["reason"] = [$"Why processing stops (required, at most {ColumnSizes.Note} characters); it is printed on the notice."],
             });
         }
 

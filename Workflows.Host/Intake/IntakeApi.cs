@@ -177,10 +177,10 @@ internal static class IntakeApi
         {
             case null:
                 return null;
-            case JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length <= 2000:
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length <= ColumnSizes.Note:
                 return string.IsNullOrWhiteSpace(v.GetValue<string>()) ? null : v.GetValue<string>().Trim();
             default:
-                errors[field] = ["A string of at most 2000 characters."];
+                errors[field] = [$"A string of at most {ColumnSizes.Note} characters."];
                 return null;
         }
     }

@@ -30,4 +30,10 @@ internal static class ColumnSizes
     public const int ApplicantEmail = 256;
     public const int ApplicantAddress = 1000;
     public const int ReceptionPoint = 128;
+
+    /// <summary>
+    /// A note or a reason someone writes beside an action (a completion, a withdrawal, a stop, an apology letter):
+    /// one limit everywhere, since the same text is journalled and printed on the forms.
+    /// </summary>
+    public const int Note = 2000;
 }

@@ -43,7 +43,7 @@ internal sealed record TaskRequestContext(
 internal static class TasksApi
 {
     public const int MaxPageSize = 200;
-    public const int MaxNoteLength = 4000;
+    public const int MaxNoteLength = ColumnSizes.Note;
 
     /// <summary>How many times a completion is read and committed when other writes keep advancing its instance.</summary>
     public const int MaxCompletionAttempts = 3;

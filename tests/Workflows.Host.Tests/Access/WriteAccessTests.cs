@@ -150,7 +150,7 @@ internal static class PoliceOnlyDefinitions
         Directory.CreateDirectory(System.IO.Path.Combine(folder, "procedures"));
         File.WriteAllText(System.IO.Path.Combine(folder, "departments.json"), """
             [
-              { "id": "one-stop-desk", "name": "Bộ phận Một cửa" },
+              { "id": "one-stop-desk", "name": "Bộ phận Một cửa", "kind": "desk" },
               { "id": "police", "name": "Công an" }
             ]
             """);

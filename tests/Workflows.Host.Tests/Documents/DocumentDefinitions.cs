@@ -53,7 +53,7 @@ internal static class DocumentDefinitions
     private const string Departments = """
         [
           { "id": "ttpvhcc-tinh", "name": "Trung tâm Phục vụ hành chính công tỉnh" },
-          { "id": "one-stop-desk", "name": "Bộ phận Một cửa" },
+          { "id": "one-stop-desk", "name": "Bộ phận Một cửa", "kind": "desk" },
           { "id": "construction", "name": "Sở Xây dựng" },
           { "id": "leadership", "name": "Lãnh đạo" }
         ]

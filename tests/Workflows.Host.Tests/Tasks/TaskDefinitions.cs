@@ -24,7 +24,7 @@ internal static class TaskDefinitions
 
     private const string Departments = """
         [
-          { "id": "one-stop-desk", "name": "Bộ phận Một cửa" },
+          { "id": "one-stop-desk", "name": "Bộ phận Một cửa", "kind": "desk" },
           { "id": "urban-management", "name": "Phòng Quản lý đô thị" },
           { "id": "construction", "name": "Sở Xây dựng" },
           { "id": "leadership", "name": "Lãnh đạo" }
