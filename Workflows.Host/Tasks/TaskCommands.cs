@@ -153,7 +153,9 @@ internal sealed class TaskCommands(WorkflowsDbContext db, TimeProvider time)
     {
         SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6, // SQLITE_BUSY, SQLITE_LOCKED
         DbException db => db.SqlState is "40P01" or "40001",
-        DbUpdateException update when update.InnerException is { } inner => IsTransientConflict(inner),
+        // EF wraps it: in a DbUpdateException, or (Npgsql's execution strategy, for an error it deems transient) in an
+        // InvalidOperationException "likely due to a transient failure".
+        { InnerException: { } inner } => IsTransientConflict(inner),
         _ => false,
     };
 
