@@ -194,9 +194,14 @@ internal sealed class DocumentForms(
         // printed by its name when departments.json has one).
         var timeline = await DossiersApi.BuildTimelineAsync(context.Row, db, catalogue, calendar, departments, time.GetUtcNow(), cancellationToken);
         var rows = timeline.Handovers.Select(h => new ControlSlipRow(
-            h.Number, h.StepName ?? h.NodeId, departments.NameOf(h.GivingUnit.Id), departments.NameOf(h.ReceivingUnit.Id),
+            h.Number, h.StepName ?? h.NodeId, UnitName(h.GivingUnit), UnitName(h.ReceivingUnit),
             h.ReceivedAt, h.CompletedAt, h.DueAt, h.CompletedBy, h.AllottedTime,
-            h.ActualWorkingHours, h.ActualWorkingDays, h.State, h.Sla, ResultName(h.State, h.Sla), h.Note)).ToList();
+            h.ActualWorkingHours, h.ActualWorkingDays, h.State, h.Sla,
+            h.Kind == HandoverKinds.Supplement ? SupplementClockName(h.Sla) : ResultName(h.State, h.Sla), h.Note)
+        {
+            Kind = h.Kind,
+            Givers = h.GivingUnits?.Select(g => new ControlSlipGiver(g.Unit.Name, g.HandedOverAt)).ToList(),
+        }).ToList();
         return DocumentBuild.Of(new ControlSlipModel(context.Agency, context.Dossier, context.IssuedAt, rows));
     }
 
@@ -211,6 +216,17 @@ internal sealed class DocumentForms(
             "late" => "Quá hạn",
             _ => "Đúng hạn",
         },
+    };
+
+    // A department by its directory name (the reception point too); the applicant by their own name.
+    private string UnitName(UnitDto unit) => unit.Id == HandoverKinds.Applicant ? unit.Name : departments.NameOf(unit.Id);
+
+    /// <summary>The control slip's result column for the time a dossier spent with the applicant: what the clock did.</summary>
+    public static string SupplementClockName(string clock) => clock switch
+    {
+        "restarted" => "Thời gian giải quyết được tính lại từ đầu khi nhận đủ hồ sơ",
+        "counted" => "Thời gian chờ bổ sung được tính vào thời gian giải quyết",
+        _ => "Tạm dừng tính thời gian giải quyết",
     };
 
     private Task<TaskRow?> StepTaskAsync(DocumentContext context, JournalRow entry, string outcome, CancellationToken cancellationToken) =>
