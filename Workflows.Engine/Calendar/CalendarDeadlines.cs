@@ -17,4 +17,8 @@ public sealed class CalendarDeadlines(WorkingCalendar calendar) : IDeadlineCalcu
             _ => throw new ArgumentOutOfRangeException(nameof(limit), limit.Unit, "Unknown time unit."),
         };
     }
+
+    public long? WorkingMinutesBetween(DateTimeOffset start, DateTimeOffset until) => calendar.WorkingMinutesBetween(start, until);
+
+    public DateTimeOffset AddWorkingMinutes(DateTimeOffset start, long minutes) => calendar.AddWorkingMinutes(start, minutes);
 }

@@ -18,6 +18,15 @@ public sealed class SequentialIdGenerator(TimeProvider time) : IIdGenerator
 public interface IDeadlineCalculator
 {
     DateTimeOffset Add(DateTimeOffset start, TimeLimit limit);
+
+    /// <summary>
+    /// The working time between two instants, in minutes, as <see cref="Add"/> counts it; used to give a step reopened
+    /// after a supplement what its clock left. Null when the calculator cannot tell (the step then gets its full time).
+    /// </summary>
+    long? WorkingMinutesBetween(DateTimeOffset start, DateTimeOffset until);
+
+    /// <summary><paramref name="minutes"/> of working time after <paramref name="start"/>.</summary>
+    DateTimeOffset AddWorkingMinutes(DateTimeOffset start, long minutes);
 }
 
 /// <summary>Finds the procedure version a sub-process runs: the one in force on a given day.</summary>

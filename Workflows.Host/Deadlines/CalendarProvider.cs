@@ -96,4 +96,8 @@ internal sealed class CalendarProvider
 internal sealed class CurrentCalendarDeadlines(CalendarProvider calendars) : IDeadlineCalculator
 {
     public DateTimeOffset Add(DateTimeOffset start, TimeLimit limit) => new CalendarDeadlines(calendars.Current).Add(start, limit);
+
+    public long? WorkingMinutesBetween(DateTimeOffset start, DateTimeOffset until) => calendars.Current.WorkingMinutesBetween(start, until);
+
+    public DateTimeOffset AddWorkingMinutes(DateTimeOffset start, long minutes) => calendars.Current.AddWorkingMinutes(start, minutes);
 }

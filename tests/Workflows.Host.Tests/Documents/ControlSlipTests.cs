@@ -69,6 +69,10 @@ public abstract class ControlSlipTests(DatabaseFixture database)
             Assert.True(signal.IsSuccessStatusCode, await signal.Content.ReadAsStringAsync());
         }
 
+        // The clock paused: review, due Wednesday 10:00 and sent back Monday 15:00 with 12 working hours left, reopens
+        // Thursday 09:00 with those 12 hours (due Friday 15:30), not its full 2 days again.
+        Assert.Equal(new DateTimeOffset(2026, 3, 6, 15, 30, 0, Vietnam), await OpenDueAsync(app, code, "review"));
+
         clock.Now = new DateTimeOffset(2026, 3, 5, 10, 0, 0, Vietnam);
         await CompleteAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "approved", null);
         clock.Now = new DateTimeOffset(2026, 3, 5, 11, 0, 0, Vietnam);
@@ -112,6 +116,15 @@ public abstract class ControlSlipTests(DatabaseFixture database)
         var response = await intake.PostAsJsonAsync("/api/intake/dossiers", IntakeTests.Body(IntakeTests.NewExternalCode(), procedure: procedure));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["dossierCode"]!;
+    }
+
+    private static async Task<DateTimeOffset> OpenDueAsync(WorkflowsApp app, string code, string step)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+        var dossier = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Code == code);
+        var due = (await db.Tasks.AsNoTracking().SingleAsync(t => t.InstanceId == dossier.Id && t.State == TaskStates.Open && t.NodeId == step)).DueAt;
+        return due.ToOffset(Vietnam);
     }
 
     private static async Task<string> ExternalCodeAsync(WorkflowsApp app, string code)
