@@ -47,4 +47,8 @@ public sealed class CalendarDeadlines(WorkingCalendar calendar, CutOffRule? cutO
             ? calendar.SameDayDue(opened, (cutOff ?? CutOffRule.Default).Time)
             : Add(opened, allotted);
     }
+
+    public long? WorkingMinutesBetween(DateTimeOffset start, DateTimeOffset until) => calendar.WorkingMinutesBetween(start, until);
+
+    public DateTimeOffset AddWorkingMinutes(DateTimeOffset start, long minutes) => calendar.AddWorkingMinutes(start, minutes);
 }

@@ -20,6 +20,9 @@ internal sealed class ExecutionBurst
 
     // Tokens ready to move. A list, not a queue, because an XOR merge or an End cancels pending tokens.
     private readonly List<Token> ready = [];
+
+    // A step reopened after a supplement: the due time its clock policy leaves it, by token, for OpenStep.
+    private readonly Dictionary<Guid, DateTimeOffset> reopenedDue = [];
     private int executedNodes;
 
     private ExecutionBurst(WorkflowEngine engine, CompiledProcedure procedure, WorkflowInstance instance, Changeset changeset, DateTimeOffset now, string? actor, CancellationToken cancellation = default)
@@ -175,6 +178,11 @@ internal sealed class ExecutionBurst
             case BookmarkKind.Supplement:
                 ResumeClock(node.Id);
                 Journal(JournalKind.SupplementReceived, node.Id, note: request.Note);
+                if (ReopenedDue(bookmark) is { } due)
+                {
+                    reopenedDue[token.Id] = due;
+                }
+
                 // The same step opens again with the completed dossier.
                 ready.Add(token with { StepTrail = token.StepTrail.Count > 0 ? token.StepTrail.Take(token.StepTrail.Count - 1).ToArray() : [] });
                 break;
@@ -202,6 +210,32 @@ internal sealed class ExecutionBurst
         }
     }
 
+    /// <summary>
+    /// The due time of a step reopened when its supplement arrives: pause (or a supplement excluded from the time
+    /// counted) leaves it the working time it had left when the supplement was requested; restart gives it its full
+    /// time again (null: OpenStep counts it); a policy that counts the supplement keeps the first due time.
+    /// </summary>
+    private DateTimeOffset? ReopenedDue(Bookmark supplement)
+    {
+        if (supplement.DueAt is not { } stepDue)
+        {
+            return null; // requested before due times were kept on the bookmark
+        }
+
+        var policy = procedure.Definition.Supplement;
+        switch (policy.Clock)
+        {
+            case SupplementClockPolicy.Restart:
+                return null;
+            case SupplementClockPolicy.ExcludedPeriods when !policy.ExcludedSignals.Contains(engine.Options.SupplementSignal):
+                return stepDue;
+            default:
+                return engine.Deadlines.WorkingMinutesBetween(supplement.CreatedAt, stepDue) is { } left
+                    ? engine.Deadlines.AddWorkingMinutes(now, left)
+                    : null;
+        }
+    }
+
     private void CompleteStep(StepNode step, Bookmark bookmark, Token token, ResumeRequest request)
     {
         var outcome = request.Outcome!;
@@ -226,7 +260,9 @@ internal sealed class ExecutionBurst
             case Outcomes.NeedsSupplement:
                 Journal(JournalKind.SupplementRequested, step.Id, note: request.Note);
                 PauseClock(step.Id);
-                Park(token, BookmarkKind.Supplement, engine.Options.SupplementSignal, dueAt: null);
+                // The supplement bookmark keeps the step's due time as its clock stopped (it is not a timer), so the
+                // step reopened with the completed dossier gets what the supplement policy leaves it.
+                Park(token, BookmarkKind.Supplement, engine.Options.SupplementSignal, dueAt: bookmark.DueAt);
                 if (procedure.Definition.Supplement.Deadline is { } deadline)
                 {
                     // The applicant's time to supplement: a second bookmark on the same token; whichever comes
@@ -329,7 +365,7 @@ internal sealed class ExecutionBurst
     {
         var previous = token.StepTrail.Count > 0 ? token.StepTrail[^1] : null;
         var entered = token with { StepTrail = [.. token.StepTrail, step.Id] };
-        var due = engine.Deadlines.StepDue(now, step.AllottedTime);
+        var due = reopenedDue.Remove(token.Id, out var left) ? left : engine.Deadlines.StepDue(now, step.AllottedTime);
         var bookmark = Park(entered, BookmarkKind.Task, null, due);
         changeset.TasksOpened.Add(new OpenedTask(bookmark.Id, instance.Id, step.Id, step.Name, step.Department, step.Role, step.AllottedTime, now, due, previous));
         Journal(JournalKind.StepOpened, step.Id, detail: step.Department);

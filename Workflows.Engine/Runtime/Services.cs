@@ -22,6 +22,15 @@ public interface IDeadlineCalculator
 
     /// <summary>The due time of a step opened at <paramref name="opened"/>: like <see cref="Add"/>, except that a 0 allowance is same-day.</summary>
     DateTimeOffset StepDue(DateTimeOffset opened, TimeLimit allotted);
+
+    /// <summary>
+    /// The working time between two instants, in minutes, as <see cref="Add"/> counts it; used to give a step reopened
+    /// after a supplement what its clock left. Null when the calculator cannot tell (the step then gets its full time).
+    /// </summary>
+    long? WorkingMinutesBetween(DateTimeOffset start, DateTimeOffset until);
+
+    /// <summary><paramref name="minutes"/> of working time after <paramref name="start"/>.</summary>
+    DateTimeOffset AddWorkingMinutes(DateTimeOffset start, long minutes);
 }
 
 /// <summary>Finds the procedure version a sub-process runs: the one in force on a given day.</summary>

@@ -98,4 +98,8 @@ internal sealed class CurrentCalendarDeadlines(CalendarProvider calendars, Engin
     public DateTimeOffset Add(DateTimeOffset start, TimeLimit limit) => new CalendarDeadlines(calendars.Current, cutOff).Add(start, limit);
 
     public DateTimeOffset StepDue(DateTimeOffset opened, TimeLimit allotted) => new CalendarDeadlines(calendars.Current, cutOff).StepDue(opened, allotted);
+
+    public long? WorkingMinutesBetween(DateTimeOffset start, DateTimeOffset until) => calendars.Current.WorkingMinutesBetween(start, until);
+
+    public DateTimeOffset AddWorkingMinutes(DateTimeOffset start, long minutes) => calendars.Current.AddWorkingMinutes(start, minutes);
 }

@@ -55,6 +55,7 @@ internal sealed class DocumentForms(
     public const string Receipt = "01";
     public const string SupplementRequest = "02";
     public const string Refusal = "03";
+    public const string RefusalAfterAppraisal = "03b";
     public const string StopNotice = "05";
     public const string ControlSlip = "06";
 
@@ -63,6 +64,7 @@ internal sealed class DocumentForms(
         [Receipt] = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
         [SupplementRequest] = "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
         [Refusal] = "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
+        [RefusalAfterAppraisal] = "Văn bản trả lời từ chối giải quyết hồ sơ",
         [StopNotice] = "Thông báo về việc dừng xử lý hồ sơ",
         [ControlSlip] = "Phiếu kiểm soát quá trình giải quyết hồ sơ",
     };
@@ -109,7 +111,8 @@ internal sealed class DocumentForms(
         {
             Receipt => await ReceiptAsync(context, cancellationToken),
             SupplementRequest => await SupplementRequestAsync(context, cancellationToken),
-            Refusal => await RefusalAsync(context, cancellationToken),
+            Refusal => await RefusalAsync(context, afterAppraisal: false, cancellationToken),
+            RefusalAfterAppraisal => await RefusalAsync(context, afterAppraisal: true, cancellationToken),
             StopNotice => await StopNoticeAsync(context, cancellationToken),
             ControlSlip => await ControlSlipAsync(context, cancellationToken),
             _ when extraForms.TryGetValue(form, out var other) => await other.BuildAsync(context, cancellationToken),
@@ -176,12 +179,20 @@ internal sealed class DocumentForms(
     // The signal of the applicant's supplement (EngineOptions.SupplementSignal), the paused period's reason.
     private const string SupplementSignal = "supplementReceived";
 
-    private async Task<DocumentBuild> RefusalAsync(DocumentContext context, CancellationToken cancellationToken)
+    // Form 03 answers a refusal to receive (status 3); form 03b the competent body's refusal after appraisal (resolved
+    // with result refused, status 9 or 10 once returned).
+    private async Task<DocumentBuild> RefusalAsync(DocumentContext context, bool afterAppraisal, CancellationToken cancellationToken)
     {
         var ended = context.Journal.LastOrDefault(j => j.Kind == RowMapping.Name(JournalKind.Ended));
-        if (context.Row.Status != DossierStatus.Refused || ended is null)
+        var refused = context.Row.Result == RowMapping.Name(EndResult.Refused);
+        var applies = afterAppraisal
+            ? refused && context.Row.Status is DossierStatus.Resolved or DossierStatus.ResultReturned
+            : context.Row.Status == DossierStatus.Refused;
+        if (!applies || ended is null)
         {
-            return DocumentBuild.Inapplicable($"Dossier {context.Row.Code} was not refused (status: {DossierStatus.Name(context.Row.Status)}).");
+            return DocumentBuild.Inapplicable(afterAppraisal
+                ? $"Dossier {context.Row.Code} was not refused after appraisal (status: {DossierStatus.Name(context.Row.Status)})."
+                : $"Dossier {context.Row.Code} was not refused at intake (status: {DossierStatus.Name(context.Row.Status)}).");
         }
 
         // The reason is the refusing step's note; a refusal without a step (terminated) carries it on the end entry.
@@ -215,9 +226,14 @@ internal sealed class DocumentForms(
         // printed by its name when departments.json has one).
         var timeline = await DossiersApi.BuildTimelineAsync(context.Row, db, catalogue, calendar, departments, time.GetUtcNow(), cancellationToken);
         var rows = timeline.Handovers.Select(h => new ControlSlipRow(
-            h.Number, h.StepName ?? h.NodeId, departments.NameOf(h.GivingUnit.Id), departments.NameOf(h.ReceivingUnit.Id),
+            h.Number, h.StepName ?? h.NodeId, UnitName(h.GivingUnit), UnitName(h.ReceivingUnit),
             h.ReceivedAt, h.CompletedAt, h.DueAt, h.CompletedBy, h.AllottedTime,
-            h.ActualWorkingHours, h.ActualWorkingDays, h.State, h.Sla, ResultName(h.State, h.Sla), h.Note)).ToList();
+            h.ActualWorkingHours, h.ActualWorkingDays, h.State, h.Sla,
+            h.Kind == HandoverKinds.Supplement ? SupplementClockName(h.Sla) : ResultName(h.State, h.Sla), h.Note)
+        {
+            Kind = h.Kind,
+            Givers = h.GivingUnits?.Select(g => new ControlSlipGiver(g.Unit.Name, g.HandedOverAt)).ToList(),
+        }).ToList();
         return DocumentBuild.Of(new ControlSlipModel(context.Agency, context.Dossier, context.IssuedAt, rows));
     }
 
@@ -232,6 +248,17 @@ internal sealed class DocumentForms(
             "late" => "Quá hạn",
             _ => "Đúng hạn",
         },
+    };
+
+    // A department by its directory name (the reception point too); the applicant by their own name.
+    private string UnitName(UnitDto unit) => unit.Id == HandoverKinds.Applicant ? unit.Name : departments.NameOf(unit.Id);
+
+    /// <summary>The control slip's result column for the time a dossier spent with the applicant: what the clock did.</summary>
+    public static string SupplementClockName(string clock) => clock switch
+    {
+        "restarted" => "Thời gian giải quyết được tính lại từ đầu khi nhận đủ hồ sơ",
+        "counted" => "Thời gian chờ bổ sung được tính vào thời gian giải quyết",
+        _ => "Tạm dừng tính thời gian giải quyết",
     };
 
     private Task<TaskRow?> StepTaskAsync(DocumentContext context, JournalRow entry, string outcome, CancellationToken cancellationToken) =>

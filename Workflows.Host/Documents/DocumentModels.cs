@@ -96,7 +96,7 @@ internal sealed record ControlSlipRow(
     string ReceivingUnit,
     DateTimeOffset HandedOverAt,
     DateTimeOffset? CompletedAt,
-    DateTimeOffset DueAt,
+    DateTimeOffset? DueAt,
     string? CompletedBy,
     TimeLimit? AllottedTime,
     decimal ActualWorkingHours,
@@ -104,7 +104,17 @@ internal sealed record ControlSlipRow(
     string State,
     string Sla,
     string ResultName,
-    string? Note);
+    string? Note)
+{
+    /// <summary>step, supplement (with the applicant) or resultReturned.</summary>
+    public string Kind { get; init; } = "step";
+
+    /// <summary>After parallel branches: every branch's unit and handover time; null when one unit handed over.</summary>
+    public IReadOnlyList<ControlSlipGiver>? Givers { get; init; }
+}
+
+/// <summary>One branch handing the dossier over to the step after a join.</summary>
+internal sealed record ControlSlipGiver(string Name, DateTimeOffset HandedOverAt);
 
 /// <summary>Form 06: Phiếu kiểm soát quá trình giải quyết hồ sơ.</summary>
 internal sealed record ControlSlipModel(

@@ -20,7 +20,7 @@ namespace Workflows.Host.Dossiers;
 /// <remarks>
 /// Rules: running with an open supplement request → 5; running with the clock stopped by a wait (financial
 /// obligation such as taxPaid) → 6; running after the first step completed (or a signal arrived) → 4; else 2.
-/// Completed: issued → 9, refused → 3, withdrawn → 7, stopped → 8. A faulted instance keeps its status.
+/// Completed: issued → 9, refused at intake → 3, refused after appraisal → 9 (result refused), withdrawn → 7, stopped → 8. A faulted instance keeps its status.
 /// Instances without a dossier (sub-processes) are skipped. When the dossier's clock starts again (supplement
 /// received, financial obligation paid) the appointment (due_at) moves by the procedure's supplement policy;
 /// original_due_at keeps the first promise.
@@ -43,7 +43,9 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
 
             var progressed = changeset.TasksClosed.Any(t => t.InstanceId == instance.Id && t.Reason == TaskCloseReason.Completed)
                 || changeset.Journal.Any(j => j.InstanceId == instance.Id && j.Kind is JournalKind.SignalReceived or JournalKind.SupplementReceived);
-            var status = StatusOf(instance, row.Status, progressed);
+            var refusedAfterAppraisal = instance is { Status: InstanceStatus.Completed, Result: EndResult.Refused }
+                && await RefusedAfterAppraisalAsync(db, instance.Id, changeset, cancellationToken);
+            var status = StatusOf(instance, row.Status, progressed, refusedAfterAppraisal);
             var result = instance.Result is { } r ? RowMapping.Name(r) : null;
             var completedAt = instance.Status == InstanceStatus.Completed ? row.CompletedAt ?? instance.UpdatedAt : row.CompletedAt;
             var dueAt = changeset.Journal.Any(j => j.InstanceId == instance.Id && j.Kind == JournalKind.ClockResumed)
@@ -146,12 +148,33 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
         return SupplementClock.Recompute(definition.Supplement, definition.CommittedLimitFor(channel), originalDue, periods, calendar);
     }
 
+    /// <summary>
+    /// A refusal decided after the dossier left its first step (appraisal, signature): the competent body's answer to
+    /// a received dossier, resolved with a refusal (status 9, result refused). A refusal while the dossier never left
+    /// its first step (the intake check) is a refusal to receive it (status 3). See docs/statuses.md.
+    /// </summary>
+    private static async Task<bool> RefusedAfterAppraisalAsync(WorkflowsDbContext db, Guid instanceId, Changeset changeset, CancellationToken cancellationToken)
+    {
+        var completed = RowMapping.Name(JournalKind.StepCompleted);
+        var stored = await db.Journal.AsNoTracking()
+            .Where(j => j.InstanceId == instanceId && j.Kind == completed && j.NodeId != null)
+            .Select(j => j.NodeId!)
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        return stored
+            .Concat(changeset.Journal.Where(j => j.InstanceId == instanceId && j.Kind == JournalKind.StepCompleted && j.NodeId is not null).Select(j => j.NodeId!))
+            .Distinct(StringComparer.Ordinal)
+            .Count() > 1;
+    }
+
     /// <summary>The national status an instance stands at.</summary>
-    public static int StatusOf(WorkflowInstance instance, int current, bool progressed)
+    public static int StatusOf(WorkflowInstance instance, int current, bool progressed, bool refusedAfterAppraisal = false)
     {
         ArgumentNullException.ThrowIfNull(instance);
         switch (instance.Status)
         {
+            case InstanceStatus.Completed when refusedAfterAppraisal && instance.Result == EndResult.Refused:
+                return DossierStatus.Resolved;
             case InstanceStatus.Completed:
                 return DossierStatus.ForResult(instance.Result ?? Engine.Definitions.EndResult.Issued);
             case InstanceStatus.Faulted:

@@ -59,8 +59,8 @@ internal sealed record DossierSummaryDto(
 /// <summary>One handover on the control slip (phiếu kiểm soát quá trình giải quyết hồ sơ, form 06).</summary>
 internal sealed record HandoverDto(
     int Number,
-    Guid TaskId,
-    string NodeId,
+    Guid? TaskId,
+    string? NodeId,
     string? StepName,
     UnitDto GivingUnit,
     UnitDto ReceivingUnit,
@@ -70,12 +70,23 @@ internal sealed record HandoverDto(
     string? Note,
     DateTimeOffset ReceivedAt,
     DateTimeOffset? CompletedAt,
-    DateTimeOffset DueAt,
+    DateTimeOffset? DueAt,
     TimeLimit? AllottedTime,
     long ActualWorkingMinutes,
     decimal ActualWorkingDays,
     decimal ActualWorkingHours,
-    string Sla);
+    string Sla)
+{
+    /// <summary><c>step</c> (a task), <c>supplement</c> (the dossier with the applicant) or <c>resultReturned</c>.</summary>
+    public string Kind { get; init; } = HandoverKinds.Step;
+
+    /// <summary>After parallel branches: every branch that handed the dossier over, with when; else null (see GivingUnit).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<HandoverGiverDto>? GivingUnits { get; init; }
+}
+
+/// <summary>One unit that handed a dossier over to a step, and when (a parallel branch's end).</summary>
+internal sealed record HandoverGiverDto(UnitDto Unit, DateTimeOffset HandedOverAt, string? By);
 
 internal sealed record TimelineEventDto(long Sequence, DateTimeOffset At, string Kind, string? NodeId, string? NodeName, string? Outcome, string? Actor, string? Note, string? Detail);
 
@@ -269,6 +280,7 @@ internal static class DossiersApi
         var offset = calendar.UtcOffset;
         var tasks = (await db.Tasks.AsNoTracking().Where(t => t.InstanceId == row.Id).ToListAsync(cancellationToken))
             .OrderBy(t => t.OpenedAt).ThenBy(t => t.ClosedAt ?? DateTimeOffset.MaxValue).ThenBy(t => t.NodeId, StringComparer.Ordinal).ToList();
+        var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == row.Id).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
         var reception = new UnitDto(row.ReceptionPoint, row.ReceptionPoint);
         var handovers = new List<HandoverDto>(tasks.Count);
         for (var i = 0; i < tasks.Count; i++)
@@ -279,6 +291,7 @@ internal static class DossiersApi
                 ? tasks.Take(i).LastOrDefault(t => t.NodeId == previous)
                 : null;
             var givingUnit = giver is null ? reception : new UnitDto(giver.Department, departments.NameOf(giver.Department));
+            var branches = ControlSlipHandovers.JoinedBranches(definition, task, tasks.Take(i), journal, departments);
             var end = task.ClosedAt ?? now;
             var minutes = calendar.WorkingMinutesBetween(task.OpenedAt, end);
             handovers.Add(new HandoverDto(
@@ -287,13 +300,33 @@ internal static class DossiersApi
                 task.OpenedAt.ToOffset(offset), task.ClosedAt?.ToOffset(offset), task.DueAt.ToOffset(offset),
                 nodes.GetValueOrDefault(task.NodeId) is StepNode step ? step.AllottedTime : null,
                 minutes, calendar.WorkingDaysBetween(task.OpenedAt, end), Math.Round(minutes / 60m, 2, MidpointRounding.AwayFromZero),
-                SlaName(Sla.Classify(calendar, task.DueAt, task.State == TaskStates.Open ? null : task.ClosedAt, now))));
+                SlaName(Sla.Classify(calendar, task.DueAt, task.State == TaskStates.Open ? null : task.ClosedAt, now)))
+            {
+                GivingUnits = branches,
+            });
+            if (task.Outcome == Outcomes.NeedsSupplement
+                && ControlSlipHandovers.Supplement(row, definition, task, journal, calendar, departments, now) is { } supplement)
+            {
+                handovers.Add(supplement);
+            }
         }
 
-        var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == row.Id).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
+        if (ControlSlipHandovers.ResultReturned(row, calendar, departments, now) is { } returned)
+        {
+            handovers.Add(returned);
+        }
+
+        handovers = [.. handovers.Select((h, n) => h with { Number = n + 1 })];
         var events = journal.Select(j => new TimelineEventDto(
             j.Sequence, j.At.ToOffset(offset), j.Kind, j.NodeId, j.NodeId is null ? null : nodes.GetValueOrDefault(j.NodeId)?.Name,
             j.Outcome, j.Actor, j.Note, j.Detail)).ToList();
+        if (row.ResultReturnedAt is { } returnedAt)
+        {
+            // Not an engine event (the instance has ended): the dossier row records it; it follows the journal.
+            events.Add(new TimelineEventDto(
+                (journal.Count == 0 ? 0 : journal[^1].Sequence) + 1, returnedAt.ToOffset(offset), HandoverKinds.ResultReturned, null, null, null, null, null, null));
+        }
+
         return new TimelineDto(row.Code, DossierStatus.Name(row.Status), handovers, events);
     }
 

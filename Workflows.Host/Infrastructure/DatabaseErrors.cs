@@ -31,7 +31,9 @@ internal static class DatabaseErrors
     {
         SqliteException sqlite => sqlite.SqliteErrorCode is SqliteCodes.Busy or SqliteCodes.Locked,
         DbException db => db.SqlState is PostgresCodes.DeadlockDetected or PostgresCodes.SerializationFailure,
-        DbUpdateException update when update.InnerException is { } inner => IsTransientConflict(inner),
+        // EF wraps it: in a DbUpdateException, or (Npgsql's execution strategy, for an error it deems transient) in an
+        // InvalidOperationException "likely due to a transient failure".
+        { InnerException: { } inner } => IsTransientConflict(inner),
         _ => false,
     };
 

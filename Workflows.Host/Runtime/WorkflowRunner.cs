@@ -21,8 +21,12 @@ internal sealed class WorkflowRunner(
     WorkflowsDbContext db,
     TimeProvider time,
     IChangesetProjection projection,
-    IHostApplicationLifetime lifetime)
+    IHostApplicationLifetime lifetime,
+    ILogger<WorkflowRunner> logger)
 {
+    // Inline attempts at a parent's resume before it is left to the outbox dispatcher.
+    private const int ParentResumeAttempts = 3;
+
     /// <summary>Starts a dossier on a published version; the result holds the committed changeset.</summary>
     public async Task<ExecutionResult> StartAsync(string code, int version, JsonObject data, string? actor = null, CancellationToken cancellationToken = default)
     {
@@ -106,10 +110,20 @@ internal sealed class WorkflowRunner(
     /// both versions, so a stale read conflicts (<see cref="ConcurrencyConflictException"/>), and
     /// closes the task only at the version in <paramref name="claim"/> (<see cref="TaskClaimLostException"/> otherwise).
     /// </summary>
-    public Task<ExecutionResult> ResumeAsync(WorkflowInstance instance, ResumeRequest request, TaskClaim claim, DossierRow? dossier, CancellationToken cancellationToken = default) =>
-        ResumeCoreAsync(instance, request, claim, dossier, cancellationToken);
+    /// <remarks>
+    /// Once the task's changeset committed, nothing that follows can undo it: a parent process the instance hands back to
+    /// (its sub-process ended) is resumed inline, and if that keeps failing it is left to the outbox dispatcher, which
+    /// delivers the resumeParent message committed with the child. <see cref="TaskCompletion.Parents"/> says which.
+    /// </remarks>
+    public async Task<TaskCompletion> CompleteTaskAsync(WorkflowInstance instance, ResumeRequest request, TaskClaim claim, DossierRow? dossier, CancellationToken cancellationToken = default)
+    {
+        var parents = new List<ParentResume>();
+        var result = await ResumeCoreAsync(instance, request, claim, dossier, cancellationToken, parents);
+        return new TaskCompletion(result, parents);
+    }
 
-    private async Task<ExecutionResult> ResumeCoreAsync(WorkflowInstance instance, ResumeRequest request, TaskClaim? claim, DossierRow? dossier, CancellationToken cancellationToken)
+    private async Task<ExecutionResult> ResumeCoreAsync(
+        WorkflowInstance instance, ResumeRequest request, TaskClaim? claim, DossierRow? dossier, CancellationToken cancellationToken, List<ParentResume>? parents = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var definition = await definitions.GetPublishedAsync(instance.DefinitionCode, instance.DefinitionVersion, cancellationToken)
@@ -130,7 +144,8 @@ internal sealed class WorkflowRunner(
                 return Task.CompletedTask;
             };
         await CommitAsync(result.Changeset!, attachDossier, claim, cancellationToken);
-        await ResumeParentsAsync(result.Changeset!, cancellationToken);
+        var resumed = await ResumeParentsAsync(result.Changeset!, cancellationToken);
+        parents?.AddRange(resumed);
         return result;
     }
 
@@ -159,27 +174,96 @@ internal sealed class WorkflowRunner(
             claim,
             hook), cancellationToken);
 
-    // The in-process part of outbox delivery: a child that ended resumes its parent's SubProcess bookmark.
-    private async Task ResumeParentsAsync(Changeset changeset, CancellationToken cancellationToken)
+    // The in-process part of outbox delivery: a child that ended resumes its parent's SubProcess bookmark. The child has
+    // committed by now (with its resumeParent message), so no failure here may reach the caller as the child's: a conflict
+    // or a transient database error is retried a few times, then the message is left pending for the outbox dispatcher,
+    // which delivers it on its next pass (also after a restart, had this process died before getting here).
+    private async Task<IReadOnlyList<ParentResume>> ResumeParentsAsync(Changeset changeset, CancellationToken cancellationToken)
     {
+        var outcomes = new List<ParentResume>();
         foreach (var message in changeset.Outbox.Where(m => m.Kind == OutboxKinds.ResumeParent))
         {
             var parentId = Guid.Parse((string)message.Payload["parentInstanceId"]!);
             var bookmarkId = Guid.Parse((string)message.Payload["bookmarkId"]!);
-            try
+            var outcome = await ResumeParentAsync(message, parentId, bookmarkId, cancellationToken);
+            outcomes.Add(outcome);
+            if (outcome.State == ParentResume.Queued)
             {
-                await ResumeAsync(parentId, new ResumeRequest { BookmarkId = bookmarkId, Outcome = (string?)message.Payload["result"] }, cancellationToken);
-            }
-            catch (ConcurrencyConflictException)
-            {
-                // The parent changed meanwhile (or the outbox dispatcher is resuming it): the child's commit stands,
-                // and the message stays pending for the dispatcher, which retries it.
                 continue;
             }
 
-            var now = time.GetUtcNow();
-            await db.Outbox.Where(o => o.Id == message.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now).SetProperty(o => o.Attempts, o => o.Attempts + 1), cancellationToken);
+            try
+            {
+                var now = time.GetUtcNow();
+                await db.Outbox.Where(o => o.Id == message.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now).SetProperty(o => o.Attempts, o => o.Attempts + 1), cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Still pending: the dispatcher delivers it again and finds the bookmark already resumed.
+                logger.ParentResumeDeferred(parentId, message.InstanceId, message.Id, e.Message);
+            }
         }
+
+        return outcomes;
     }
+
+    private async Task<ParentResume> ResumeParentAsync(OutboxMessage message, Guid parentId, Guid bookmarkId, CancellationToken cancellationToken)
+    {
+        var request = new ResumeRequest { BookmarkId = bookmarkId, Outcome = (string?)message.Payload["result"] };
+        string reason = "";
+        for (var attempt = 1; attempt <= ParentResumeAttempts; attempt++)
+        {
+            try
+            {
+                var result = await ResumeAsync(parentId, request, cancellationToken);
+                if (result.Accepted)
+                {
+                    return new ParentResume(parentId, ParentResume.Resumed);
+                }
+
+                if (result.Rejection!.Code is RejectionCode.StaleBookmark or RejectionCode.InstanceNotRunning)
+                {
+                    // The dispatcher (or another node) resumed it first.
+                    return new ParentResume(parentId, ParentResume.Resumed);
+                }
+
+                // Refused for good: the dispatcher's attempts put it on the dead-letter list for an administrator.
+                reason = $"{result.Rejection.Code}: {result.Rejection.Message}";
+                break;
+            }
+            catch (ConcurrencyConflictException e)
+            {
+                // The parent changed meanwhile (or the dispatcher is resuming it): read it again.
+                reason = e.Message;
+            }
+            catch (Exception e) when (DatabaseErrors.IsTransientConflict(e))
+            {
+                // A deadlock or a busy database file: the same write succeeds when tried again.
+                reason = e.Message;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Anything else (the connection dropped, ...): not worth retrying here; the dispatcher backs off.
+                reason = e.Message;
+                break;
+            }
+        }
+
+        logger.ParentResumeDeferred(parentId, message.InstanceId, message.Id, reason);
+        return new ParentResume(parentId, ParentResume.Queued);
+    }
+}
+
+/// <summary>A task's completion as committed, and what became of the parent processes it handed back to.</summary>
+internal sealed record TaskCompletion(ExecutionResult Result, IReadOnlyList<ParentResume> Parents);
+
+/// <summary>
+/// A parent process resumed because its sub-process ended: <see cref="Resumed"/> in the same request, or
+/// <see cref="Queued"/> for the outbox dispatcher (its resumeParent message committed with the child).
+/// </summary>
+internal sealed record ParentResume(Guid InstanceId, string State)
+{
+    public const string Resumed = "resumed";
+    public const string Queued = "queued";
 }

@@ -46,7 +46,15 @@ internal sealed record TaskStateDto(
 /// <summary>A task opened by a completion in a department the caller does not work for.</summary>
 internal sealed record HandedOverDto(string StepId, string? StepName, string Department);
 
-internal sealed record CompletedTaskDto(TaskDto Task, IReadOnlyList<TaskDto> Next, IReadOnlyList<HandedOverDto> HandedOver);
+internal sealed record CompletedTaskDto(TaskDto Task, IReadOnlyList<TaskDto> Next, IReadOnlyList<HandedOverDto> HandedOver)
+{
+    /// <summary>When the task ended a sub-process: its parent, <c>resumed</c> now or <c>queued</c> for the background runner.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ParentProcessDto>? ParentProcesses { get; init; }
+}
+
+/// <summary>A parent process a completion handed back to, and what became of it.</summary>
+internal sealed record ParentProcessDto(Guid InstanceId, string State, string Detail);
 
 internal sealed record CompleteTaskRequest(string? Outcome, string? Note, JsonObject? Data);
 

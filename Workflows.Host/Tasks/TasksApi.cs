@@ -264,9 +264,10 @@ internal static class TasksApi
         // as claimant, so a claim or forward by someone else and this completion cannot both win.
         var resume = new ResumeRequest { BookmarkId = id, Outcome = outcome, Note = note, Data = data, Actor = caller };
         ExecutionResult result;
+        IReadOnlyList<ParentResume> parents;
         try
         {
-            result = await runner.ResumeAsync(loaded.Instance, resume, new TaskClaim(id, caller, loaded.RowVersion), loaded.Dossier, request.CancellationToken);
+            (result, parents) = await runner.CompleteTaskAsync(loaded.Instance, resume, new TaskClaim(id, caller, loaded.RowVersion), loaded.Dossier, request.CancellationToken);
         }
         catch (TaskClaimLostException)
         {
@@ -339,8 +340,16 @@ internal static class TasksApi
         var closed = changeset.TasksClosed.FirstOrDefault(t => t.TaskId == id);
         var final = closed is null ? await FinalAsync(id, task, request) : request.Queries.Closed(task, closed, caller);
         request.Telemetry.StepCompleted(final.Department, final.ProcedureCode, final.Sla);
-        return TypedResults.Ok(new CompletedTaskDto(final, next, handedOver));
+        return TypedResults.Ok(new CompletedTaskDto(final, next, handedOver) { ParentProcesses = ParentProcesses(parents) });
     }
+
+    // What became of the processes this completion handed back to (the task ended a sub-process): the completion
+    // stands either way; a queued parent is resumed by the background runner.
+    private static List<ParentProcessDto>? ParentProcesses(IReadOnlyList<ParentResume> parents) => parents.Count == 0
+        ? null
+        : [.. parents.Select(p => new ParentProcessDto(p.InstanceId, p.State, p.State == ParentResume.Resumed
+            ? "The parent process was resumed."
+            : "The task was completed; resuming the parent process failed for now and is left to the background runner, which retries it."))];
 
     private static async Task<Results<Ok<TaskDto>, ValidationProblem, ProblemHttpResult>> Forward(
         Guid id, ForwardTaskRequest? body, [AsParameters] TaskRequestContext request)

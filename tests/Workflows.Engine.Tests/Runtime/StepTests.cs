@@ -254,6 +254,37 @@ public class SupplementDeadlineTests
     }
 }
 
+public class ReopenedStepTests
+{
+    private static readonly TimeSpan Vietnam = TimeSpan.FromHours(7);
+
+    // Review (3 working days) opens Monday 2/3 08:00, due Thursday 08:00; sent back Tuesday 08:00 with 2 days left;
+    // the supplement arrives Friday 6/3 08:00.
+    [Theory]
+    [InlineData(SupplementClockPolicy.Pause, 10)]
+    [InlineData(SupplementClockPolicy.Restart, 11)]
+    public void A_step_reopened_after_a_supplement_gets_what_its_clock_policy_leaves(SupplementClockPolicy clock, int dueDay)
+    {
+        var definition = Flow.Procedure("T.REOPEN",
+            [Flow.Start(), Flow.Step("review", "land-registry", 3, Outcomes.Approved, Outcomes.NeedsSupplement), Flow.End()],
+            [Flow.C("start", "review"), Flow.C("review", "end", Outcomes.Approved)]) with
+        {
+            Supplement = new SupplementPolicy { Clock = clock },
+        };
+        var harness = new EngineHarness(null, definition);
+        var instance = harness.Start(definition);
+        Assert.Equal(new DateTimeOffset(2026, 3, 5, 8, 0, 0, Vietnam), harness.OpenTask(instance, "review").Opened.DueAt);
+        harness.Clock.Advance(TimeSpan.FromDays(1));
+        harness.Complete(instance, "review", Outcomes.NeedsSupplement);
+
+        harness.Clock.Advance(TimeSpan.FromDays(3));
+        Assert.Null(harness.Host.Signal(instance.Id, "supplementReceived"));
+
+        // Pause: the 2 days left, due Tuesday 10/3; restart: 3 days again, due Wednesday 11/3.
+        Assert.Equal(new DateTimeOffset(2026, 3, dueDay, 8, 0, 0, Vietnam), harness.OpenTask(harness.Reload(instance), "review").Opened.DueAt);
+    }
+}
+
 public class TerminateTests
 {
     private static readonly ProcedureDefinition Parallel = Flow.Procedure("T.TERM",

@@ -91,7 +91,7 @@ public abstract class DocumentsApiTests(DatabaseFixture database)
         var list = (await desk.GetFromJsonAsync<JsonArray>($"/api/dossiers/{code}/documents"))!;
         var available = list.Where(f => (bool)f!["available"]!).Select(f => (string)f!["form"]!).ToList();
         Assert.Equal(["01", "02", "06"], available);
-        Assert.Equal(["01", "02", "03", "04", "05", "06"], list.Select(f => (string)f!["form"]!));
+        Assert.Equal(["01", "02", "03", "03b", "04", "05", "06"], list.Select(f => (string)f!["form"]!));
         Assert.NotNull(list.Single(f => (string)f!["form"]! == "03")!["reason"]);
         Assert.Equal(HttpStatusCode.Conflict, (await desk.GetAsync(new Uri($"/api/dossiers/{code}/documents/03", UriKind.Relative))).StatusCode);
         var stop = await desk.GetAsync(new Uri($"/api/dossiers/{code}/documents/05", UriKind.Relative));
@@ -100,7 +100,7 @@ public abstract class DocumentsApiTests(DatabaseFixture database)
     }
 
     [Fact]
-    public async Task A_refusal_prints_the_reason_the_refusing_officer_gave()
+    public async Task A_refusal_after_appraisal_prints_the_competent_bodys_answer_with_the_reason_the_refusing_officer_gave()
     {
         var clock = new ManualClock(IntakeTests.ReceivedAt.AddHours(1));
         await using var app = new WorkflowsApp(database, DocumentDefinitions.Path, clock);
@@ -110,8 +110,10 @@ public abstract class DocumentsApiTests(DatabaseFixture database)
         await CompleteAsync(app, code, WorkflowsApp.UrbanOfficerKey, "rejected", "Khu đất không phù hợp quy hoạch chi tiết đã được phê duyệt.");
         using var urban = app.ClientWithKey(WorkflowsApp.UrbanOfficerKey);
 
-        var html = Html.Parse(await urban.GetStringAsync(new Uri($"/api/dossiers/{code}/documents/03", UriKind.Relative)));
+        // Refused at review, after the desk received it: the competent body's answer (03b), not a refusal to receive (03).
+        var html = Html.Parse(await urban.GetStringAsync(new Uri($"/api/dossiers/{code}/documents/03b", UriKind.Relative)));
 
+        Assert.Equal(HttpStatusCode.Conflict, (await urban.GetAsync(new Uri($"/api/dossiers/{code}/documents/03", UriKind.Relative))).StatusCode);
         Assert.Equal("Khu đất không phù hợp quy hoạch chi tiết đã được phê duyệt.", html.Field("reason"));
         Assert.Equal(("Thẩm định", "Sở Xây dựng", "canbo.xaydung"), (html.Field("stepName"), html.Field("department"), html.Field("refusedBy")));
         Assert.Equal("14 giờ 00 phút, ngày 03/03/2026", html.Field("refusedAt"));
