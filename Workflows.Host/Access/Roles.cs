@@ -30,6 +30,9 @@ internal static class Policies
     /// <summary>Any signed-in user of the centre (designer, administrator, officer): reading dossiers.</summary>
     public const string Staff = "staff";
 
+    /// <summary>Officers and administrators: acting on dossiers in progress (stop, apology letters).</summary>
+    public const string DossierHandler = "dossier-handler";
+
     /// <summary>Staff and intake systems: reading the working calendar the dossiers are counted on (read-only).</summary>
     public const string CalendarReader = "calendar-reader";
 }

@@ -41,7 +41,7 @@ internal static class ApologiesApi
 
     public static IEndpointRouteBuilder MapApologiesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/apologies").WithTags("Apologies").RequireAuthorization(Policies.Staff);
+        var api = app.MapGroup("/api/apologies").WithTags("Apologies").RequireAuthorization(Policies.DossierHandler);
         api.MapGet("/", List).WithSummary("Apology letters (state=draft by default) of dossiers the caller works on");
         api.MapGet("/{id:guid}", Get).WithSummary("One apology letter");
         api.MapPost("/{id:guid}/confirm", Confirm).WithSummary("Confirm a draft: the dossier's appointment moves to the new date");
@@ -60,31 +60,14 @@ internal static class ApologiesApi
 
     private static IQueryable<Found> Visible(WorkflowsDbContext db, ClaimsPrincipal user)
     {
-        var letters = from a in db.Set<ApologyLetterRow>().AsNoTracking()
-                      join d in db.Dossiers.AsNoTracking() on a.DossierId equals d.Id
-                      select new Found { Letter = a, Dossier = d };
-        if (user.IsInRole(Roles.Administrator))
-        {
-            return letters;
-        }
-
-        if (!user.IsInRole(Roles.Officer))
-        {
-            return letters.Where(_ => false);
-        }
-
-        var departments = user.Departments().ToList();
-        return letters.Where(f => db.Tasks.Any(t => t.InstanceId == f.Dossier.Id && t.State == TaskStates.Open && departments.Contains(t.Department)));
+        return from a in db.Set<ApologyLetterRow>().AsNoTracking()
+               join d in DossierAccess.Handled(db, user, db.Dossiers.AsNoTracking()) on a.DossierId equals d.Id
+               select new Found { Letter = a, Dossier = d };
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ApologyDto>>, ValidationProblem, ProblemHttpResult>> List(
         HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, string? state = null, CancellationToken cancellationToken = default)
     {
-        if (Forbidden(context.User) is { } forbidden)
-        {
-            return forbidden;
-        }
-
         var wanted = string.IsNullOrWhiteSpace(state) ? ApologyStates.Draft : state.Trim();
         if (!ApologyStates.All.Contains(wanted))
         {
@@ -99,11 +82,6 @@ internal static class ApologiesApi
     private static async Task<Results<Ok<ApologyDto>, ProblemHttpResult>> Get(
         Guid id, HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, CancellationToken cancellationToken)
     {
-        if (Forbidden(context.User) is { } forbidden)
-        {
-            return forbidden;
-        }
-
         var found = await Visible(db, context.User).SingleOrDefaultAsync(f => f.Letter.Id == id, cancellationToken);
         return found is null ? NotFound(id) : TypedResults.Ok(Dto(found, calendar.UtcOffset));
     }
@@ -112,11 +90,6 @@ internal static class ApologiesApi
         Guid id, ConfirmApologyRequest? body, HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (Forbidden(context.User) is { } forbidden)
-        {
-            return forbidden;
-        }
-
         var found = await Visible(db, context.User).SingleOrDefaultAsync(f => f.Letter.Id == id, cancellationToken);
         if (found is null)
         {
@@ -198,11 +171,6 @@ internal static class ApologiesApi
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Letter(
         Guid id, HttpContext context, WorkflowsDbContext db, DocumentForms forms, DocumentRenderer renderer, CancellationToken cancellationToken)
     {
-        if (Forbidden(context.User) is { } forbidden)
-        {
-            return forbidden;
-        }
-
         var found = await Visible(db, context.User).SingleOrDefaultAsync(f => f.Letter.Id == id, cancellationToken);
         if (found is null)
         {
@@ -213,11 +181,6 @@ internal static class ApologiesApi
         var html = renderer.Render(ApologyLetterForm.FormNumber, ApologyLetterForm.Model(document, found.Letter));
         return TypedResults.Text(html, "text/html; charset=utf-8");
     }
-
-    private static ProblemHttpResult? Forbidden(ClaimsPrincipal user) =>
-        user.IsInRole(Roles.Administrator) || user.IsInRole(Roles.Officer)
-            ? null
-            : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Apology letters are for officers and administrators.");
 
     private static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Apology letter not found", detail: $"No apology letter {id} that you may see.");

@@ -121,16 +121,7 @@ internal static class DossiersApi
     }
 
     /// <summary>The dossiers <paramref name="user"/> may read (also the documents API's rule).</summary>
-    internal static IQueryable<DossierRow> Visible(WorkflowsDbContext db, ClaimsPrincipal user)
-    {
-        if (user.IsInRole(Roles.Administrator) || user.IsInRole(Roles.Designer))
-        {
-            return db.Dossiers.AsNoTracking();
-        }
-
-        var departments = user.Departments().ToList();
-        return db.Dossiers.AsNoTracking().Where(d => db.Tasks.Any(t => t.InstanceId == d.Id && departments.Contains(t.Department)));
-    }
+    internal static IQueryable<DossierRow> Visible(WorkflowsDbContext db, ClaimsPrincipal user) => DossierAccess.Visible(db, user);
 
     private static async Task<Results<Ok<PageDto<DossierSummaryDto>>, ValidationProblem>> Search(
         HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, TimeProvider time, CancellationToken cancellationToken,

@@ -19,7 +19,7 @@ internal static class StopDossierApi
 {
     public static RouteGroupBuilder MapStopDossier(this RouteGroupBuilder dossiers)
     {
-        dossiers.MapPost("/{code}/stop", Stop)
+        dossiers.MapPost("/{code}/stop", Stop).RequireAuthorization(Policies.DossierHandler)
             .WithSummary("Stop processing the dossier (status 8, notice form 05)");
         return dossiers;
     }
@@ -36,7 +36,7 @@ internal static class StopDossierApi
             });
         }
 
-        var row = await DossiersApi.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        var row = await DossierAccess.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (row is null)
         {
             // A problem document (application/problem+json), as every other 404 of the dossiers API.
@@ -49,16 +49,10 @@ internal static class StopDossierApi
                 detail: $"Dossier {row.Code} has already ended ({row.Result}).");
         }
 
-        if (!context.User.IsInRole(Roles.Administrator))
+        if (!await DossierAccess.HandlesAsync(db, context.User, row.Id, cancellationToken))
         {
-            var departments = context.User.Departments();
-            var handling = context.User.IsInRole(Roles.Officer) && await db.Tasks.AsNoTracking()
-                .AnyAsync(t => t.InstanceId == row.Id && t.State == TaskStates.Open && departments.Contains(t.Department), cancellationToken);
-            if (!handling)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed",
-                    detail: "Only an administrator or an officer of a department handling the dossier may stop it.");
-            }
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed",
+                detail: "Only an administrator or an officer of a department handling the dossier may stop it.");
         }
 
         var instance = await store.LoadInstanceAsync(row.Id, cancellationToken);

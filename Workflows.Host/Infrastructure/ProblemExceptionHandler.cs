@@ -38,8 +38,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             ConflictException => (StatusCodes.Status409Conflict, "Conflict"),
             ConcurrencyConflictException => (StatusCodes.Status409Conflict, "The dossier changed since it was read"),
             PublishedVersionImmutableException => (StatusCodes.Status409Conflict, "Published versions are immutable"),
+            // The framework's own binding of a request body (malformed JSON included); the Host reads every other body
+            // itself and answers its errors. A JsonException that gets here came from stored data: a server fault (500).
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
-            JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON"),
             // A due time past what the working calendar can count (a definition stored before the validator bounded it).
             Workflows.Engine.Calendar.CalendarRangeException => (StatusCodes.Status422UnprocessableEntity, "The due time cannot be counted on the working calendar"),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred"),
@@ -57,11 +58,6 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             Title = title,
             Detail = status >= 500 ? null : exception.Message,
         };
-        if (exception is JsonException { Path: { } path })
-        {
-            details.Extensions["path"] = path;
-        }
-
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }
 

@@ -102,13 +102,11 @@ internal static class IntakeApi
         }
 
         var client = context.User.Name();
-        var row = await intake.FindAsync(client, externalCode, cancellationToken);
-        if (row is null)
+        if (await FindWithInstanceAsync(client, externalCode, intake, store, cancellationToken) is not ({ } row, var instance))
         {
             return NotFound(externalCode);
         }
 
-        var instance = await store.LoadInstanceAsync(row.Id, cancellationToken);
         var bookmark = instance?.Bookmarks
             .Where(b => b.Kind is BookmarkKind.Signal or BookmarkKind.Supplement && b.Key == signal)
             .OrderBy(b => b.CreatedAt)
@@ -150,14 +148,7 @@ internal static class IntakeApi
         }
 
         var client = context.User.Name();
-        var row = await intake.FindAsync(client, externalCode, cancellationToken);
-        if (row is null)
-        {
-            return NotFound(externalCode);
-        }
-
-        var instance = await store.LoadInstanceAsync(row.Id, cancellationToken);
-        if (instance is null)
+        if (await FindWithInstanceAsync(client, externalCode, intake, store, cancellationToken) is not (_, { } instance))
         {
             return NotFound(externalCode);
         }
@@ -169,6 +160,15 @@ internal static class IntakeApi
         }
 
         return TypedResults.Ok(IntakeDossierDto.From((await intake.FindAsync(client, externalCode, cancellationToken))!, calendar.UtcOffset));
+    }
+
+    // The caller's dossier by its external code, with its workflow instance (null if it has none); null if the caller
+    // has no dossier by that code (another intake system's dossier is not found either).
+    private static async Task<(DossierRow Row, WorkflowInstance? Instance)?> FindWithInstanceAsync(
+        string client, string externalCode, IntakeService intake, ChangesetStore store, CancellationToken cancellationToken)
+    {
+        var row = await intake.FindAsync(client, externalCode, cancellationToken);
+        return row is null ? null : (row, await store.LoadInstanceAsync(row.Id, cancellationToken));
     }
 
     private static string? NoteOf(JsonObject body, string field, Dictionary<string, string[]> errors)
