@@ -19,7 +19,11 @@ public enum TimeUnit
 /// </summary>
 public sealed record TimeLimit(decimal Value, TimeUnit Unit)
 {
-    /// <summary>Conventional length of a working day when days and hours are compared (30 days = 240 h).</summary>
+    /// <summary>
+    /// Length of a working day when days and hours are compared and no calendar is known (30 days = 240 h). Where a
+    /// calendar is known, its own day is the unit (<c>WorkingCalendar.HoursPerWorkingDay</c>, 7.5 h for 07:30-11:30 and
+    /// 13:30-17:00): the Host validates and compares with it, as it counts due times.
+    /// </summary>
     public const decimal HoursPerWorkingDay = 8m;
 
     public static TimeLimit Zero { get; } = new(0m, TimeUnit.WorkingDays);
@@ -29,10 +33,13 @@ public sealed record TimeLimit(decimal Value, TimeUnit Unit)
     public static TimeLimit Hours(decimal hours) => new(hours, TimeUnit.WorkingHours);
 
     /// <summary>The allowance in working hours, for summing and comparing limits of mixed units.</summary>
-    public decimal ToWorkingHours() => Unit switch
+    public decimal ToWorkingHours() => ToWorkingHours(HoursPerWorkingDay);
+
+    /// <summary>The allowance in working hours, a working day being <paramref name="hoursPerWorkingDay"/> long.</summary>
+    public decimal ToWorkingHours(decimal hoursPerWorkingDay) => Unit switch
     {
         TimeUnit.WorkingHours => Value,
-        _ => Value * HoursPerWorkingDay,
+        _ => Value * hoursPerWorkingDay,
     };
 
     public override string ToString() => Unit switch

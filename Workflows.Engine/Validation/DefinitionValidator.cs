@@ -653,7 +653,7 @@ public static class DefinitionValidator
                 return;
             }
 
-            var hours = FlowchartAnalysis.LongestPathFrom(graph, starts[0]) ?? 0m;
+            var hours = FlowchartAnalysis.LongestPathFrom(graph, starts[0], context.HoursPerWorkingDay) ?? 0m;
             CheckStepsFit(hours, committed, "$.committedTimeLimit", "the committed");
             foreach (var (channel, limit) in channelLimits)
             {
@@ -662,7 +662,7 @@ public static class DefinitionValidator
         }
 
         // Limits are compared only when the comparison is exact: same unit, or both in working units
-        // (8 working hours = 1 working day). Calendar days against working time depends on the calendar
+        // (a working day is the calendar's day, context.HoursPerWorkingDay). Calendar days against working time depends on the calendar
         // (weekends, holidays), so such pairs are left to the reviewer rather than guessed at.
         private void CheckNotAboveLegal(TimeLimit? limit, TimeLimit? legal, string path, string what)
         {
@@ -672,7 +672,8 @@ public static class DefinitionValidator
             }
 
             var above = limit.Unit == legal.Unit ? limit.Value > legal.Value
-                : limit.Unit != TimeUnit.CalendarDays && legal.Unit != TimeUnit.CalendarDays && limit.ToWorkingHours() > legal.ToWorkingHours();
+                : limit.Unit != TimeUnit.CalendarDays && legal.Unit != TimeUnit.CalendarDays
+                    && limit.ToWorkingHours(context.HoursPerWorkingDay) > legal.ToWorkingHours(context.HoursPerWorkingDay);
             if (above)
             {
                 Add(path, ProblemCodes.CommittedLimitAboveLegalLimit,
@@ -684,12 +685,12 @@ public static class DefinitionValidator
         // longer than it really is, so a calendar-day limit can only be reported when it is surely exceeded.
         private void CheckStepsFit(decimal hours, TimeLimit? limit, string path, string whose)
         {
-            if (limit is null || limit.Value < 0 || !IsCountable(limit) || hours <= limit.ToWorkingHours())
+            if (limit is null || limit.Value < 0 || !IsCountable(limit) || hours <= limit.ToWorkingHours(context.HoursPerWorkingDay))
             {
                 return;
             }
 
-            var days = hours / TimeLimit.HoursPerWorkingDay;
+            var days = hours / context.HoursPerWorkingDay;
             Add(path, ProblemCodes.StepTimesExceedCommittedLimit,
                 Invariant($"Steps on the longest path take {days:0.##} working days ({hours:0.##} h), more than {whose} {limit}; shorten the steps' allotted times or run some of them in parallel."));
         }

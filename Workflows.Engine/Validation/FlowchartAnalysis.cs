@@ -9,9 +9,10 @@ public static class FlowchartAnalysis
     /// The longest Start→End path in working hours, summing each Step's allotted time (other nodes count 0).
     /// Back edges found by a depth-first search from Start (loops such as "returnToPrevious") are ignored,
     /// so the figure is the time of one pass; parallel branches of a fork take the longest branch. Paths
-    /// that never reach an End do not count. 0 when there is no Start or no End can be reached.
+    /// that never reach an End do not count. 0 when there is no Start or no End can be reached. A working day is
+    /// <paramref name="hoursPerWorkingDay"/> long (the calendar's day; 8 h when no calendar is known).
     /// </summary>
-    public static decimal LongestPathWorkingHours(ProcedureDefinition definition)
+    public static decimal LongestPathWorkingHours(ProcedureDefinition definition, decimal hoursPerWorkingDay = TimeLimit.HoursPerWorkingDay)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var graph = FlowGraph.Build(definition.Flowchart ?? new Flowchart());
@@ -19,7 +20,7 @@ public static class FlowchartAnalysis
         {
             if (graph.InGraph[i] && graph.Nodes[i] is StartNode)
             {
-                return LongestPathFrom(graph, i) ?? 0m;
+                return LongestPathFrom(graph, i, hoursPerWorkingDay) ?? 0m;
             }
         }
 
@@ -27,7 +28,7 @@ public static class FlowchartAnalysis
     }
 
     /// <summary>Longest weighted path from a node to any End, or null when no End is reachable.</summary>
-    internal static decimal? LongestPathFrom(FlowGraph graph, int start)
+    internal static decimal? LongestPathFrom(FlowGraph graph, int start, decimal hoursPerWorkingDay)
     {
         const byte Unvisited = 0, OnPath = 1, Done = 2;
         var state = new byte[graph.Count];
@@ -64,13 +65,13 @@ public static class FlowchartAnalysis
                 }
             }
 
-            longest[node] = tail + Weight(graph.Nodes[node]);
+            longest[node] = tail + Weight(graph.Nodes[node], hoursPerWorkingDay);
         }
 
         return longest[start];
     }
 
     // A time the calendar cannot count is reported by the validator; here it must not overflow the sum.
-    private static decimal Weight(Node? node) =>
-        node is StepNode { AllottedTime: { } time } && DefinitionValidator.IsCountable(time) ? time.ToWorkingHours() : 0m;
+    private static decimal Weight(Node? node, decimal hoursPerWorkingDay) =>
+        node is StepNode { AllottedTime: { } time } && DefinitionValidator.IsCountable(time) ? time.ToWorkingHours(hoursPerWorkingDay) : 0m;
 }

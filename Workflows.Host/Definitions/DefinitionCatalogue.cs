@@ -17,6 +17,7 @@ internal sealed partial class DefinitionCatalogue(
     WorkflowsDbContext db,
     DefinitionRegistry registry,
     DefinitionFolder folder,
+    Engine.Calendar.WorkingCalendar calendar,
     TimeProvider time,
     ILogger<DefinitionCatalogue> logger)
 {
@@ -220,7 +221,8 @@ internal sealed partial class DefinitionCatalogue(
     private async Task<HashSet<string>> KnownCodesAsync(CancellationToken cancellationToken) =>
         new(await db.ProcedureVersions.Select(p => p.Code).Distinct().ToListAsync(cancellationToken), StringComparer.Ordinal);
 
-    private ValidationContext Context(IReadOnlySet<string> procedures) => new(folder.Departments, folder.Templates, procedures);
+    // Days and hours compare in the calendar's working day, as due times are counted.
+    private ValidationContext Context(IReadOnlySet<string> procedures) => new(folder.Departments, folder.Templates, procedures, calendar.HoursPerWorkingDay);
 
     private ProcedureVersionRow NewRow(ProcedureDefinition definition, string status) => new()
     {

@@ -21,7 +21,8 @@ internal sealed record DefinitionDiffDto(
 /// <summary>What changed between two versions of a procedure's flowchart, by node id.</summary>
 internal static class DefinitionDiff
 {
-    public static DefinitionDiffDto Compare(ProcedureDefinition from, ProcedureDefinition to)
+    /// <param name="hoursPerWorkingDay">The calendar's working day: steps given in days count that many hours on the longest path.</param>
+    public static DefinitionDiffDto Compare(ProcedureDefinition from, ProcedureDefinition to, decimal hoursPerWorkingDay)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -44,8 +45,8 @@ internal static class DefinitionDiff
             changed,
             [.. to.Flowchart.Connections.Where(c => !connectionsBefore.Contains(c))],
             [.. from.Flowchart.Connections.Where(c => !connectionsAfter.Contains(c))],
-            FlowchartAnalysis.LongestPathWorkingHours(from),
-            FlowchartAnalysis.LongestPathWorkingHours(to));
+            FlowchartAnalysis.LongestPathWorkingHours(from, hoursPerWorkingDay),
+            FlowchartAnalysis.LongestPathWorkingHours(to, hoursPerWorkingDay));
     }
 
     private static NodeChange Change(Node node) => new(node.Id, node.Kind, node.Name);

@@ -166,7 +166,7 @@ internal static class DefinitionsApi
             : NotFound($"Procedure {code} has no version {version}.");
 
     private static async Task<Results<Ok<DefinitionDiffDto>, ProblemHttpResult>> Diff(
-        string code, [FromQuery] int from, [FromQuery] int to, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+        string code, [FromQuery] int from, [FromQuery] int to, DefinitionCatalogue catalogue, Engine.Calendar.WorkingCalendar calendar, CancellationToken cancellationToken)
     {
         var before = await catalogue.VersionAsync(code, from, cancellationToken);
         var after = await catalogue.VersionAsync(code, to, cancellationToken);
@@ -175,7 +175,7 @@ internal static class DefinitionsApi
             return NotFound($"Procedure {code} has no version {(before is null ? from : to)}.");
         }
 
-        return TypedResults.Ok(DefinitionDiff.Compare(DefinitionCatalogue.Definition(before), DefinitionCatalogue.Definition(after)));
+        return TypedResults.Ok(DefinitionDiff.Compare(DefinitionCatalogue.Definition(before), DefinitionCatalogue.Definition(after), calendar.HoursPerWorkingDay));
     }
 
     /// <summary>

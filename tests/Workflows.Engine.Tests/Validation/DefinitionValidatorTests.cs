@@ -414,6 +414,18 @@ public class DefinitionValidatorTests
     }
 
     [Fact]
+    public void Days_and_hours_compare_in_the_working_day_of_the_calendar()
+    {
+        var builder = DefinitionBuilder.Valid();
+        builder.Committed = TimeLimit.Hours(27);
+
+        // 3.5 working days of steps: 28 h at 8 h a day (no calendar known) is over 27 h; 26.25 h on the Host's calendar
+        // (07:30-11:30 and 13:30-17:00, a 7.5 h day, the unit due times are counted in) is not.
+        Assert.Equal(ProblemCodes.StepTimesExceedCommittedLimit, Assert.Single(DefinitionValidator.Validate(builder.Build(), DefinitionBuilder.Context)).Code);
+        Assert.Empty(DefinitionValidator.Validate(builder.Build(), DefinitionBuilder.Context with { HoursPerWorkingDay = 7.5m }));
+    }
+
+    [Fact]
     public void Steps_taking_longer_than_a_channel_limit_are_reported_at_the_channel()
     {
         var builder = DefinitionBuilder.Valid();

@@ -90,8 +90,9 @@ public abstract class DefinitionsApiTests(DatabaseFixture database) : IAsyncLife
         var diff = await JsonAsync(await client.GetAsync(Url("/api/definitions/API.0003/diff?from=1&to=2")));
         Assert.Equal("sign", (string?)Assert.Single(diff["nodesAdded"]!.AsArray())!["id"]);
         Assert.Empty(diff["nodesRemoved"]!.AsArray());
-        Assert.Equal(20m, (decimal?)diff["longestPathHoursBefore"]);
-        Assert.Equal(28m, (decimal?)diff["longestPathHoursAfter"]);
+        // 2.5 then 3.5 working days of the calendar's day (no calendar files here: the standard 7.5 h day).
+        Assert.Equal(18.75m, (decimal?)diff["longestPathHoursBefore"]);
+        Assert.Equal(26.25m, (decimal?)diff["longestPathHoursAfter"]);
         Assert.Equal(2, (await JsonAsync(await client.GetAsync(Url("/api/definitions/API.0003/versions")))).AsArray().Count);
     }
 
