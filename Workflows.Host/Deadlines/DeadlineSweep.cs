@@ -97,7 +97,6 @@ internal sealed class DeadlineSweep(
         var drafted = 0;
         foreach (var dossier in dossiers)
         {
-            var warned = !canWarn || await warnings.AnyAsync(w => w.SubjectId == dossier.Id && w.DueAt == dossier.DueAt, cancellationToken);
             var draftOpen = await db.Set<ApologyLetterRow>().AnyAsync(a => a.DossierId == dossier.Id && a.State == ApologyStates.Draft, cancellationToken);
             var open = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == dossier.Id && t.State == TaskStates.Open)
                 .Select(t => new { t.NodeId, t.StepName, t.Department, t.DueAt }).ToListAsync(cancellationToken);
@@ -107,6 +106,11 @@ internal sealed class DeadlineSweep(
                 // Nobody holds a step (waiting for the applicant or for a payment): the one-stop desk answers for it.
                 departments.AddRange(directory.OneStopDesks.Take(1));
             }
+
+            // With nobody to warn (no step open and no department of kind "desk"), the warning waits: it is not recorded as
+            // sent, so it goes out once departments.json names a desk.
+            var warned = !canWarn || departments.Count == 0
+                || await warnings.AnyAsync(w => w.SubjectId == dossier.Id && w.DueAt == dossier.DueAt, cancellationToken);
 
             var state = Sla.Classify(calendar, dossier.DueAt, null, now, warnMinutes);
             var done = await InTransactionAsync(db, async () =>
@@ -216,7 +220,7 @@ internal sealed class DeadlineSweep(
             await transaction.CommitAsync(cancellationToken);
             return true;
         }
-        catch (Exception e) when (e is DeadlineConflictException or DbUpdateException || DatabaseErrors.IsTransientConflict(e))
+        catch (Exception e) when (e is DeadlineConflictException || (e is DbUpdateException && !DatabaseUnavailable.Is(e)) || DatabaseErrors.IsTransientConflict(e))
         {
             // The instance moved on, or another node warned first: next sweep sees the new state.
             await transaction.RollbackAsync(CancellationToken.None);

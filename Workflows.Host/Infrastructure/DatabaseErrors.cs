@@ -13,6 +13,8 @@ internal static class DatabaseErrors
         public const string UniqueViolation = "23505";
         public const string SerializationFailure = "40001";
         public const string DeadlockDetected = "40P01";
+        public const string LockNotAvailable = "55P03";
+        public const string ObjectInUse = "55006";
     }
 
     /// <summary>SQLite primary result codes the Host reacts to.</summary>

@@ -17,7 +17,12 @@ internal static class DatabaseUnavailable
     /// <summary>Seconds a client should wait before retrying; the Host reconnects on its own once the database is back.</summary>
     public const int RetryAfterSeconds = 5;
 
-    private static readonly HashSet<string> Conflicts = new(StringComparer.Ordinal) { DatabaseErrors.PostgresCodes.SerializationFailure, DatabaseErrors.PostgresCodes.DeadlockDetected };
+    // Npgsql marks lock timeouts (55P03) and objects in use (55006) transient too: they are contention, not an outage.
+    private static readonly HashSet<string> Conflicts = new(StringComparer.Ordinal)
+    {
+        DatabaseErrors.PostgresCodes.SerializationFailure, DatabaseErrors.PostgresCodes.DeadlockDetected,
+        DatabaseErrors.PostgresCodes.LockNotAvailable, DatabaseErrors.PostgresCodes.ObjectInUse,
+    };
 
     public static bool Is(Exception exception) => Cause(exception) is not null;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Workflows.Engine.Runtime;
@@ -19,7 +18,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             // A decision script (or a query) stopped because the Host is stopping: nothing was committed, and the
             // caller may send the same request again to another instance or after the restart.
             httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            httpContext.Response.Headers.RetryAfter = "5";
+            httpContext.Response.Headers.RetryAfter = DatabaseUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,

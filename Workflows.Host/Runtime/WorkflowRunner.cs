@@ -198,9 +198,10 @@ internal sealed class WorkflowRunner(
                 await db.Outbox.Where(o => o.Id == message.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.DeliveredAt, now).SetProperty(o => o.Attempts, o => o.Attempts + 1), cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
-                // Still pending: the dispatcher delivers it again and finds the bookmark already resumed.
+                // Still pending (also when the request or the Host is stopping): the dispatcher delivers it again and
+                // finds the bookmark already resumed. The child's commit stands; nothing here may fail it.
                 logger.ParentResumeDeferred(parentId, message.InstanceId, message.Id, e.Message);
             }
         }
@@ -242,9 +243,10 @@ internal sealed class WorkflowRunner(
                 // A deadlock or a busy database file: the same write succeeds when tried again.
                 reason = e.Message;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
-                // Anything else (the connection dropped, ...): not worth retrying here; the dispatcher backs off.
+                // Anything else (the connection dropped, the Host is stopping and cancelled the parent's decision, ...):
+                // not worth retrying here; the child committed, and the dispatcher delivers the parent's resume.
                 reason = e.Message;
                 break;
             }

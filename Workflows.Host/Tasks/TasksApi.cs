@@ -295,13 +295,14 @@ internal static class TasksApi
         }
         catch (Exception e) when (DatabaseErrors.IsTransientConflict(e))
         {
-            // The database broke a tie between this completion and a concurrent write (deadlock, busy file).
+            // The database broke a tie between this completion and a concurrent write (deadlock, busy file): nothing was
+            // written, so read and decide again, as after a version conflict with a background write.
+            if (retryOnConflict)
+            {
+                return null;
+            }
+
             return await Conflict(id, request, "The dossier changed since it was read", "Someone else acted on the dossier at the same time; the task was not completed by this request.");
-        }
-        catch (ConcurrencyConflictException)
-        {
-            // The completion committed; resuming a parent process afterwards lost a race and stays in the outbox.
-            return TypedResults.Ok(new CompletedTaskDto(await FinalAsync(id, task, request), [], []));
         }
 
         if (!result.Accepted)
