@@ -22,11 +22,11 @@ public abstract class ControlSlipTests(DatabaseFixture database)
         await using var app = new WorkflowsApp(database, ControlSlipDefinitions.Path, clock);
         var code = await ReceiveAsync(app, ControlSlipDefinitions.Parallel);
         clock.Now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, Vietnam);
-        await CompleteAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
+        await TestFolders.CompleteStepAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
         clock.Now = new DateTimeOffset(2026, 3, 2, 14, 0, 0, Vietnam);
-        await CompleteAsync(app, code, "communeConfirm", CommuneKey, "approved", "Xác nhận nguồn gốc đất");
+        await TestFolders.CompleteStepAsync(app, code, "communeConfirm", CommuneKey, "approved", "Xác nhận nguồn gốc đất");
         clock.Now = new DateTimeOffset(2026, 3, 3, 10, 0, 0, Vietnam);
-        await CompleteAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "approved", null);
+        await TestFolders.CompleteStepAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "approved", null);
         using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
         var html = Html.Parse(await admin.GetStringAsync(new Uri($"/api/dossiers/{code}/documents/06", UriKind.Relative)));
@@ -51,9 +51,9 @@ public abstract class ControlSlipTests(DatabaseFixture database)
         await using var app = new WorkflowsApp(database, ControlSlipDefinitions.Path, clock);
         var code = await ReceiveAsync(app, ControlSlipDefinitions.Supplement);
         clock.Now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, Vietnam);
-        await CompleteAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
+        await TestFolders.CompleteStepAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
         clock.Now = new DateTimeOffset(2026, 3, 2, 15, 0, 0, Vietnam);
-        await CompleteAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "needsSupplement", "Thiếu bản vẽ mặt bằng tầng 1.");
+        await TestFolders.CompleteStepAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "needsSupplement", "Thiếu bản vẽ mặt bằng tầng 1.");
         using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
         // While the applicant has it: an open row, sent back by the reviewing officer.
@@ -74,9 +74,9 @@ public abstract class ControlSlipTests(DatabaseFixture database)
         Assert.Equal(new DateTimeOffset(2026, 3, 6, 15, 30, 0, Vietnam), await OpenDueAsync(app, code, "review"));
 
         clock.Now = new DateTimeOffset(2026, 3, 5, 10, 0, 0, Vietnam);
-        await CompleteAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "approved", null);
+        await TestFolders.CompleteStepAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "approved", null);
         clock.Now = new DateTimeOffset(2026, 3, 5, 11, 0, 0, Vietnam);
-        await CompleteAsync(app, code, "sign", WorkflowsApp.LeaderKey, "approved", null);
+        await TestFolders.CompleteStepAsync(app, code, "sign", WorkflowsApp.LeaderKey, "approved", null);
         clock.Now = new DateTimeOffset(2026, 3, 5, 14, 0, 0, Vietnam);
         using (var desk = app.ClientWithKey(WorkflowsApp.DeskOfficerKey))
         {
@@ -132,22 +132,6 @@ public abstract class ControlSlipTests(DatabaseFixture database)
         using var scope = app.Services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>().Dossiers.Where(d => d.Code == code).Select(d => d.ExternalCode).SingleAsync();
     }
-
-    /// <summary>Completes the dossier's open task at <paramref name="step"/> through the Task API.</summary>
-    private static async Task CompleteAsync(WorkflowsApp app, string code, string step, string key, string outcome, string? note)
-    {
-        Guid taskId;
-        using (var scope = app.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
-            var dossier = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Code == code);
-            taskId = (await db.Tasks.AsNoTracking().SingleAsync(t => t.InstanceId == dossier.Id && t.State == TaskStates.Open && t.NodeId == step)).Id;
-        }
-
-        using var client = app.ClientWithKey(key);
-        var response = await client.PostAsJsonAsync($"/api/tasks/{taskId}/complete", new { outcome, note });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
 }
 
 public sealed class SqliteControlSlipTests(SqliteDatabase database) : ControlSlipTests(database), IClassFixture<SqliteDatabase>;
@@ -169,16 +153,7 @@ internal static class ControlSlipDefinitions
 
     private static string Write()
     {
-        var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "workflows-host-tests", "control-slip-definitions-" + Guid.NewGuid().ToString("N"));
-        var forms = System.IO.Path.Combine(folder, "templates", "forms");
-        Directory.CreateDirectory(System.IO.Path.Combine(folder, "procedures"));
-        Directory.CreateDirectory(forms);
-        foreach (var file in Directory.EnumerateFiles(DocumentDefinitions.RepositoryForms, "*.hbs"))
-        {
-            File.Copy(file, System.IO.Path.Combine(forms, System.IO.Path.GetFileName(file)));
-        }
-
-        File.WriteAllText(System.IO.Path.Combine(folder, "departments.json"), """
+        var folder = TestFolders.Write("control-slip-definitions", """
             [
               { "id": "ttpvhcc-tinh", "name": "Trung tâm Phục vụ hành chính công tỉnh" },
               { "id": "one-stop-desk", "name": "Bộ phận Một cửa", "kind": "desk" },
@@ -186,7 +161,7 @@ internal static class ControlSlipDefinitions
               { "id": "construction", "name": "Sở Xây dựng" },
               { "id": "leadership", "name": "Lãnh đạo" }
             ]
-            """);
+            """, [], withForms: true);
         File.WriteAllText(System.IO.Path.Combine(folder, "procedures", "D.0006-song-song.json"), """
             {
               "schemaVersion": 1, "code": "D.0006", "version": 1, "effectiveFrom": "2026-01-01",

@@ -26,7 +26,7 @@ public abstract class RefusalTests(DatabaseFixture database)
         await using var app = new WorkflowsApp(database, RefusalDefinitions.Path, clock);
         var code = await ReceiveAsync(app, RefusalDefinitions.AtIntake);
         clock.Now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, Vietnam);
-        await CompleteAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "rejected", "Thủ tục không thuộc thẩm quyền giải quyết của cơ quan.");
+        await TestFolders.CompleteStepAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "rejected", "Thủ tục không thuộc thẩm quyền giải quyết của cơ quan.");
         using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
         var dossier = (await admin.GetFromJsonAsync<JsonObject>($"/api/dossiers/{code}"))!;
@@ -47,11 +47,11 @@ public abstract class RefusalTests(DatabaseFixture database)
         await using var app = new WorkflowsApp(database, RefusalDefinitions.Path, clock);
         var code = await ReceiveAsync(app, RefusalDefinitions.AfterAppraisal);
         clock.Now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, Vietnam);
-        await CompleteAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
+        await TestFolders.CompleteStepAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
         clock.Now = new DateTimeOffset(2026, 3, 3, 10, 0, 0, Vietnam);
-        await CompleteAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "approved", null);
+        await TestFolders.CompleteStepAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "approved", null);
         clock.Now = new DateTimeOffset(2026, 3, 4, 10, 0, 0, Vietnam);
-        await CompleteAsync(app, code, "sign", WorkflowsApp.LeaderKey, "rejected", "Công trình vi phạm chỉ giới xây dựng theo quy hoạch chi tiết.");
+        await TestFolders.CompleteStepAsync(app, code, "sign", WorkflowsApp.LeaderKey, "rejected", "Công trình vi phạm chỉ giới xây dựng theo quy hoạch chi tiết.");
         using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
         var dossier = (await admin.GetFromJsonAsync<JsonObject>($"/api/dossiers/{code}"))!;
@@ -94,21 +94,6 @@ public abstract class RefusalTests(DatabaseFixture database)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["dossierCode"]!;
     }
-
-    private static async Task CompleteAsync(WorkflowsApp app, string code, string step, string key, string outcome, string? note)
-    {
-        Guid taskId;
-        using (var scope = app.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
-            var dossier = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Code == code);
-            taskId = (await db.Tasks.AsNoTracking().SingleAsync(t => t.InstanceId == dossier.Id && t.State == TaskStates.Open && t.NodeId == step)).Id;
-        }
-
-        using var client = app.ClientWithKey(key);
-        var response = await client.PostAsJsonAsync($"/api/tasks/{taskId}/complete", new { outcome, note });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
 }
 
 public sealed class SqliteRefusalTests(SqliteDatabase database) : RefusalTests(database), IClassFixture<SqliteDatabase>;
@@ -127,23 +112,14 @@ internal static class RefusalDefinitions
 
     private static string Write()
     {
-        var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "workflows-host-tests", "refusal-definitions-" + Guid.NewGuid().ToString("N"));
-        var forms = System.IO.Path.Combine(folder, "templates", "forms");
-        Directory.CreateDirectory(System.IO.Path.Combine(folder, "procedures"));
-        Directory.CreateDirectory(forms);
-        foreach (var file in Directory.EnumerateFiles(DocumentDefinitions.RepositoryForms, "*.hbs"))
-        {
-            File.Copy(file, System.IO.Path.Combine(forms, System.IO.Path.GetFileName(file)));
-        }
-
-        File.WriteAllText(System.IO.Path.Combine(folder, "departments.json"), """
+        var folder = TestFolders.Write("refusal-definitions", """
             [
               { "id": "ttpvhcc-tinh", "name": "Trung tâm Phục vụ hành chính công tỉnh" },
               { "id": "one-stop-desk", "name": "Bộ phận Một cửa", "kind": "desk" },
               { "id": "construction", "name": "Sở Xây dựng" },
               { "id": "leadership", "name": "Lãnh đạo" }
             ]
-            """);
+            """, [], withForms: true);
         foreach (var code in new[] { AtIntake, AfterAppraisal })
         {
             File.WriteAllText(System.IO.Path.Combine(folder, "procedures", $"{code}-tu-choi.json"), $$"""
