@@ -113,7 +113,7 @@ internal static class CalendarsApi
                         return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = [ex.Message] }, title: "The calendar is not valid");
                     }
 
-                    var changes = await recalculator.StageAsync(next.Calendar, actor, now, cancellationToken);
+                    var changes = await recalculator.StageAsync(next.Calendar, calendars.Current, actor, now, cancellationToken);
                     await db.SaveChangesAsync(cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
                     calendars.Swap(next with { Stored = stored.ToDictionary(s => s.Key, s => Detached(s.Value)) });

@@ -24,12 +24,16 @@ internal sealed record DueTimeChanges(int Tasks, int Dossiers, int Timers);
 /// </summary>
 internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegistry registry, DossierProjection projection, Engine.Deadlines.CutOffRule cutOff)
 {
+    private const string TimerKind = StoredValues.TimerBookmark;
 
-    private static readonly string TimerKind = RowMapping.Name(Engine.Runtime.BookmarkKind.Timer);
+    private static readonly string SupplementReceived = RowMapping.Name(Engine.Runtime.JournalKind.SupplementReceived);
 
-    public async Task<DueTimeChanges> StageAsync(WorkingCalendar calendar, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="calendar">The calendar after the edit.</param>
+    /// <param name="previous">The calendar the current due times were counted on.</param>
+    public async Task<DueTimeChanges> StageAsync(WorkingCalendar calendar, WorkingCalendar previous, string actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(previous);
         var deadlines = new CalendarDeadlines(calendar, cutOff);
         var journal = new Dictionary<Guid, List<JournalRow>>();
         void Record(Guid instanceId, string? nodeId, DateTimeOffset from, DateTimeOffset to, string note)
@@ -48,6 +52,15 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             join i in db.Instances on t.InstanceId equals i.Id
             where i.Status == StoredValues.RunningInstance
             select new { Task = t, i.DefinitionCode, i.DefinitionVersion }).ToListAsync(cancellationToken);
+        // Steps reopened when the applicant's supplement arrived (opened at the instant it was received, at that node):
+        // their due time is what the supplement policy left them, not their allotted time, so they keep that much
+        // working time, counted again on the new calendar.
+        var reopened = (await (
+            from t in db.Tasks
+            where t.State == TaskStates.Open
+            join j in db.Journal on new { t.InstanceId, NodeId = (string?)t.NodeId, At = t.OpenedAt } equals new { j.InstanceId, j.NodeId, j.At }
+            where j.Kind == SupplementReceived
+            select t.Id).ToListAsync(cancellationToken)).ToHashSet();
         var movedTasks = 0;
         foreach (var open in tasks)
         {
@@ -57,7 +70,9 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
                 continue;
             }
 
-            var due = deadlines.StepDue(open.Task.OpenedAt, step.AllottedTime);
+            var due = reopened.Contains(open.Task.Id)
+                ? calendar.AddWorkingMinutes(open.Task.OpenedAt, previous.WorkingMinutesBetween(open.Task.OpenedAt, open.Task.DueAt))
+                : deadlines.StepDue(open.Task.OpenedAt, step.AllottedTime);
             if (due == open.Task.DueAt)
             {
                 continue;

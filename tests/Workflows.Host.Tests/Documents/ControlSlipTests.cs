@@ -110,6 +110,47 @@ public abstract class ControlSlipTests(DatabaseFixture database)
         Assert.Equal(["step", "step", "supplement", "step", "step", "resultReturned"], timeline["handovers"]!.AsArray().Select(h => (string)h!["kind"]!));
     }
 
+    [Fact]
+    public async Task A_calendar_edit_keeps_what_the_supplement_policy_left_to_a_reopened_step()
+    {
+        var clock = new ManualClock(IntakeTests.ReceivedAt.AddHours(1));
+        await using var app = new WorkflowsApp(database, ControlSlipDefinitions.Path, clock);
+        var code = await ReceiveAsync(app, ControlSlipDefinitions.Supplement);
+        clock.Now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, Vietnam);
+        await TestFolders.CompleteStepAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
+        clock.Now = new DateTimeOffset(2026, 3, 2, 15, 0, 0, Vietnam);
+        await TestFolders.CompleteStepAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "needsSupplement", "Thiếu bản vẽ mặt bằng tầng 1.");
+        clock.Now = new DateTimeOffset(2026, 3, 5, 9, 0, 0, Vietnam);
+        using (var intake = app.ClientWithKey(WorkflowsApp.IntakeKey))
+        {
+            var signal = await intake.PostAsJsonAsync($"/api/intake/dossiers/{await ExternalCodeAsync(app, code)}/signals", new { signal = "supplementReceived" });
+            Assert.True(signal.IsSuccessStatusCode, await signal.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(new DateTimeOffset(2026, 3, 6, 15, 30, 0, Vietnam), await OpenDueAsync(app, code, "review"));
+
+        // An administrator adds a day off at the end of the year: nothing between Thursday and Friday changes, so the
+        // reopened review keeps its 12 hours (due Friday 15:30), not its full 2 days from Thursday (Monday 09:00).
+        clock.Now = new DateTimeOffset(2026, 3, 5, 9, 30, 0, Vietnam);
+        using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
+        var edit = await admin.PutAsync(new Uri("/api/calendars/2026", UriKind.Relative),
+            new StringContent(Deadlines.TestDefinitionsFolder.Calendar("2026-01-01", "2026-12-31"), System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(edit.IsSuccessStatusCode, await edit.Content.ReadAsStringAsync());
+        Assert.Equal(new DateTimeOffset(2026, 3, 6, 15, 30, 0, Vietnam), await OpenDueAsync(app, code, "review"));
+
+        // A day off inside what is left moves it by that day: Friday off → due Monday 15:30.
+        var friday = await admin.PutAsync(new Uri("/api/calendars/2026", UriKind.Relative),
+            new StringContent(Deadlines.TestDefinitionsFolder.Calendar("2026-01-01", "2026-03-06", "2026-12-31"), System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(friday.IsSuccessStatusCode, await friday.Content.ReadAsStringAsync());
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 15, 30, 0, Vietnam), await OpenDueAsync(app, code, "review"));
+
+        // Friday a working day again: back to Friday 15:30 (and the class's other tests, on this database, count on it).
+        var back = await admin.PutAsync(new Uri("/api/calendars/2026", UriKind.Relative),
+            new StringContent(Deadlines.TestDefinitionsFolder.Calendar("2026-01-01", "2026-12-31"), System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(back.IsSuccessStatusCode, await back.Content.ReadAsStringAsync());
+        Assert.Equal(new DateTimeOffset(2026, 3, 6, 15, 30, 0, Vietnam), await OpenDueAsync(app, code, "review"));
+    }
+
     private static async Task<string> ReceiveAsync(WorkflowsApp app, string procedure)
     {
         using var intake = app.ClientWithKey(WorkflowsApp.IntakeKey);
