@@ -41,6 +41,7 @@ app.MapHealth();
 app.MapMetrics();
 app.MapPrincipalsApi();
 app.MapDefinitionsApi();
+app.MapDepartmentsApi();
 app.MapReportsApi();
 app.MapTasksApi();
 app.MapIntakeApi();

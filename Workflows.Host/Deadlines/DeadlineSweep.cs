@@ -5,6 +5,7 @@ using Workflows.Engine.Calendar;
 using Workflows.Engine.Deadlines;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Calendars;
+using Workflows.Host.Definitions;
 using Workflows.Host.Dossiers;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;

@@ -215,6 +215,10 @@ internal sealed partial class DefinitionCatalogue(
             $"Stored procedure {row.Code} v{row.Version} cannot be read: {string.Join("; ", loaded.Problems)}");
     }
 
+    /// <summary>Discards the draft of <paramref name="code"/> (published versions stay); false when there is none.</summary>
+    public async Task<bool> DiscardDraftAsync(string code, CancellationToken cancellationToken) =>
+        await db.ProcedureVersions.Where(p => p.Code == code && p.Status == ProcedureStatus.Draft).ExecuteDeleteAsync(cancellationToken) > 0;
+
     private Task<ProcedureVersionRow?> DraftAsync(string code, CancellationToken cancellationToken) =>
         db.ProcedureVersions.SingleOrDefaultAsync(p => p.Code == code && p.Status == ProcedureStatus.Draft, cancellationToken);
 

@@ -44,6 +44,7 @@ internal static class DefinitionsApi
         api.MapGet("/{code}/versions/{version:int}", GetVersion).WithSummary("One version");
         api.MapGet("/{code}/versions/{version:int}/export", Export).WithSummary("The version as a procedure file");
         api.MapPut("/{code}/draft", UpdateDraft).Accepts<JsonObject>("application/json").WithSummary("Replace the draft's content");
+        api.MapDelete("/{code}/draft", DiscardDraft).WithSummary("Discard the draft (published versions stay)");
         api.MapPost("/{code}/draft/validate", ValidateDraft).WithSummary("Problems of the draft");
         api.MapPost("/{code}/draft/publish", PublishDraft).WithSummary("Publish the draft (409 when it has problems)");
         api.MapGet("/{code}/diff", Diff).WithSummary("Nodes and connections changed between two versions");
@@ -197,6 +198,11 @@ internal static class DefinitionsApi
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Payload too large",
         detail: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A procedure file is limited to {maxBytes} bytes (Definitions:MaxFileBytes)."));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DiscardDraft(string code, DefinitionCatalogue catalogue, CancellationToken cancellationToken) =>
+        await catalogue.DiscardDraftAsync(code, cancellationToken)
+            ? TypedResults.NoContent()
+            : NotFound($"Procedure {code} has no draft.");
 
     private static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");

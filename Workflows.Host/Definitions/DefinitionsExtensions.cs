@@ -8,6 +8,7 @@ internal static class DefinitionsExtensions
     {
         services.AddValidatedOptions<DefinitionsOptions>(configuration, DefinitionsOptions.Section);
         services.AddSingleton<DefinitionFolder>();
+        services.AddSingleton<DepartmentDirectory>();
         services.AddScoped<DefinitionCatalogue>();
         return services;
     }

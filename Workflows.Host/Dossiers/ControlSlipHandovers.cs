@@ -1,6 +1,7 @@
 using Workflows.Engine.Calendar;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Runtime;
+using Workflows.Host.Definitions;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Dossiers;

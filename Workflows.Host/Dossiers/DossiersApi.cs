@@ -100,7 +100,6 @@ internal static class DossiersApi
 {
     public static IServiceCollection AddDossiers(this IServiceCollection services)
     {
-        services.AddSingleton<DepartmentDirectory>();
         services.AddAuthorizationBuilder().AddPolicy(OneStopDeskRequirement.Policy, OneStopDeskRequirement.Add);
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, OneStopDeskHandler>();
         services.AddSingleton<DossierProjection>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Workflows.Host.Access;
+using Workflows.Host.Definitions;
 
 namespace Workflows.Host.Dossiers;
 

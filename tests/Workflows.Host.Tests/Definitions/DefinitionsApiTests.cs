@@ -97,6 +97,38 @@ public abstract class DefinitionsApiTests(DatabaseFixture database) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_discarded_draft_is_gone_and_the_published_version_stays()
+    {
+        await PostAsync("/api/definitions", Procedure("API.0004"));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("/api/definitions/API.0004/draft/publish", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync("/api/definitions", Procedure("API.0004"))).StatusCode);
+
+        var discarded = await client.DeleteAsync(Url("/api/definitions/API.0004/draft"));
+
+        Assert.Equal(HttpStatusCode.NoContent, discarded.StatusCode);
+        var versions = (await JsonAsync(await client.GetAsync(Url("/api/definitions/API.0004/versions")))).AsArray();
+        Assert.Equal(["published"], versions.Select(v => (string?)v!["status"]));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Url("/api/definitions/API.0004"))).StatusCode);
+        var again = await client.DeleteAsync(Url("/api/definitions/API.0004/draft"));
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        // A new draft can be started again after a discard.
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync("/api/definitions", Procedure("API.0004"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_departments_are_listed_with_their_names_and_kind()
+    {
+        var departments = (await JsonAsync(await client.GetAsync(Url("/api/departments")))).AsArray();
+
+        var desk = Assert.Single(departments, d => (string?)d!["id"] == "one-stop-desk")!;
+        Assert.Equal(("Bộ phận Một cửa", "desk"), ((string?)desk["name"], (string?)desk["kind"]));
+        Assert.Contains(departments, d => (string?)d!["id"] == "construction" && (string?)d["name"] == "Sở Xây dựng");
+        using var anonymous = app.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(Url("/api/departments"))).StatusCode);
+    }
+
+    [Fact]
     public async Task Malformed_JSON_is_a_400_naming_the_path()
     {
         var response = await client.PostAsync(Url("/api/definitions"),

@@ -1,7 +1,9 @@
 using System.Text.Json;
-using Workflows.Host.Definitions;
 
-namespace Workflows.Host.Dossiers;
+namespace Workflows.Host.Definitions;
+
+/// <summary>A department as departments.json declares it; <paramref name="Kind"/> is e.g. desk, department, agency, commune.</summary>
+internal sealed record DepartmentDto(string Id, string Name, string? NameEn, string? Kind);
 
 /// <summary>
 /// The departments of departments.json: their names (for the units printed on the control slip) and their roles. A
@@ -14,6 +16,7 @@ internal sealed class DepartmentDirectory
 
     private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
     private readonly List<string> desks = [];
+    private readonly List<DepartmentDto> all = [];
 
     public DepartmentDirectory(DefinitionFolder folder)
     {
@@ -35,10 +38,13 @@ internal sealed class DepartmentDirectory
                     && item.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
                 {
                     names[id.GetString()!] = name.GetString()!;
-                    if (item.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == DeskKind)
+                    var kind = Text(item, "kind");
+                    if (kind == DeskKind)
                     {
                         desks.Add(id.GetString()!);
                     }
+
+                    all.Add(new DepartmentDto(id.GetString()!, name.GetString()!, Text(item, "nameEn"), kind));
                 }
             }
         }
@@ -50,9 +56,15 @@ internal sealed class DepartmentDirectory
 
     public string NameOf(string id) => names.GetValueOrDefault(id, id);
 
+    /// <summary>Every department, in the file's order (for pickers and the administration pages).</summary>
+    public IReadOnlyList<DepartmentDto> All => all;
+
     /// <summary>The one-stop desks, in the file's order (none when the file declares no department of kind "desk").</summary>
     public IReadOnlyList<string> OneStopDesks => desks;
 
     /// <summary>Whether one of <paramref name="departments"/> is a one-stop desk.</summary>
     public bool IncludesDesk(IReadOnlySet<string> departments) => desks.Exists(departments.Contains);
+
+    private static string? Text(JsonElement item, string property) =>
+        item.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
