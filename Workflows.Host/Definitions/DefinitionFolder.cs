@@ -15,7 +15,8 @@ internal sealed class DefinitionFolder
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         Path = Resolve(options.Value.Path, environment.ContentRootPath);
-        Departments = ReadDepartments(System.IO.Path.Combine(Path, "departments.json"), logger);
+        DepartmentList = ReadDepartments(System.IO.Path.Combine(Path, "departments.json"), logger);
+        Departments = DepartmentList?.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var templates = System.IO.Path.Combine(Path, "templates");
         Templates = Directory.Exists(templates)
             ? new HashSet<string>(Directory.EnumerateFiles(templates, "*.hbs").Select(f => System.IO.Path.GetFileNameWithoutExtension(f)), StringComparer.Ordinal)
@@ -24,7 +25,11 @@ internal sealed class DefinitionFolder
 
     public string Path { get; }
 
+    /// <summary>Ids of the departments (null when departments.json is missing or unreadable: references go unchecked).</summary>
     public IReadOnlySet<string>? Departments { get; }
+
+    /// <summary>The departments as departments.json lists them (an entry that is only an id is named by its id).</summary>
+    public IReadOnlyList<DepartmentDto>? DepartmentList { get; }
 
     public IReadOnlySet<string>? Templates { get; }
 
@@ -58,7 +63,7 @@ internal sealed class DefinitionFolder
     }
 
     // departments.json: an array of { "id": ... } objects (or of plain ids).
-    private static HashSet<string>? ReadDepartments(string file, ILogger logger)
+    private static List<DepartmentDto>? ReadDepartments(string file, ILogger logger)
     {
         if (!File.Exists(file))
         {
@@ -71,7 +76,7 @@ internal sealed class DefinitionFolder
             var items = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("departments", out var inner)
                 ? inner
                 : document.RootElement;
-            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var departments = new List<DepartmentDto>();
             foreach (var item in items.EnumerateArray())
             {
                 var id = item.ValueKind == JsonValueKind.String ? item.GetString()
@@ -79,11 +84,13 @@ internal sealed class DefinitionFolder
                     : null;
                 if (!string.IsNullOrEmpty(id))
                 {
-                    ids.Add(id);
+                    departments.Add(item.ValueKind == JsonValueKind.Object
+                        ? new DepartmentDto(id, Text(item, "name") ?? id, Text(item, "nameEn"), Text(item, "kind"))
+                        : new DepartmentDto(id, id, null, null));
                 }
             }
 
-            return ids;
+            return departments;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
@@ -91,4 +98,7 @@ internal sealed class DefinitionFolder
             return null;
         }
     }
+
+    private static string? Text(JsonElement item, string property) =>
+        item.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Workflows.Host.Definitions;
 
 /// <summary>A department as departments.json declares it; <paramref name="Kind"/> is e.g. desk, department, agency, commune.</summary>
@@ -16,55 +14,30 @@ internal sealed class DepartmentDirectory
 
     private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
     private readonly List<string> desks = [];
-    private readonly List<DepartmentDto> all = [];
 
+    // departments.json is read (and an unreadable file logged) once, by DefinitionFolder; ids stand in for missing names.
     public DepartmentDirectory(DefinitionFolder folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        var file = Path.Combine(folder.Path, "departments.json");
-        if (!File.Exists(file))
+        All = folder.DepartmentList ?? [];
+        foreach (var department in All)
         {
-            return;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            var items = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("departments", out var inner) ? inner : document.RootElement;
-            foreach (var item in items.EnumerateArray())
+            names[department.Id] = department.Name;
+            if (department.Kind == DeskKind)
             {
-                if (item.ValueKind == JsonValueKind.Object
-                    && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
-                    && item.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
-                {
-                    names[id.GetString()!] = name.GetString()!;
-                    var kind = Text(item, "kind");
-                    if (kind == DeskKind)
-                    {
-                        desks.Add(id.GetString()!);
-                    }
-
-                    all.Add(new DepartmentDto(id.GetString()!, name.GetString()!, Text(item, "nameEn"), kind));
-                }
+                desks.Add(department.Id);
             }
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            // DefinitionFolder already logs an unreadable departments.json; ids stand in for names.
         }
     }
 
     public string NameOf(string id) => names.GetValueOrDefault(id, id);
 
     /// <summary>Every department, in the file's order (for pickers and the administration pages).</summary>
-    public IReadOnlyList<DepartmentDto> All => all;
+    public IReadOnlyList<DepartmentDto> All { get; }
 
     /// <summary>The one-stop desks, in the file's order (none when the file declares no department of kind "desk").</summary>
     public IReadOnlyList<string> OneStopDesks => desks;
 
     /// <summary>Whether one of <paramref name="departments"/> is a one-stop desk.</summary>
     public bool IncludesDesk(IReadOnlySet<string> departments) => desks.Exists(departments.Contains);
-
-    private static string? Text(JsonElement item, string property) =>
-        item.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -35,7 +35,7 @@ internal static class DocumentsApi
     private static async Task<Results<Ok<IReadOnlyList<DocumentLinkDto>>, ProblemHttpResult>> List(
         string code, HttpContext context, WorkflowsDbContext db, DocumentForms forms, DocumentRenderer renderer, CancellationToken cancellationToken)
     {
-        var row = await DossiersApi.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        var row = await DossierAccess.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (row is null)
         {
             return DossierNotFound(code);
@@ -61,7 +61,7 @@ internal static class DocumentsApi
             return FormNotFound(form, renderer);
         }
 
-        var row = await DossiersApi.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        var row = await DossierAccess.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         return row is null ? DossierNotFound(code) : await RenderAsync(row, form, forms, renderer, cancellationToken);
     }
 

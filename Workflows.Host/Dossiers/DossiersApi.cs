@@ -120,7 +120,6 @@ internal static class DossiersApi
     }
 
     /// <summary>The dossiers <paramref name="user"/> may read (also the documents API's rule).</summary>
-    internal static IQueryable<DossierRow> Visible(WorkflowsDbContext db, ClaimsPrincipal user) => DossierAccess.Visible(db, user);
 
     private static async Task<Results<Ok<PageDto<DossierSummaryDto>>, ValidationProblem>> Search(
         HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, TimeProvider time, CancellationToken cancellationToken,
@@ -143,7 +142,7 @@ internal static class DossiersApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var query = Visible(db, context.User);
+        var query = DossierAccess.Visible(db, context.User);
         if (!string.IsNullOrWhiteSpace(code))
         {
             var term = code.Trim();
@@ -204,7 +203,7 @@ internal static class DossiersApi
     private static async Task<Results<Ok<DossierDto>, ProblemHttpResult>> Get(
         string code, HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, DepartmentDirectory departments, TimeProvider time, CancellationToken cancellationToken)
     {
-        var row = await Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        var row = await DossierAccess.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (row is null)
         {
             return NotFound(code);
@@ -231,22 +230,20 @@ internal static class DossiersApi
     }
 
     /// <summary>What the desk reads on a faulted dossier (also in the statusChanged message).</summary>
-    private static readonly System.Text.Json.JsonSerializerOptions FaultJson = new(System.Text.Json.JsonSerializerDefaults.Web);
-
     internal const string FaultedMessage = "Hồ sơ bị dừng do lỗi quy trình tại bước kiểm tra tự động; quản trị viên đang xử lý.";
 
     private static async Task<InstanceFault?> FaultOfAsync(WorkflowsDbContext db, Guid instanceId, CancellationToken cancellationToken)
     {
         var faulted = RowMapping.Name(InstanceStatus.Faulted);
         var json = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId && i.Status == faulted).Select(i => i.Fault).FirstOrDefaultAsync(cancellationToken);
-        return json is null ? null : System.Text.Json.JsonSerializer.Deserialize<InstanceFault>(json, FaultJson);
+        return RowMapping.Fault(json);
     }
 
     private static async Task<Results<Ok<TimelineDto>, ProblemHttpResult>> Timeline(
         string code, HttpContext context, WorkflowsDbContext db, DefinitionCatalogue catalogue, WorkingCalendar calendar,
         DepartmentDirectory departments, TimeProvider time, CancellationToken cancellationToken)
     {
-        var row = await Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        var row = await DossierAccess.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (row is null)
         {
             return NotFound(code);
@@ -325,7 +322,7 @@ internal static class DossiersApi
     {
         // The same visibility as reading: a dossier the desk never handled is not found, whatever its state, so
         // neither a change nor a 409 reveals that the code exists. Tracked, because this request updates it.
-        var row = await Visible(db, context.User).AsTracking().SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
+        var row = await DossierAccess.Visible(db, context.User).AsTracking().SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (row is null)
         {
             return NotFound(code);

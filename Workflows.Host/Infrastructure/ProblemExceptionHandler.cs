@@ -17,18 +17,20 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         {
             // A decision script (or a query) stopped because the Host is stopping: nothing was committed, and the
             // caller may send the same request again to another instance or after the restart.
-            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            httpContext.Response.Headers.RetryAfter = DatabaseUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = httpContext,
-                ProblemDetails = new ProblemDetails { Status = 503, Title = "The Host is stopping", Detail = "Nothing was stored; send the request again." },
-            });
+            return await RetryLaterAsync(httpContext, exception, new ProblemDetails { Title = "The Host is stopping", Detail = "Nothing was stored; send the request again." });
         }
 
         if (DatabaseUnavailable.Is(exception))
         {
-            return await DatabaseUnavailableAsync(httpContext, exception);
+            // An outage is not a bug: one log line without a stack trace (EF's own failure events are at Debug), and a 503
+            // the intake system can tell from a 500 and retry after Retry-After.
+            logger.DatabaseUnavailable(httpContext.Request.Method, httpContext.Request.Path, DatabaseUnavailable.Describe(exception));
+            return await RetryLaterAsync(httpContext, exception, new ProblemDetails
+            {
+                Type = DatabaseUnavailable.ProblemType,
+                Title = "The database is unavailable",
+                Detail = $"Nothing was changed by this request; retry it after {DatabaseUnavailable.RetryAfterSeconds} seconds.",
+            });
         }
 
         var (status, title) = exception switch
@@ -60,20 +62,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }
 
-    // An outage is not a bug: one log line without a stack trace (EF's own failure events are at Debug), and a 503 the
-    // intake system can tell from a 500 and retry after Retry-After.
-    private async ValueTask<bool> DatabaseUnavailableAsync(HttpContext httpContext, Exception exception)
+    // 503 with Retry-After: nothing was stored, and the same request succeeds later, here or on another Host.
+    private ValueTask<bool> RetryLaterAsync(HttpContext httpContext, Exception exception, ProblemDetails details)
     {
-        logger.DatabaseUnavailable(httpContext.Request.Method, httpContext.Request.Path, DatabaseUnavailable.Describe(exception));
+        details.Status = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = DatabaseUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var details = new ProblemDetails
-        {
-            Type = DatabaseUnavailable.ProblemType,
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "The database is unavailable",
-            Detail = $"Nothing was changed by this request; retry it after {DatabaseUnavailable.RetryAfterSeconds} seconds.",
-        };
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
+        return problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }
 }

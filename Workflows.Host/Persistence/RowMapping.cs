@@ -55,13 +55,16 @@ internal static class RowMapping
         Bookmarks = [.. bookmarks.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id).Select(ToBookmark)],
         ParentInstanceId = row.ParentInstanceId,
         ParentBookmarkId = row.ParentBookmarkId,
-        Fault = row.Fault is null ? null : JsonSerializer.Deserialize<InstanceFault>(row.Fault, Json),
+        Fault = Fault(row.Fault),
         Version = row.Version,
         JournalSequence = row.JournalSequence,
         ClockPausedAt = row.ClockPausedAt,
         CreatedAt = row.CreatedAt,
         UpdatedAt = row.UpdatedAt,
     };
+
+    /// <summary>An instance's stored fault (<c>instances.fault</c>), as <see cref="ToRow(WorkflowInstance)"/> writes it.</summary>
+    public static InstanceFault? Fault(string? json) => json is null ? null : JsonSerializer.Deserialize<InstanceFault>(json, Json);
 
     public static BookmarkRow ToRow(Bookmark bookmark) => new()
     {

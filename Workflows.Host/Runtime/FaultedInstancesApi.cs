@@ -29,7 +29,6 @@ internal sealed record RetriedInstanceDto(Guid InstanceId, string? DossierCode, 
 internal static class FaultedInstancesApi
 {
     private const int MaxListed = 500;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static RouteGroupBuilder MapFaultedInstances(this RouteGroupBuilder runtime)
     {
@@ -125,7 +124,7 @@ internal static class FaultedInstancesApi
 
     private static FaultedInstanceDto ToDto(InstanceRow row, string? dossierCode, int? latest)
     {
-        var fault = row.Fault is null ? null : JsonSerializer.Deserialize<InstanceFault>(row.Fault, Json);
+        var fault = RowMapping.Fault(row.Fault);
         return new FaultedInstanceDto(row.Id, dossierCode, row.DefinitionCode, row.DefinitionVersion, latest, fault?.NodeId, fault?.Message, fault?.At);
     }
 }
