@@ -56,7 +56,7 @@ public abstract class WriteAccessTests(DatabaseFixture database)
         var created = await admin.PostAsJsonAsync("/api/principals", new { name = $"cong-quoc-gia-{Guid.NewGuid():N}", kind = "intakeSystem", roles = new[] { "intake" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         using var otherIntake = app.ClientWithKey((string)(await created.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!);
-        var externalCode = await ExternalCodeAsync(app, code);
+        var externalCode = await TestFolders.ExternalCodeAsync(app, code);
         Assert.Equal(HttpStatusCode.NotFound, (await otherIntake.PostAsJsonAsync($"/api/intake/dossiers/{externalCode}/signals", new { signal = "taxPaid" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await otherIntake.PostAsJsonAsync($"/api/intake/dossiers/{externalCode}/withdraw", new { reason = "Rút hồ sơ" })).StatusCode);
 
@@ -103,13 +103,6 @@ public abstract class WriteAccessTests(DatabaseFixture database)
         var response = await intake.PostAsJsonAsync("/api/intake/dossiers", IntakeTests.Body(IntakeTests.NewExternalCode(), PoliceOnlyDefinitions.Code));
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["dossierCode"]!;
-    }
-
-    private static async Task<string> ExternalCodeAsync(WorkflowsApp app, string code)
-    {
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
-        return await db.Dossiers.AsNoTracking().Where(d => d.Code == code).Select(d => d.ExternalCode).SingleAsync();
     }
 
     /// <summary>A draft apology letter as the deadline sweep writes it, for the confirm endpoint.</summary>

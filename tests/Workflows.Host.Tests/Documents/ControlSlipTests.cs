@@ -20,7 +20,7 @@ public abstract class ControlSlipTests(DatabaseFixture database)
     {
         var clock = new ManualClock(IntakeTests.ReceivedAt.AddHours(1));
         await using var app = new WorkflowsApp(database, ControlSlipDefinitions.Path, clock);
-        var code = await ReceiveAsync(app, ControlSlipDefinitions.Parallel);
+        var code = await TestFolders.ReceiveAsync(app, ControlSlipDefinitions.Parallel);
         clock.Now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, Vietnam);
         await TestFolders.CompleteStepAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
         clock.Now = new DateTimeOffset(2026, 3, 2, 14, 0, 0, Vietnam);
@@ -49,11 +49,7 @@ public abstract class ControlSlipTests(DatabaseFixture database)
     {
         var clock = new ManualClock(IntakeTests.ReceivedAt.AddHours(1));
         await using var app = new WorkflowsApp(database, ControlSlipDefinitions.Path, clock);
-        var code = await ReceiveAsync(app, ControlSlipDefinitions.Supplement);
-        clock.Now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, Vietnam);
-        await TestFolders.CompleteStepAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
-        clock.Now = new DateTimeOffset(2026, 3, 2, 15, 0, 0, Vietnam);
-        await TestFolders.CompleteStepAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "needsSupplement", "Thiếu bản vẽ mặt bằng tầng 1.");
+        var code = await SentBackForSupplementAsync(app, clock);
         using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
         // While the applicant has it: an open row, sent back by the reviewing officer.
@@ -62,12 +58,7 @@ public abstract class ControlSlipTests(DatabaseFixture database)
         Assert.Equal("Đang chờ người nộp bổ sung", open.Field("handover.returnedAt"));
 
         clock.Now = new DateTimeOffset(2026, 3, 5, 9, 0, 0, Vietnam);
-        using (var intake = app.ClientWithKey(WorkflowsApp.IntakeKey))
-        {
-            var externalCode = await ExternalCodeAsync(app, code);
-            var signal = await intake.PostAsJsonAsync($"/api/intake/dossiers/{externalCode}/signals", new { signal = "supplementReceived" });
-            Assert.True(signal.IsSuccessStatusCode, await signal.Content.ReadAsStringAsync());
-        }
+        await SupplementReceivedAsync(app, code);
 
         // The clock paused: review, due Wednesday 10:00 and sent back Monday 15:00 with 12 working hours left, reopens
         // Thursday 09:00 with those 12 hours (due Friday 15:30), not its full 2 days again.
@@ -115,17 +106,9 @@ public abstract class ControlSlipTests(DatabaseFixture database)
     {
         var clock = new ManualClock(IntakeTests.ReceivedAt.AddHours(1));
         await using var app = new WorkflowsApp(database, ControlSlipDefinitions.Path, clock);
-        var code = await ReceiveAsync(app, ControlSlipDefinitions.Supplement);
-        clock.Now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, Vietnam);
-        await TestFolders.CompleteStepAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
-        clock.Now = new DateTimeOffset(2026, 3, 2, 15, 0, 0, Vietnam);
-        await TestFolders.CompleteStepAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "needsSupplement", "Thiếu bản vẽ mặt bằng tầng 1.");
+        var code = await SentBackForSupplementAsync(app, clock);
         clock.Now = new DateTimeOffset(2026, 3, 5, 9, 0, 0, Vietnam);
-        using (var intake = app.ClientWithKey(WorkflowsApp.IntakeKey))
-        {
-            var signal = await intake.PostAsJsonAsync($"/api/intake/dossiers/{await ExternalCodeAsync(app, code)}/signals", new { signal = "supplementReceived" });
-            Assert.True(signal.IsSuccessStatusCode, await signal.Content.ReadAsStringAsync());
-        }
+        await SupplementReceivedAsync(app, code);
 
         Assert.Equal(new DateTimeOffset(2026, 3, 6, 15, 30, 0, Vietnam), await OpenDueAsync(app, code, "review"));
 
@@ -151,12 +134,23 @@ public abstract class ControlSlipTests(DatabaseFixture database)
         Assert.Equal(new DateTimeOffset(2026, 3, 6, 15, 30, 0, Vietnam), await OpenDueAsync(app, code, "review"));
     }
 
-    private static async Task<string> ReceiveAsync(WorkflowsApp app, string procedure)
+    // D.0007 received Monday 2 March 09:00, handed over by the desk at 10:00 and sent back for a supplement by the review
+    // at 15:00 (due Wednesday 10:00, 12 working hours left).
+    private static async Task<string> SentBackForSupplementAsync(WorkflowsApp app, ManualClock clock)
+    {
+        var code = await TestFolders.ReceiveAsync(app, ControlSlipDefinitions.Supplement);
+        clock.Now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, Vietnam);
+        await TestFolders.CompleteStepAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
+        clock.Now = new DateTimeOffset(2026, 3, 2, 15, 0, 0, Vietnam);
+        await TestFolders.CompleteStepAsync(app, code, "review", WorkflowsApp.UrbanOfficerKey, "needsSupplement", "Thiếu bản vẽ mặt bằng tầng 1.");
+        return code;
+    }
+
+    private static async Task SupplementReceivedAsync(WorkflowsApp app, string code)
     {
         using var intake = app.ClientWithKey(WorkflowsApp.IntakeKey);
-        var response = await intake.PostAsJsonAsync("/api/intake/dossiers", IntakeTests.Body(IntakeTests.NewExternalCode(), procedure: procedure));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["dossierCode"]!;
+        var signal = await intake.PostAsJsonAsync($"/api/intake/dossiers/{await TestFolders.ExternalCodeAsync(app, code)}/signals", new { signal = "supplementReceived" });
+        Assert.True(signal.IsSuccessStatusCode, await signal.Content.ReadAsStringAsync());
     }
 
     private static async Task<DateTimeOffset> OpenDueAsync(WorkflowsApp app, string code, string step)
@@ -166,12 +160,6 @@ public abstract class ControlSlipTests(DatabaseFixture database)
         var dossier = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Code == code);
         var due = (await db.Tasks.AsNoTracking().SingleAsync(t => t.InstanceId == dossier.Id && t.State == TaskStates.Open && t.NodeId == step)).DueAt;
         return due.ToOffset(Vietnam);
-    }
-
-    private static async Task<string> ExternalCodeAsync(WorkflowsApp app, string code)
-    {
-        using var scope = app.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>().Dossiers.Where(d => d.Code == code).Select(d => d.ExternalCode).SingleAsync();
     }
 }
 

@@ -24,7 +24,7 @@ public abstract class RefusalTests(DatabaseFixture database)
     {
         var clock = new ManualClock(IntakeTests.ReceivedAt.AddHours(1));
         await using var app = new WorkflowsApp(database, RefusalDefinitions.Path, clock);
-        var code = await ReceiveAsync(app, RefusalDefinitions.AtIntake);
+        var code = await TestFolders.ReceiveAsync(app, RefusalDefinitions.AtIntake);
         clock.Now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, Vietnam);
         await TestFolders.CompleteStepAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "rejected", "Thủ tục không thuộc thẩm quyền giải quyết của cơ quan.");
         using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
@@ -45,7 +45,7 @@ public abstract class RefusalTests(DatabaseFixture database)
     {
         var clock = new ManualClock(IntakeTests.ReceivedAt.AddHours(1));
         await using var app = new WorkflowsApp(database, RefusalDefinitions.Path, clock);
-        var code = await ReceiveAsync(app, RefusalDefinitions.AfterAppraisal);
+        var code = await TestFolders.ReceiveAsync(app, RefusalDefinitions.AfterAppraisal);
         clock.Now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, Vietnam);
         await TestFolders.CompleteStepAsync(app, code, "receive", WorkflowsApp.DeskOfficerKey, "approved", null);
         clock.Now = new DateTimeOffset(2026, 3, 3, 10, 0, 0, Vietnam);
@@ -85,14 +85,6 @@ public abstract class RefusalTests(DatabaseFixture database)
     {
         var report = (await client.GetFromJsonAsync<JsonObject>($"/api/reports/summary?{Period}&groupBy=procedure&procedure={procedure}"))!;
         return report["rows"]!.AsArray().Single(r => (string?)r!["key"] == procedure)!["finished"]!.AsObject();
-    }
-
-    private static async Task<string> ReceiveAsync(WorkflowsApp app, string procedure)
-    {
-        using var intake = app.ClientWithKey(WorkflowsApp.IntakeKey);
-        var response = await intake.PostAsJsonAsync("/api/intake/dossiers", IntakeTests.Body(IntakeTests.NewExternalCode(), procedure: procedure));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["dossierCode"]!;
     }
 }
 

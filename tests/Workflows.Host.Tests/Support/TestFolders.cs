@@ -5,7 +5,7 @@ using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Tests.Support;
 
-/// <summary>Definitions folders and dossier steps that several test classes set up the same way.</summary>
+/// <summary>Definitions folders, dossiers and their steps, which several test classes set up the same way.</summary>
 internal static class TestFolders
 {
     /// <summary>
@@ -34,6 +34,23 @@ internal static class TestFolders
         }
 
         return folder;
+    }
+
+    /// <summary>Receives a dossier of <paramref name="procedure"/> through the intake API; its dossier code.</summary>
+    public static async Task<string> ReceiveAsync(WorkflowsApp app, string procedure)
+    {
+        using var intake = app.ClientWithKey(WorkflowsApp.IntakeKey);
+        var response = await intake.PostAsJsonAsync("/api/intake/dossiers", Intake.IntakeTests.Body(Intake.IntakeTests.NewExternalCode(), procedure: procedure));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (string)(await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["dossierCode"]!;
+    }
+
+    /// <summary>The intake system's code of dossier <paramref name="code"/>.</summary>
+    public static async Task<string> ExternalCodeAsync(WorkflowsApp app, string code)
+    {
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>().Dossiers.AsNoTracking()
+            .Where(d => d.Code == code).Select(d => d.ExternalCode).SingleAsync();
     }
 
     /// <summary>Completes the dossier's open task at <paramref name="step"/> through the Task API, as the officer with <paramref name="key"/>.</summary>
