@@ -40,6 +40,9 @@ internal static class DefinitionsApi
         api.MapPost("/", CreateDraft).Accepts<JsonObject>("application/json").WithSummary("Create a draft from procedure JSON");
         api.MapPost("/import", CreateDraft).Accepts<JsonObject>("application/json").WithSummary("Import a procedure file as a draft");
         api.MapPost("/validate", ValidateBody).Accepts<JsonObject>("application/json").WithSummary("Validate procedure JSON without storing it");
+        api.MapGet("/node-kinds", NodeKindList)
+            .WithSummary("Every node kind of the engine: its properties (type, required, default) and outcomes, for the editor's palette and forms");
+        api.MapGet("/schema", Schema).WithSummary("The procedure file's JSON schema (procedure.schema.json of the definitions folder)");
         api.MapGet("/{code}", GetLatest).WithSummary("Latest published version");
         api.MapGet("/{code}/versions", Versions).WithSummary("Every version, drafts included");
         api.MapGet("/{code}/versions/{version:int}", GetVersion).WithSummary("One version (a draft with its ETag, for If-Match)");
@@ -53,6 +56,16 @@ internal static class DefinitionsApi
             .WithSummary("Publish the draft (409 when it has problems); with If-Match, only the draft that ETag names (412 otherwise); without, whatever it holds");
         api.MapGet("/{code}/diff", Diff).WithSummary("Nodes and connections changed between two versions");
         return app;
+    }
+
+    private static Ok<IReadOnlyList<NodeKindDto>> NodeKindList() => TypedResults.Ok(NodeKinds.All);
+
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> Schema(DefinitionFolder folder)
+    {
+        var file = Path.Combine(folder.Path, "procedure.schema.json");
+        return File.Exists(file)
+            ? TypedResults.PhysicalFile(file, "application/schema+json")
+            : NotFound("The definitions folder has no procedure.schema.json.");
     }
 
     private static async Task<Results<Ok<PageDto<CatalogueItemDto>>, ValidationProblem>> Search(

@@ -10,6 +10,7 @@ internal static class DefinitionsExtensions
         services.AddSingleton<DefinitionFolder>();
         services.AddSingleton<DepartmentDirectory>();
         services.AddSingleton<ReceptionPointDirectory>();
+        services.AddSingleton<TemplateDirectory>();
         services.AddScoped<DefinitionCatalogue>();
         return services;
     }

@@ -244,6 +244,54 @@ public abstract class DesignerApiTests(DatabaseFixture database) : IAsyncLifetim
         Assert.Contains("diem-khong-co", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_node_kinds_are_the_engines_with_their_properties_and_outcomes()
+    {
+        var kinds = (await JsonAsync(await designer.GetAsync(Url("/api/definitions/node-kinds")))).AsArray()
+            .ToDictionary(k => (string)k!["type"]!, k => k!);
+
+        Assert.Equal(["Decision", "End", "Fork", "Join", "Notify", "Start", "Step", "SubProcess", "Timer", "Wait"], kinds.Keys.Order(StringComparer.Ordinal));
+        var step = kinds["Step"];
+        var properties = step["properties"]!.AsArray().ToDictionary(p => (string)p!["name"]!, p => p!);
+        Assert.Equal((true, "string"), ((bool)properties["department"]["required"]!, (string?)properties["department"]["type"]));
+        Assert.Equal((true, "timeLimit"), ((bool)properties["allottedTime"]["required"]!, (string?)properties["allottedTime"]["type"]));
+        Assert.Equal((false, "array", "string"), ((bool)properties["forms"]["required"]!, (string?)properties["forms"]["type"], (string?)properties["forms"]["itemType"]));
+        Assert.True((bool?)properties["id"]["required"]);
+        Assert.True((bool?)step["editableOutcomes"]);
+        Assert.Equal(["approved"], step["defaultOutcomes"]!.AsArray().Select(o => (string?)o));
+        Assert.Contains("returnToPrevious", step["knownOutcomes"]!.AsArray().Select(o => (string?)o));
+        Assert.Equal(["true", "false"], kinds["Decision"]["defaultOutcomes"]!.AsArray().Select(o => (string?)o));
+        Assert.False((bool?)kinds["End"]["hasOutgoing"]);
+        var mode = kinds["Join"]["properties"]!.AsArray().Single(p => (string?)p!["name"] == "mode")!;
+        Assert.Equal(["all", "any"], mode["values"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal("all", (string?)mode["default"]);
+    }
+
+    [Fact]
+    public async Task The_schema_and_the_templates_of_the_definitions_folder_are_served()
+    {
+        var folder = TestFolders.Write("designer-pickers", """[ { "id": "one-stop-desk", "name": "Bộ phận Một cửa", "kind": "desk" } ]""", [], withForms: true);
+        var repository = Path.GetDirectoryName(Documents.DocumentDefinitions.RepositoryForms)!;
+        File.Copy(Path.Combine(repository, "..", "procedure.schema.json"), Path.Combine(folder, "procedure.schema.json"));
+        File.WriteAllText(Path.Combine(folder, "templates", "sms-tiep-nhan.hbs"), "Ho so {{dossierCode}} da duoc tiep nhan.\n");
+        File.WriteAllText(Path.Combine(folder, "templates", "email-tra-ket-qua.hbs"), "Kính gửi Ông/Bà {{applicantName}},\n\nHồ sơ đã có kết quả.\n");
+        await using var pickers = new WorkflowsApp(database, folder);
+        using var client = pickers.ClientWithKey(WorkflowsApp.DesignerKey);
+
+        var schema = await client.GetAsync(Url("/api/definitions/schema"));
+        Assert.Equal(HttpStatusCode.OK, schema.StatusCode);
+        Assert.NotNull((await JsonAsync(schema))["properties"]!["layout"]);
+
+        var templates = (await JsonAsync(await client.GetAsync(Url("/api/templates")))).AsArray();
+        Assert.Contains(templates, t => (string?)t!["id"] == "sms-tiep-nhan" && (string?)t["kind"] == "sms");
+        Assert.Contains(templates, t => (string?)t!["id"] == "email-tra-ket-qua" && (string?)t["kind"] == "email" && (string?)t["title"] == "Kính gửi Ông/Bà {{applicantName}},");
+        Assert.Contains(templates, t => (string?)t!["id"] == "01" && (string?)t["kind"] == "form" && (string?)t["title"] == "Giấy tiếp nhận hồ sơ và hẹn trả kết quả");
+        Assert.DoesNotContain(templates, t => ((string?)t!["id"])!.StartsWith('_'));
+
+        // Without the schema file in the folder: a 404 problem, not a 500.
+        Assert.Equal(HttpStatusCode.NotFound, (await designer.GetAsync(Url("/api/definitions/schema"))).StatusCode);
+    }
+
     private async Task<IReadOnlyList<string?>> CodesAsync(string path) =>
         [.. (await JsonAsync(await designer.GetAsync(Url(path))))["items"]!.AsArray().Select(i => (string?)i!["code"])];
 
