@@ -22,7 +22,7 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.ApologyLetterRow", b =>
+            modelBuilder.Entity("Workflows.Host.Persistence.ApologyLetterRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -87,81 +87,6 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.ToTable("apology_letters", (string)null);
                 });
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.CalendarRow", b =>
-                {
-                    b.Property<int>("Year")
-                        .HasColumnType("integer")
-                        .HasColumnName("year");
-
-                    b.Property<string>("Json")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("json");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("UpdatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("updated_by");
-
-                    b.HasKey("Year")
-                        .HasName("pk_calendars");
-
-                    b.ToTable("calendars", (string)null);
-                });
-
-            modelBuilder.Entity("Workflows.Host.Deadlines.DeadlineWarningRow", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Departments")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("departments");
-
-                    b.Property<DateTimeOffset>("DueAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("due_at");
-
-                    b.Property<Guid>("InstanceId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("instance_id");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("subject");
-
-                    b.Property<Guid>("SubjectId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("subject_id");
-
-                    b.Property<DateTimeOffset>("WarnedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("warned_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_deadline_warnings");
-
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_deadline_warnings_instance_id");
-
-                    b.HasIndex("SubjectId", "DueAt")
-                        .IsUnique()
-                        .HasDatabaseName("ux_deadline_warnings_subject_due_at");
-
-                    b.ToTable("deadline_warnings", (string)null);
-                });
-
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -212,6 +137,81 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_bookmarks_kind_due_at");
 
                     b.ToTable("bookmarks", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.CalendarRow", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Year")
+                        .HasName("pk_calendars");
+
+                    b.ToTable("calendars", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DeadlineWarningRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Departments")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("departments");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
+                    b.Property<DateTimeOffset>("WarnedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("warned_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deadline_warnings");
+
+                    b.HasIndex("InstanceId")
+                        .HasDatabaseName("ix_deadline_warnings_instance_id");
+
+                    b.HasIndex("SubjectId", "DueAt")
+                        .IsUnique()
+                        .HasDatabaseName("ux_deadline_warnings_subject_due_at");
+
+                    b.ToTable("deadline_warnings", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
@@ -531,6 +531,124 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.ToTable("journal", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Host.Persistence.MigrationOutcomeRow", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("DossierCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dossier_code");
+
+                    b.Property<string>("Moves")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("moves");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("RunId", "InstanceId")
+                        .HasName("pk_migration_outcomes");
+
+                    b.HasIndex("RunId", "At")
+                        .HasDatabaseName("ix_migration_outcomes_run_id_at");
+
+                    b.ToTable("migration_outcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.MigrationRunRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed");
+
+                    b.Property<int>("FromVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("from_version");
+
+                    b.Property<int>("Moved")
+                        .HasColumnType("integer")
+                        .HasColumnName("moved");
+
+                    b.Property<string>("NodeMap")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("node_map");
+
+                    b.Property<string>("ProcedureCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("integer")
+                        .HasColumnName("skipped");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<int>("ToVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("to_version");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_migration_runs");
+
+                    b.HasIndex("ProcedureCode", "CreatedAt")
+                        .HasDatabaseName("ix_migration_runs_procedure_code_created_at");
+
+                    b.HasIndex("State", "CreatedAt")
+                        .HasDatabaseName("ix_migration_runs_state_created_at");
+
+                    b.ToTable("migration_runs", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Host.Persistence.OutboxRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -820,7 +938,7 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.ToTable("tasks", (string)null);
                 });
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.ApologyLetterRow", b =>
+            modelBuilder.Entity("Workflows.Host.Persistence.ApologyLetterRow", b =>
                 {
                     b.HasOne("Workflows.Host.Persistence.DossierRow", null)
                         .WithMany()
@@ -828,16 +946,6 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_apology_letters_dossiers");
-                });
-
-            modelBuilder.Entity("Workflows.Host.Deadlines.DeadlineWarningRow", b =>
-                {
-                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_deadline_warnings_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
@@ -848,6 +956,16 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_bookmarks_instances");
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DeadlineWarningRow", b =>
+                {
+                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deadline_warnings_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>

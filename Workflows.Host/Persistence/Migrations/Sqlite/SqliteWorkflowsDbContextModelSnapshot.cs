@@ -17,7 +17,7 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.ApologyLetterRow", b =>
+            modelBuilder.Entity("Workflows.Host.Persistence.ApologyLetterRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -86,84 +86,6 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.ToTable("apology_letters", (string)null);
                 });
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.CalendarRow", b =>
-                {
-                    b.Property<int>("Year")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("year");
-
-                    b.Property<string>("Json")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("json");
-
-                    b.Property<string>("UpdatedAt")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("UpdatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_by");
-
-                    b.HasKey("Year")
-                        .HasName("pk_calendars");
-
-                    b.ToTable("calendars", (string)null);
-                });
-
-            modelBuilder.Entity("Workflows.Host.Deadlines.DeadlineWarningRow", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Departments")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("departments");
-
-                    b.Property<string>("DueAt")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("due_at");
-
-                    b.Property<Guid>("InstanceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("instance_id");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject");
-
-                    b.Property<Guid>("SubjectId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject_id");
-
-                    b.Property<string>("WarnedAt")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("warned_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_deadline_warnings");
-
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_deadline_warnings_instance_id");
-
-                    b.HasIndex("SubjectId", "DueAt")
-                        .IsUnique()
-                        .HasDatabaseName("ux_deadline_warnings_subject_due_at");
-
-                    b.ToTable("deadline_warnings", (string)null);
-                });
-
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -215,6 +137,84 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_bookmarks_kind_due_at");
 
                     b.ToTable("bookmarks", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.CalendarRow", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("year");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Year")
+                        .HasName("pk_calendars");
+
+                    b.ToTable("calendars", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DeadlineWarningRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Departments")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("departments");
+
+                    b.Property<string>("DueAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_at");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_id");
+
+                    b.Property<string>("WarnedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warned_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deadline_warnings");
+
+                    b.HasIndex("InstanceId")
+                        .HasDatabaseName("ix_deadline_warnings_instance_id");
+
+                    b.HasIndex("SubjectId", "DueAt")
+                        .IsUnique()
+                        .HasDatabaseName("ux_deadline_warnings_subject_due_at");
+
+                    b.ToTable("deadline_warnings", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
@@ -543,6 +543,127 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.ToTable("journal", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Host.Persistence.MigrationOutcomeRow", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("At")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("DossierCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dossier_code");
+
+                    b.Property<string>("Moves")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("moves");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.HasKey("RunId", "InstanceId")
+                        .HasName("pk_migration_outcomes");
+
+                    b.HasIndex("RunId", "At")
+                        .HasDatabaseName("ix_migration_outcomes_run_id_at");
+
+                    b.ToTable("migration_outcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.MigrationRunRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed");
+
+                    b.Property<int>("FromVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from_version");
+
+                    b.Property<int>("Moved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("moved");
+
+                    b.Property<string>("NodeMap")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_map");
+
+                    b.Property<string>("ProcedureCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("skipped");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<int>("ToVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_version");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_migration_runs");
+
+                    b.HasIndex("ProcedureCode", "CreatedAt")
+                        .HasDatabaseName("ix_migration_runs_procedure_code_created_at");
+
+                    b.HasIndex("State", "CreatedAt")
+                        .HasDatabaseName("ix_migration_runs_state_created_at");
+
+                    b.ToTable("migration_runs", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Host.Persistence.OutboxRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -835,7 +956,7 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.ToTable("tasks", (string)null);
                 });
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.ApologyLetterRow", b =>
+            modelBuilder.Entity("Workflows.Host.Persistence.ApologyLetterRow", b =>
                 {
                     b.HasOne("Workflows.Host.Persistence.DossierRow", null)
                         .WithMany()
@@ -843,16 +964,6 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_apology_letters_dossiers");
-                });
-
-            modelBuilder.Entity("Workflows.Host.Deadlines.DeadlineWarningRow", b =>
-                {
-                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_deadline_warnings_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
@@ -863,6 +974,16 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_bookmarks_instances");
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DeadlineWarningRow", b =>
+                {
+                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deadline_warnings_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
