@@ -6,6 +6,7 @@ using Workflows.Host.Documents;
 using Workflows.Host.Dossiers;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Intake;
+using Workflows.Host.Migrations;
 using Workflows.Host.Notifications;
 using Workflows.Host.Observability;
 using Workflows.Host.Outbox;
@@ -30,6 +31,7 @@ builder.Services.AddIntake(builder.Configuration);
 builder.Services.AddDossiers();
 builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddDeadlineFlows(builder.Configuration);
+builder.Services.AddMigrations(builder.Configuration);
 
 var app = builder.Build();
 
@@ -50,6 +52,7 @@ app.MapDossiersApi();
 app.MapDocumentsApi();
 app.MapRuntimeApi();
 app.MapDeadlinesApi();
+app.MapMigrationsApi();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.SeedPrincipalsAsync();

@@ -13,6 +13,14 @@ internal sealed record CalendarYearDto(int Year, bool Provisional, string Source
 
 internal sealed record CalendarListDto(IReadOnlyList<CalendarYearDto> Years);
 
+internal sealed record MovedAppointmentDto(string DossierCode, DateTimeOffset From, DateTimeOffset To);
+
+/// <summary>
+/// What saving a year would move: open due times of steps, dossiers' appointments and timers, and the first dossiers
+/// whose appointment moves (<see cref="DueTimeRecalculator.SampleSize"/>; the counts cover all).
+/// </summary>
+internal sealed record CalendarPreviewDto(int Year, bool Provisional, int TasksMoved, int DossiersMoved, int TimersMoved, IReadOnlyList<MovedAppointmentDto> Dossiers);
+
 internal sealed record CalendarUpdatedDto(int Year, bool Provisional, DateTimeOffset UpdatedAt, string UpdatedBy, int TasksMoved, int DossiersMoved, int TimersMoved);
 
 /// <summary>
@@ -32,6 +40,8 @@ internal static class CalendarsApi
         api.MapGet("/{year:int}", Get).WithSummary("One year's calendar (the calendar file model)");
         api.MapPut("/{year:int}", Put).RequireAuthorization(Policies.Administrator)
             .WithSummary("Replace a year (validated like a calendar file); open due times are recomputed on it");
+        api.MapPost("/{year:int}/preview", Preview).RequireAuthorization(Policies.Administrator)
+            .WithSummary("What replacing the year would move (same body as PUT), without saving anything");
         return app;
     }
 
@@ -53,9 +63,48 @@ internal static class CalendarsApi
             ? TypedResults.Text(JsonSerializer.Serialize(file, CalendarFile.Options), "application/json")
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Calendar year not found", detail: $"No calendar is loaded for {year}.");
 
-    private static async Task<Results<Ok<CalendarUpdatedDto>, ValidationProblem, ProblemHttpResult>> Put(
+    private static async Task<Results<Ok<CalendarPreviewDto>, ValidationProblem>> Preview(
         int year, HttpRequest request, WorkflowsDbContext db, CalendarProvider calendars, DueTimeRecalculator recalculator, TimeProvider time,
         CancellationToken cancellationToken)
+    {
+        var (file, problem) = await ReadAsync(year, request, cancellationToken);
+        if (file is null)
+        {
+            return problem!;
+        }
+
+        CalendarSet next;
+        try
+        {
+            next = calendars.Build(new Dictionary<int, CalendarRow>(calendars.Snapshot.Stored)
+            {
+                [year] = new() { Year = year, Json = JsonSerializer.Serialize(file, CalendarFile.Options), UpdatedBy = request.HttpContext.User.Name() },
+            });
+        }
+        catch (ArgumentException ex)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = [ex.Message] }, title: "The calendar is not valid");
+        }
+
+        // The same recomputation as a save, in a transaction that is rolled back: the counts are what a save now would
+        // move, and nothing (due times, journal, messages, the calendar in use) changes.
+        db.ChangeTracker.Clear();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var changes = await recalculator.StageAsync(next.Calendar, calendars.Current, request.HttpContext.User.Name(), StoredValues.Instant(time.GetUtcNow()), cancellationToken);
+            return TypedResults.Ok(new CalendarPreviewDto(year, file.Provisional, changes.Tasks, changes.Dossiers, changes.Timers,
+                [.. changes.Appointments.Select(a => new MovedAppointmentDto(a.DossierCode, a.From, a.To))]));
+        }
+        finally
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    // The body as a calendar file of that year, or the problem naming what is wrong.
+    private static async Task<(CalendarFile? File, ValidationProblem? Problem)> ReadAsync(int year, HttpRequest request, CancellationToken cancellationToken)
     {
         string json;
         using (var reader = new StreamReader(request.Body))
@@ -70,13 +119,23 @@ internal static class CalendarsApi
         }
         catch (CalendarFileException ex)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.Path] = [ex.Reason] }, title: "The calendar is not valid");
+            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.Path] = [ex.Reason] }, title: "The calendar is not valid"));
         }
 
-        if (file.Year != year)
+        return file.Year == year
+            ? (file, null)
+            : (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$.year"] = [$"The body is the calendar of {file.Year}, not of {year}."] },
+                title: "The calendar is not valid"));
+    }
+
+    private static async Task<Results<Ok<CalendarUpdatedDto>, ValidationProblem, ProblemHttpResult>> Put(
+        int year, HttpRequest request, WorkflowsDbContext db, CalendarProvider calendars, DueTimeRecalculator recalculator, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var (file, problem) = await ReadAsync(year, request, cancellationToken);
+        if (file is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$.year"] = [$"The body is the calendar of {file.Year}, not of {year}."] },
-                title: "The calendar is not valid");
+            return problem!;
         }
 
         var actor = request.HttpContext.User.Name();
@@ -94,7 +153,7 @@ internal static class CalendarsApi
                     var row = await db.Set<CalendarRow>().SingleOrDefaultAsync(c => c.Year == year, cancellationToken);
                     if (row is null)
                     {
-                        row = new CalendarRow { Year = year, Json = json, UpdatedBy = actor };
+                        row = new CalendarRow { Year = year, Json = string.Empty, UpdatedBy = actor };
                         db.Add(row);
                     }
 

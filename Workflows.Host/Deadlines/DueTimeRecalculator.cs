@@ -7,8 +7,14 @@ using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Deadlines;
 
-/// <summary>How many due times a calendar change moved.</summary>
-internal sealed record DueTimeChanges(int Tasks, int Dossiers, int Timers);
+/// <summary>
+/// How many due times a calendar change moved, and the first <see cref="DueTimeRecalculator.SampleSize"/> dossiers whose
+/// appointment moved (for the preview an administrator reads before saving).
+/// </summary>
+internal sealed record DueTimeChanges(int Tasks, int Dossiers, int Timers, IReadOnlyList<MovedAppointment> Appointments);
+
+/// <summary>A dossier's appointment before and after a calendar change.</summary>
+internal sealed record MovedAppointment(string DossierCode, DateTimeOffset From, DateTimeOffset To);
 
 /// <summary>
 /// Recomputes due times on a new calendar. Open tasks of running instances: opened_at + the step's allotted
@@ -24,6 +30,9 @@ internal sealed record DueTimeChanges(int Tasks, int Dossiers, int Timers);
 /// </summary>
 internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegistry registry, DossierProjection projection, Engine.Deadlines.CutOffRule cutOff)
 {
+    /// <summary>How many moved appointments a change lists (the counts cover all).</summary>
+    public const int SampleSize = 20;
+
     private const string TimerKind = StoredValues.TimerBookmark;
 
     private static readonly string SupplementReceived = RowMapping.Name(Engine.Runtime.JournalKind.SupplementReceived);
@@ -126,6 +135,7 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
         var apologies = await ConfirmedApology.LatestAsync(db, dossierId: null, cancellationToken);
         var dossiers = await db.Dossiers.Where(d => d.CompletedAt == null).ToListAsync(cancellationToken);
         var movedDossiers = new List<DossierRow>();
+        var appointments = new List<MovedAppointment>();
         foreach (var row in dossiers)
         {
             var definition = registry.Get(row.ProcedureCode, row.ProcedureVersion);
@@ -145,6 +155,10 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             if (due != row.DueAt)
             {
                 Record(row.Id, null, row.DueAt, due, "Lịch làm việc thay đổi: ngày hẹn trả kết quả được tính lại");
+                if (appointments.Count < SampleSize)
+                {
+                    appointments.Add(new MovedAppointment(row.Code, row.DueAt, due));
+                }
             }
 
             row.OriginalDueAt = original;
@@ -164,6 +178,6 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             db.Outbox.Add(DossierProjection.StatusChanged(row, now));
         }
 
-        return new DueTimeChanges(movedTasks, movedDossiers.Count, movedTimers);
+        return new DueTimeChanges(movedTasks, movedDossiers.Count, movedTimers, appointments);
     }
 }

@@ -37,6 +37,10 @@ internal abstract class WorkflowsDbContext : DbContext
 
     public DbSet<PrincipalRow> Principals => Set<PrincipalRow>();
 
+    public DbSet<MigrationRunRow> MigrationRuns => Set<MigrationRunRow>();
+
+    public DbSet<MigrationOutcomeRow> MigrationOutcomes => Set<MigrationOutcomeRow>();
+
     /// <summary>Column type for JSON documents that SQL may want to look into (dossier data, outbox payloads).</summary>
     protected virtual string? JsonColumnType => null;
 
@@ -189,6 +193,7 @@ internal abstract class WorkflowsDbContext : DbContext
         });
 
         DeadlineModel.Configure(modelBuilder);
+        MigrationModel.Configure(modelBuilder);
         UseSnakeCaseNames(modelBuilder);
     }
 

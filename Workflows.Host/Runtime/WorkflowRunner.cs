@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Engine.Runtime;
 using Workflows.Engine.Definitions;
+using Workflows.Engine.Versions;
 using Workflows.Host.Definitions;
 using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
@@ -88,6 +89,23 @@ internal sealed class WorkflowRunner(
         await CommitAsync(result.Changeset!, null, null, cancellationToken);
         await ResumeParentsAsync(result.Changeset!, cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// Moves a running instance to a later published version by the plan's node map (the engine's
+    /// <see cref="MigrationPlanner.Apply"/>: open tasks move with their due time, a <c>migrated</c> journal entry) and
+    /// commits it like every other changeset, with the dossier projection and what <paramref name="alsoInTransaction"/>
+    /// stages (the migration run's outcome row), so the move and its record are one transaction. A stale
+    /// <paramref name="instance"/> conflicts (<see cref="ConcurrencyConflictException"/>).
+    /// </summary>
+    public async Task<Changeset> MigrateAsync(
+        MigrationPlan plan, WorkflowInstance instance, string actor, Func<WorkflowsDbContext, CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(instance);
+        var changeset = MigrationPlanner.Apply(plan, instance, time.GetUtcNow(), new SequentialIdGenerator(time), actor);
+        await CommitAsync(changeset, alsoInTransaction, null, cancellationToken);
+        return changeset;
     }
 
     /// <summary>

@@ -24,6 +24,7 @@ public sealed class FolderDependencyTests
         "Tasks",           // officers' queues and completions
         "Intake",          // intake systems' endpoints
         "Reports",         // statistics
+        "Migrations",      // moving running dossiers to a later published version (API and worker)
     ];
 
     [Fact]

@@ -543,6 +543,127 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.ToTable("journal", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Host.Persistence.MigrationOutcomeRow", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("At")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("DossierCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dossier_code");
+
+                    b.Property<string>("Moves")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("moves");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.HasKey("RunId", "InstanceId")
+                        .HasName("pk_migration_outcomes");
+
+                    b.HasIndex("RunId", "At")
+                        .HasDatabaseName("ix_migration_outcomes_run_id_at");
+
+                    b.ToTable("migration_outcomes", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.MigrationRunRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed");
+
+                    b.Property<int>("FromVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from_version");
+
+                    b.Property<int>("Moved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("moved");
+
+                    b.Property<string>("NodeMap")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_map");
+
+                    b.Property<string>("ProcedureCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("skipped");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<int>("ToVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_version");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_migration_runs");
+
+                    b.HasIndex("ProcedureCode", "CreatedAt")
+                        .HasDatabaseName("ix_migration_runs_procedure_code_created_at");
+
+                    b.HasIndex("State", "CreatedAt")
+                        .HasDatabaseName("ix_migration_runs_state_created_at");
+
+                    b.ToTable("migration_runs", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Host.Persistence.OutboxRow", b =>
                 {
                     b.Property<Guid>("Id")
