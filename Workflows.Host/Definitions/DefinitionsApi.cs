@@ -42,11 +42,13 @@ internal static class DefinitionsApi
         api.MapPost("/validate", ValidateBody).Accepts<JsonObject>("application/json").WithSummary("Validate procedure JSON without storing it");
         api.MapGet("/node-kinds", NodeKindList)
             .WithSummary("Every node kind of the engine: its properties (type, required, default) and outcomes, for the editor's palette and forms");
-        api.MapGet("/schema", Schema).WithSummary("The procedure file's JSON schema (procedure.schema.json of the definitions folder)");
+        api.MapGet("/schema", Schema).Produces<JsonObject>(StatusCodes.Status200OK, "application/schema+json")
+            .WithSummary("The procedure file's JSON schema (procedure.schema.json of the definitions folder)");
         api.MapGet("/{code}", GetLatest).WithSummary("Latest published version");
         api.MapGet("/{code}/versions", Versions).WithSummary("Every version, drafts included");
         api.MapGet("/{code}/versions/{version:int}", GetVersion).WithSummary("One version (a draft with its ETag, for If-Match)");
-        api.MapGet("/{code}/versions/{version:int}/export", Export).WithSummary("The version as a procedure file");
+        api.MapGet("/{code}/versions/{version:int}/export", Export).Produces<ProcedureDefinition>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("The version as a procedure file");
         api.MapPut("/{code}/draft", UpdateDraft).Accepts<JsonObject>("application/json")
             .WithSummary("Replace the draft's content; with If-Match, only the draft that ETag names (412 naming who saved it since); without, the last save wins");
         api.MapDelete("/{code}/draft", DiscardDraft)
