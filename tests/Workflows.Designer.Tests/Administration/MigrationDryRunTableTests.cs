@@ -1,0 +1,45 @@
+using Bunit;
+using MudBlazor.Services;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Designer.Components.Administration;
+using Workflows.Designer.HostApi;
+
+namespace Workflows.Designer.Tests.Administration;
+
+public sealed class MigrationDryRunTableTests : BunitContext, IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's services dispose only asynchronously; xunit disposes the context synchronously otherwise.
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    public MigrationDryRunTableTests()
+    {
+        Services.AddMudServices();
+        Services.AddLocalization();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    [Fact]
+    public void Lists_where_each_dossier_stands_and_lands_and_apart_the_ones_that_cannot_move_with_why()
+    {
+        var dryRun = new MigrationDryRun("1.009994", 1, 2, new Dictionary<string, string> { ["review"] = "appraise" }, 3, 2, 1,
+            [
+                new MovableDossier(Guid.NewGuid(), "000.00.00.H00-260302-0001", ["receive"], [new NodeMove("receive", "receive")]),
+                new MovableDossier(Guid.NewGuid(), "000.00.00.H00-260302-0002", ["review"], [new NodeMove("review", "appraise")]),
+            ],
+            [new BlockedDossier(Guid.NewGuid(), "000.00.00.H00-260302-0003", ["sign"], [new MigrationBlocker("sign", "Instance is at 'sign', which version 2 removed; map it to a node of the new version.")])],
+            Truncated: false);
+
+        var table = Render<MigrationDryRunTable>(p => p.Add(t => t.DryRun, dryRun));
+
+        Assert.Contains("3 hồ sơ đang xử lý: 2 sẽ được di chuyển, 1 không thể di chuyển.", table.Find("[data-testid=dry-run-summary]").TextContent, StringComparison.Ordinal);
+        var rows = table.FindAll("[data-testid=moves] tbody tr");
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["000.00.00.H00-260302-0002", "review", "review → appraise"], rows[1].QuerySelectorAll("td").Select(c => c.TextContent.Trim()));
+        var blocked = table.Find("[data-testid=cannot-move]").TextContent;
+        Assert.Contains("000.00.00.H00-260302-0003", blocked, StringComparison.Ordinal);
+        Assert.Contains("which version 2 removed", blocked, StringComparison.Ordinal);
+        Assert.DoesNotContain("000.00.00.H00-260302-0003", table.Find("[data-testid=moves]").TextContent, StringComparison.Ordinal);
+    }
+}
