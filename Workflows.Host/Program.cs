@@ -40,6 +40,7 @@ app.UseRequestTextGuard();
 app.MapHealth();
 app.MapMetrics();
 app.MapPrincipalsApi();
+app.MapAuthApi(app.Environment);
 app.MapDefinitionsApi();
 app.MapDepartmentsApi();
 app.MapReportsApi();

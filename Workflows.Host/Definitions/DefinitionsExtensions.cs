@@ -1,3 +1,4 @@
+using Workflows.Host.Access;
 using Workflows.Host.Infrastructure;
 
 namespace Workflows.Host.Definitions;
@@ -9,6 +10,7 @@ internal static class DefinitionsExtensions
         services.AddValidatedOptions<DefinitionsOptions>(configuration, DefinitionsOptions.Section);
         services.AddSingleton<DefinitionFolder>();
         services.AddSingleton<DepartmentDirectory>();
+        services.AddSingleton<IKnownDepartments, DirectoryDepartments>();
         services.AddScoped<DefinitionCatalogue>();
         return services;
     }

@@ -22,7 +22,7 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.ApologyLetterRow", b =>
+            modelBuilder.Entity("Workflows.Host.Persistence.ApologyLetterRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -87,81 +87,6 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.ToTable("apology_letters", (string)null);
                 });
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.CalendarRow", b =>
-                {
-                    b.Property<int>("Year")
-                        .HasColumnType("integer")
-                        .HasColumnName("year");
-
-                    b.Property<string>("Json")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("json");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("UpdatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("updated_by");
-
-                    b.HasKey("Year")
-                        .HasName("pk_calendars");
-
-                    b.ToTable("calendars", (string)null);
-                });
-
-            modelBuilder.Entity("Workflows.Host.Deadlines.DeadlineWarningRow", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Departments")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("departments");
-
-                    b.Property<DateTimeOffset>("DueAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("due_at");
-
-                    b.Property<Guid>("InstanceId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("instance_id");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("subject");
-
-                    b.Property<Guid>("SubjectId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("subject_id");
-
-                    b.Property<DateTimeOffset>("WarnedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("warned_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_deadline_warnings");
-
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_deadline_warnings_instance_id");
-
-                    b.HasIndex("SubjectId", "DueAt")
-                        .IsUnique()
-                        .HasDatabaseName("ux_deadline_warnings_subject_due_at");
-
-                    b.ToTable("deadline_warnings", (string)null);
-                });
-
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -212,6 +137,81 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_bookmarks_kind_due_at");
 
                     b.ToTable("bookmarks", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.CalendarRow", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Year")
+                        .HasName("pk_calendars");
+
+                    b.ToTable("calendars", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DeadlineWarningRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Departments")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("departments");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
+                    b.Property<DateTimeOffset>("WarnedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("warned_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deadline_warnings");
+
+                    b.HasIndex("InstanceId")
+                        .HasDatabaseName("ix_deadline_warnings_instance_id");
+
+                    b.HasIndex("SubjectId", "DueAt")
+                        .IsUnique()
+                        .HasDatabaseName("ux_deadline_warnings_subject_due_at");
+
+                    b.ToTable("deadline_warnings", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
@@ -615,6 +615,10 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("display_name");
 
+                    b.Property<int>("FailedSignIns")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_sign_ins");
+
                     b.Property<string>("KeyHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -627,11 +631,20 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
 
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_until");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("name");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("password_hash");
 
                     b.Property<string>("Roles")
                         .IsRequired()
@@ -728,6 +741,44 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.ToTable("procedure_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Host.Persistence.SessionRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("PrincipalId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("principal_id");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sessions");
+
+                    b.HasIndex("PrincipalId")
+                        .HasDatabaseName("ix_sessions_principal_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ux_sessions_token_hash");
+
+                    b.ToTable("sessions", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Host.Persistence.TaskRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -820,7 +871,7 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.ToTable("tasks", (string)null);
                 });
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.ApologyLetterRow", b =>
+            modelBuilder.Entity("Workflows.Host.Persistence.ApologyLetterRow", b =>
                 {
                     b.HasOne("Workflows.Host.Persistence.DossierRow", null)
                         .WithMany()
@@ -828,16 +879,6 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_apology_letters_dossiers");
-                });
-
-            modelBuilder.Entity("Workflows.Host.Deadlines.DeadlineWarningRow", b =>
-                {
-                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_deadline_warnings_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
@@ -848,6 +889,16 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_bookmarks_instances");
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DeadlineWarningRow", b =>
+                {
+                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deadline_warnings_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
@@ -868,6 +919,16 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_journal_instances");
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.SessionRow", b =>
+                {
+                    b.HasOne("Workflows.Host.Persistence.PrincipalRow", null)
+                        .WithMany()
+                        .HasForeignKey("PrincipalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sessions_principals");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.TaskRow", b =>

@@ -17,7 +17,7 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.ApologyLetterRow", b =>
+            modelBuilder.Entity("Workflows.Host.Persistence.ApologyLetterRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -86,84 +86,6 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.ToTable("apology_letters", (string)null);
                 });
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.CalendarRow", b =>
-                {
-                    b.Property<int>("Year")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("year");
-
-                    b.Property<string>("Json")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("json");
-
-                    b.Property<string>("UpdatedAt")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("UpdatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_by");
-
-                    b.HasKey("Year")
-                        .HasName("pk_calendars");
-
-                    b.ToTable("calendars", (string)null);
-                });
-
-            modelBuilder.Entity("Workflows.Host.Deadlines.DeadlineWarningRow", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Departments")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("departments");
-
-                    b.Property<string>("DueAt")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("due_at");
-
-                    b.Property<Guid>("InstanceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("instance_id");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject");
-
-                    b.Property<Guid>("SubjectId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject_id");
-
-                    b.Property<string>("WarnedAt")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("warned_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_deadline_warnings");
-
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_deadline_warnings_instance_id");
-
-                    b.HasIndex("SubjectId", "DueAt")
-                        .IsUnique()
-                        .HasDatabaseName("ux_deadline_warnings_subject_due_at");
-
-                    b.ToTable("deadline_warnings", (string)null);
-                });
-
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -215,6 +137,84 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_bookmarks_kind_due_at");
 
                     b.ToTable("bookmarks", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.CalendarRow", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("year");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Year")
+                        .HasName("pk_calendars");
+
+                    b.ToTable("calendars", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DeadlineWarningRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Departments")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("departments");
+
+                    b.Property<string>("DueAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_at");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_id");
+
+                    b.Property<string>("WarnedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warned_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deadline_warnings");
+
+                    b.HasIndex("InstanceId")
+                        .HasDatabaseName("ix_deadline_warnings_instance_id");
+
+                    b.HasIndex("SubjectId", "DueAt")
+                        .IsUnique()
+                        .HasDatabaseName("ux_deadline_warnings_subject_due_at");
+
+                    b.ToTable("deadline_warnings", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
@@ -629,6 +629,10 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("display_name");
 
+                    b.Property<int>("FailedSignIns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_sign_ins");
+
                     b.Property<string>("KeyHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -641,11 +645,20 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
+                    b.Property<string>("LockedUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("locked_until");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
 
                     b.Property<string>("Roles")
                         .IsRequired()
@@ -739,6 +752,46 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_procedure_versions_status_code_effective_from");
 
                     b.ToTable("procedure_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.SessionRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ExpiresAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("PrincipalId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_id");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sessions");
+
+                    b.HasIndex("PrincipalId")
+                        .HasDatabaseName("ix_sessions_principal_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ux_sessions_token_hash");
+
+                    b.ToTable("sessions", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.TaskRow", b =>
@@ -835,7 +888,7 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.ToTable("tasks", (string)null);
                 });
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.ApologyLetterRow", b =>
+            modelBuilder.Entity("Workflows.Host.Persistence.ApologyLetterRow", b =>
                 {
                     b.HasOne("Workflows.Host.Persistence.DossierRow", null)
                         .WithMany()
@@ -843,16 +896,6 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_apology_letters_dossiers");
-                });
-
-            modelBuilder.Entity("Workflows.Host.Deadlines.DeadlineWarningRow", b =>
-                {
-                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_deadline_warnings_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
@@ -863,6 +906,16 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_bookmarks_instances");
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DeadlineWarningRow", b =>
+                {
+                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deadline_warnings_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
@@ -883,6 +936,16 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_journal_instances");
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.SessionRow", b =>
+                {
+                    b.HasOne("Workflows.Host.Persistence.PrincipalRow", null)
+                        .WithMany()
+                        .HasForeignKey("PrincipalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sessions_principals");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.TaskRow", b =>
