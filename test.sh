@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test project. Installs and starts what the tests need when it is missing:
-# PostgreSQL (a dedicated cluster on port 5433) and Debian's Chromium for the browser tests.
+# PostgreSQL (a dedicated cluster on port 5433), Debian's Chromium for the browser tests, and Node.js/npm
+# (the Designer's build bundles its diagram canvas from npm packages).
 # Prints a closing line "N passed, N failed[, N skipped]" summed over all test projects.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +10,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   echo "Installing Chromium (Debian package)..."
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+fi
+
+if ! command -v npm >/dev/null 2>&1; then
+  echo "Installing Node.js and npm (Debian packages)..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 
 WORKFLOWS_TEST_POSTGRES="$(bash scripts/start-postgres.sh | tail -n 1)"

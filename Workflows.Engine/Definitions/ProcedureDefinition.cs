@@ -54,6 +54,12 @@ public sealed record ProcedureDefinition
 
     public required Flowchart Flowchart { get; init; }
 
+    /// <summary>
+    /// Where the Designer draws the flowchart (department lanes, node positions). Execution ignores it; loading,
+    /// saving and exporting keep it.
+    /// </summary>
+    public DefinitionLayout? Layout { get; init; }
+
     /// <summary>Committed limit for a channel: the channel's own limit when the procedure sets one.</summary>
     public TimeLimit CommittedLimitFor(Channel channel) =>
         ChannelTimeLimits.TryGetValue(channel, out var limit) ? limit : CommittedTimeLimit;
@@ -127,3 +133,27 @@ public sealed record Flowchart
 /// outcome); null is the node's default port.
 /// </summary>
 public sealed record Connection(string From, string To, string? Outcome = null);
+
+/// <summary>
+/// The diagram's layout: <see cref="Lanes"/> lists department ids in the order their swimlanes are drawn, and
+/// <see cref="Nodes"/> the position of each node by id. Only the Designer reads it.
+/// </summary>
+public sealed record DefinitionLayout
+{
+    public IReadOnlyList<string> Lanes { get; init; } = [];
+
+    public IReadOnlyDictionary<string, NodePosition> Nodes { get; init; } = new Dictionary<string, NodePosition>();
+
+    /// <summary>The layout without positions of nodes the flowchart does not have (e.g. left behind by a deleted step).</summary>
+    public DefinitionLayout WithoutUnknownNodes(Flowchart flowchart)
+    {
+        ArgumentNullException.ThrowIfNull(flowchart);
+        var ids = flowchart.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        return Nodes.Keys.All(ids.Contains)
+            ? this
+            : this with { Nodes = Nodes.Where(n => ids.Contains(n.Key)).ToDictionary(n => n.Key, n => n.Value, StringComparer.Ordinal) };
+    }
+}
+
+/// <summary>A node's position on the diagram, in the Designer's canvas units.</summary>
+public sealed record NodePosition(double X, double Y);

@@ -1,0 +1,95 @@
+using Microsoft.Playwright;
+
+namespace Workflows.Designer.Tests.Support;
+
+/// <summary>
+/// One browser tab of a test: opens pages and waits for the interactivity marker (never for "network idle"),
+/// collects console errors and failed requests so a test can assert there were none, saves screenshots under
+/// TestResults/screenshots, and keeps a Playwright trace when the test did not finish (see <see cref="DisposeAsync"/>).
+/// </summary>
+public sealed class DesignerPage : IAsyncDisposable
+{
+    private readonly IBrowserContext context;
+    private readonly string testName;
+    private readonly List<string> errors = [];
+    private bool passed;
+
+    internal DesignerPage(IBrowserContext context, IPage page, string testName)
+    {
+        this.context = context;
+        this.testName = testName;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                lock (errors)
+                {
+                    errors.Add(message.Text);
+                }
+            }
+        };
+        // The console says only "Failed to load resource"; the address makes the failure readable.
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                lock (errors)
+                {
+                    errors.Add($"{response.Status} {response.Request.Method} {response.Url}");
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (errors)
+            {
+                errors.Add(error);
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>Console errors and uncaught exceptions seen so far.</summary>
+    public IReadOnlyList<string> ConsoleErrors
+    {
+        get
+        {
+            lock (errors)
+            {
+                return [.. errors];
+            }
+        }
+    }
+
+    /// <summary>Goes to <paramref name="path"/> and waits until the page is interactive (the circuit is up).</summary>
+    public async Task OpenAsync(string path)
+    {
+        await Page.GotoAsync(path);
+        await WaitInteractiveAsync();
+    }
+
+    public Task WaitInteractiveAsync() =>
+        Assertions.Expect(Page.GetByTestId("interactive")).ToBeAttachedAsync(new() { Timeout = 30_000 });
+
+    /// <summary>Saves a full-page screenshot as TestResults/screenshots/<paramref name="name"/>.png.</summary>
+    public Task ScreenshotAsync(string name) =>
+        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Screenshots, name + ".png"), FullPage = true });
+
+    /// <summary>Call at the end of a test that went through: no trace is kept then.</summary>
+    public void Passed()
+    {
+        Assert.Empty(ConsoleErrors);
+        passed = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await context.Tracing.StopAsync(new TracingStopOptions
+        {
+            Path = passed ? null : Path.Combine(Repository.Screenshots, testName + ".trace.zip"),
+        });
+        await context.DisposeAsync();
+    }
+}
