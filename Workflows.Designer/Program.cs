@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
+using Workflows.Designer.Access;
 using Workflows.Designer.Components;
 using Workflows.Designer.HostApi;
 
@@ -10,7 +11,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddLocalization();
 builder.Services.AddHostApi(builder.Configuration);
-builder.Services.AddScoped<IHostCredentials, DevelopmentKeyCredentials>();
+builder.Services.AddDesignerAccess(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 
@@ -26,6 +27,8 @@ string[] cultures = ["vi-VN", "en"];
 app.UseRequestLocalization(new RequestLocalizationOptions { ApplyCurrentCultureToResponseHeaders = true }
     .SetDefaultCulture(cultures[0]).AddSupportedCultures(cultures).AddSupportedUICultures(cultures));
 
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapGet("/culture", (string culture, string? redirectUri, HttpContext context) =>
@@ -40,6 +43,7 @@ app.MapGet("/culture", (string culture, string? redirectUri, HttpContext context
     // Only local addresses: the switch must not become an open redirect.
     return Results.LocalRedirect(redirectUri is { Length: > 0 } && redirectUri.StartsWith('/') && !redirectUri.StartsWith("//", StringComparison.Ordinal) ? redirectUri : "/");
 });
+app.MapDesignerAccess();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

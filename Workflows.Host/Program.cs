@@ -42,6 +42,7 @@ app.UseRequestTextGuard();
 app.MapHealth();
 app.MapMetrics();
 app.MapPrincipalsApi();
+app.MapAuthApi(app.Environment);
 app.MapDefinitionsApi();
 app.MapDepartmentsApi();
 app.MapReceptionPointsApi();

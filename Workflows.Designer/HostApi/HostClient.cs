@@ -55,11 +55,12 @@ public sealed partial class HostClient(HttpClient http, IHostCredentials credent
     /// Sends <paramref name="request"/> as the current user; a non-success answer becomes a
     /// <see cref="HostProblemException"/>. The caller disposes the response.
     /// </summary>
-    internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool asCurrentUser = true)
     {
-        if (await credentials.GetHeaderAsync(cancellationToken) is { } header)
+        var header = asCurrentUser ? await credentials.GetHeaderAsync(cancellationToken) : null;
+        if (header is { } sent)
         {
-            request.Headers.TryAddWithoutValidation(header.Name, header.Value);
+            request.Headers.TryAddWithoutValidation(sent.Name, sent.Value);
         }
 
         HttpResponseMessage response;
@@ -85,6 +86,12 @@ public sealed partial class HostClient(HttpClient http, IHostCredentials credent
 
         using (response)
         {
+            if (response.StatusCode == HttpStatusCode.Unauthorized && header is not null)
+            {
+                // The Host no longer accepts the user's session (expired, signed out elsewhere, deactivated).
+                await credentials.RejectedAsync();
+            }
+
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             throw new HostProblemException(HostProblem.Read(response.StatusCode, body));
         }

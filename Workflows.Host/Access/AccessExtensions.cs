@@ -6,13 +6,23 @@ namespace Workflows.Host.Access;
 
 internal static class AccessExtensions
 {
-    /// <summary>API-key authentication and the role policies. Endpoints without a policy are refused.</summary>
+    /// <summary>The default scheme: picks the session or the API-key scheme by the request's headers.</summary>
+    private const string CallerScheme = "Caller";
+
+    /// <summary>
+    /// API-key and session-token authentication and the role policies. Endpoints without a policy are refused. A request
+    /// with <c>Authorization: Bearer</c> is read by the session scheme, any other by the API-key scheme; both give the
+    /// same claims, so the policies do not care which.
+    /// </summary>
     public static IServiceCollection AddAccess(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<PrincipalCache>();
         services.AddValidatedOptions<AccessOptions>(configuration, AccessOptions.Section);
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, null, o => o.ForwardDefaultSelector = context =>
+                Sessions.BearerToken(context.Request) is null ? ApiKeyAuthenticationHandler.SchemeName : SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             // A forgotten policy must fail closed.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -39,22 +38,10 @@ internal sealed class ApiKeyAuthenticationHandler(
                 return AuthenticateResult.Fail("The API key is not valid.");
             }
 
-            principal = new PrincipalCache.CachedPrincipal(row.Id, row.Name, row.Kind, [.. Split(row.Roles)], [.. Split(row.Departments)]);
+            principal = new PrincipalCache.CachedPrincipal(row.Id, row.Name, row.Kind, [.. PrincipalClaims.Split(row.Roles)], [.. PrincipalClaims.Split(row.Departments)]);
             cache.Set(hash, principal);
         }
 
-        List<Claim> claims =
-        [
-            new(ClaimTypes.NameIdentifier, principal.Id.ToString()),
-            new(ClaimTypes.Name, principal.Name),
-            new(WorkflowsClaims.Kind, principal.Kind),
-        ];
-        claims.AddRange(principal.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        claims.AddRange(principal.Departments.Select(d => new Claim(WorkflowsClaims.Department, d)));
-        var identity = new ClaimsIdentity(claims, SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(PrincipalClaims.Create(principal, SchemeName), SchemeName));
     }
-
-    internal static IEnumerable<string> Split(string csv) =>
-        csv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -5,8 +5,9 @@ using Workflows.Host.Persistence;
 namespace Workflows.Host.Access;
 
 /// <summary>
-/// Development users (known keys, for the README walkthrough and local work) are created only in the
-/// Development environment. Elsewhere the only automatic principal is an optional bootstrap administrator.
+/// Development users (known keys, for the README walkthrough and local work; every user also signs in with the
+/// password <see cref="Passwords.DevelopmentPassword"/>) are created only in the Development environment. Elsewhere
+/// the only automatic principal is an optional bootstrap administrator.
 /// </summary>
 internal static class PrincipalSeeder
 {
@@ -37,8 +38,16 @@ internal static class PrincipalSeeder
 
         if (environment.IsDevelopment())
         {
-            var existing = await db.Principals.Select(p => p.Name).ToListAsync(cancellationToken);
-            foreach (var seed in DevelopmentPrincipals.Where(p => !existing.Contains(p.Name)))
+            var names = DevelopmentPrincipals.Select(p => p.Name).ToList();
+            var existing = await db.Principals.Where(p => names.Contains(p.Name)).ToListAsync(cancellationToken);
+            // Development users seeded before passwords existed get the development password too (a password an
+            // administrator has set since is kept).
+            foreach (var user in existing.Where(p => p.Kind == PrincipalKinds.User && p.PasswordHash is null))
+            {
+                user.PasswordHash = Passwords.DevelopmentPasswordHash;
+            }
+
+            foreach (var seed in DevelopmentPrincipals.Where(p => !existing.Exists(e => e.Name == p.Name)))
             {
                 db.Principals.Add(new PrincipalRow
                 {
@@ -50,6 +59,7 @@ internal static class PrincipalSeeder
                     Departments = seed.Departments,
                     KeyHash = ApiKeys.Hash(seed.Key),
                     CreatedAt = now,
+                    PasswordHash = seed.Kind == PrincipalKinds.User ? Passwords.DevelopmentPasswordHash : null,
                 });
             }
         }

@@ -1,3 +1,4 @@
+using Workflows.Host.Access;
 using Workflows.Host.Infrastructure;
 
 namespace Workflows.Host.Definitions;
@@ -11,6 +12,7 @@ internal static class DefinitionsExtensions
         services.AddSingleton<DepartmentDirectory>();
         services.AddSingleton<ReceptionPointDirectory>();
         services.AddSingleton<TemplateDirectory>();
+        services.AddSingleton<IKnownDepartments, DirectoryDepartments>();
         services.AddScoped<DefinitionCatalogue>();
         return services;
     }

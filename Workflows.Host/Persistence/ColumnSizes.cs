@@ -23,6 +23,9 @@ internal static class ColumnSizes
     public const int PrincipalDepartments = 2000;
     public const int WebhookUrl = 2000;
 
+    /// <summary>Identity's v3 hash is 84 characters in Base64; room for a later format.</summary>
+    public const int PasswordHash = 256;
+
     public const int ExternalCode = 128;
     public const int ApplicantName = 256;
     public const int ApplicantIdNumber = 32;

@@ -110,4 +110,30 @@ internal sealed class PrincipalRow
     public bool Active { get; set; } = true;
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>For users who sign in with a password: ASP.NET Core Identity's salted hash (format and iterations inside). Null: no password.</summary>
+    public string? PasswordHash { get; set; }
+
+    /// <summary>Failed password sign-ins since the last success or lockout.</summary>
+    public int FailedSignIns { get; set; }
+
+    /// <summary>Until when password sign-in is refused after too many failures; null or past: not locked.</summary>
+    public DateTimeOffset? LockedUntil { get; set; }
+}
+
+/// <summary>
+/// A signed-in session of a user: only the SHA-256 hash of its random token is stored. Deleting the row (sign-out,
+/// deactivation, a password reset) ends the session at once.
+/// </summary>
+internal sealed class SessionRow
+{
+    public Guid Id { get; set; }
+
+    public Guid PrincipalId { get; set; }
+
+    public required string TokenHash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
 }

@@ -41,6 +41,8 @@ internal abstract class WorkflowsDbContext : DbContext
 
     public DbSet<MigrationOutcomeRow> MigrationOutcomes => Set<MigrationOutcomeRow>();
 
+    public DbSet<SessionRow> Sessions => Set<SessionRow>();
+
     /// <summary>Column type for JSON documents that SQL may want to look into (dossier data, outbox payloads).</summary>
     protected virtual string? JsonColumnType => null;
 
@@ -190,6 +192,17 @@ internal abstract class WorkflowsDbContext : DbContext
             e.Property(p => p.WebhookUrl).HasMaxLength(ColumnSizes.WebhookUrl);
             e.HasIndex(p => p.Name).IsUnique().HasDatabaseName("ux_principals_name");
             e.HasIndex(p => p.KeyHash).IsUnique().HasDatabaseName("ux_principals_key_hash");
+            e.Property(p => p.PasswordHash).HasMaxLength(ColumnSizes.PasswordHash);
+        });
+
+        modelBuilder.Entity<SessionRow>(e =>
+        {
+            e.ToTable("sessions");
+            e.HasKey(s => s.Id);
+            e.Property(s => s.TokenHash).HasMaxLength(64);
+            e.HasOne<PrincipalRow>().WithMany().HasForeignKey(s => s.PrincipalId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(s => s.TokenHash).IsUnique().HasDatabaseName("ux_sessions_token_hash");
+            e.HasIndex(s => s.PrincipalId).HasDatabaseName("ix_sessions_principal_id");
         });
 
         DeadlineModel.Configure(modelBuilder);
