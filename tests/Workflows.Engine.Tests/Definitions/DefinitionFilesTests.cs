@@ -17,7 +17,7 @@ public sealed class DefinitionFilesTests
     private static readonly string[] AllNodeKinds =
         ["Start", "Step", "Decision", "Fork", "Join", "Wait", "Timer", "Notify", "SubProcess", "End"];
 
-    private static readonly Lazy<string> DefinitionsFolder = new(FindDefinitionsFolder);
+    private static readonly Lazy<string> DefinitionsFolder = new(() => RepositoryDefinitions.Folder);
 
     private static string Definitions => DefinitionsFolder.Value;
 
@@ -217,19 +217,6 @@ public sealed class DefinitionFilesTests
             .Select(path => (string?)JsonNode.Parse(File.ReadAllText(path), documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })?["code"])
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
-
-    private static string FindDefinitionsFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Workflows.sln")))
-            {
-                return Path.Combine(folder.FullName, "definitions");
-            }
-        }
-
-        throw new InvalidOperationException($"No folder containing Workflows.sln above {AppContext.BaseDirectory}.");
-    }
 
     private static bool IsWrongNodeType(ValidationError error) =>
         error.Kind == ValidationErrorKind.NotInEnumeration && error.Path?.EndsWith(".type", StringComparison.Ordinal) == true;
