@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NJsonSchema;
 using NJsonSchema.Validation;
+using Workflows.Engine.Calendar;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Validation;
 
@@ -20,6 +21,11 @@ public sealed class DefinitionFilesTests
     private static readonly Lazy<string> DefinitionsFolder = new(() => RepositoryDefinitions.Folder);
 
     private static string Definitions => DefinitionsFolder.Value;
+
+    private static readonly Lazy<WorkingCalendar> RepositoryCalendar = new(() => CalendarFile.ToCalendar(
+        Directory.GetFiles(Path.Combine(Definitions, "calendars"), "*.json")
+            .Where(file => !file.EndsWith(".schema.json", StringComparison.Ordinal))
+            .Select(file => CalendarFile.Parse(File.ReadAllText(file)))));
 
     private static string ProceduresFolder => Path.Combine(Definitions, "procedures");
 
@@ -64,7 +70,8 @@ public sealed class DefinitionFilesTests
     public void Procedure_file_loads_and_passes_the_validator(string fileName)
     {
         var definition = Load(fileName);
-        var context = new ValidationContext(LoadDepartmentIds(), LoadTemplateIds(), LoadProcedureCodes());
+        // Days and hours compare in the repository calendar's working day, as the Host counts them when it publishes the file.
+        var context = new ValidationContext(LoadDepartmentIds(), LoadTemplateIds(), LoadProcedureCodes(), RepositoryCalendar.Value.HoursPerWorkingDay);
 
         var problems = DefinitionValidator.Validate(definition, context);
 
