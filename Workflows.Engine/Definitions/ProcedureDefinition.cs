@@ -52,6 +52,12 @@ public sealed record ProcedureDefinition
 
     public Fee? Fee { get; init; }
 
+    /// <summary>
+    /// Where the code, legal time limit and fee were checked (a public page, a legal text), or a note that they are
+    /// examples. For the people who maintain the catalogue: execution ignores it; loading, saving and exporting keep it.
+    /// </summary>
+    public string? Source { get; init; }
+
     public required Flowchart Flowchart { get; init; }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NJsonSchema;
 using NJsonSchema.Validation;
+using Workflows.Engine.Calendar;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Validation;
 
@@ -17,9 +18,14 @@ public sealed class DefinitionFilesTests
     private static readonly string[] AllNodeKinds =
         ["Start", "Step", "Decision", "Fork", "Join", "Wait", "Timer", "Notify", "SubProcess", "End"];
 
-    private static readonly Lazy<string> DefinitionsFolder = new(FindDefinitionsFolder);
+    private static readonly Lazy<string> DefinitionsFolder = new(() => RepositoryDefinitions.Folder);
 
     private static string Definitions => DefinitionsFolder.Value;
+
+    private static readonly Lazy<WorkingCalendar> RepositoryCalendar = new(() => CalendarFile.ToCalendar(
+        Directory.GetFiles(Path.Combine(Definitions, "calendars"), "*.json")
+            .Where(file => !file.EndsWith(".schema.json", StringComparison.Ordinal))
+            .Select(file => CalendarFile.Parse(File.ReadAllText(file)))));
 
     private static string ProceduresFolder => Path.Combine(Definitions, "procedures");
 
@@ -64,7 +70,8 @@ public sealed class DefinitionFilesTests
     public void Procedure_file_loads_and_passes_the_validator(string fileName)
     {
         var definition = Load(fileName);
-        var context = new ValidationContext(LoadDepartmentIds(), LoadTemplateIds(), LoadProcedureCodes());
+        // Days and hours compare in the repository calendar's working day, as the Host counts them when it publishes the file.
+        var context = new ValidationContext(LoadDepartmentIds(), LoadTemplateIds(), LoadProcedureCodes(), RepositoryCalendar.Value.HoursPerWorkingDay);
 
         var problems = DefinitionValidator.Validate(definition, context);
 
@@ -217,19 +224,6 @@ public sealed class DefinitionFilesTests
             .Select(path => (string?)JsonNode.Parse(File.ReadAllText(path), documentOptions: new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })?["code"])
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
-
-    private static string FindDefinitionsFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Workflows.sln")))
-            {
-                return Path.Combine(folder.FullName, "definitions");
-            }
-        }
-
-        throw new InvalidOperationException($"No folder containing Workflows.sln above {AppContext.BaseDirectory}.");
-    }
 
     private static bool IsWrongNodeType(ValidationError error) =>
         error.Kind == ValidationErrorKind.NotInEnumeration && error.Path?.EndsWith(".type", StringComparison.Ordinal) == true;
