@@ -96,7 +96,8 @@ internal sealed class MigrationWorker(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         PollingLoop.RunAsync(
-            async token => (await RunOnceAsync(token)) is { RunId: not null, Completed: false } or { Completed: true },
+            // Straight on while passes make progress; a pass that recorded nothing (its dossiers all changed meanwhile) waits.
+            async token => (await RunOnceAsync(token)) is var pass && (pass.Completed || pass.Moved + pass.Skipped + pass.Failed > 0),
             settings.PollInterval,
             exception => logger.PassFailed(exception, "migration"),
             stoppingToken);
