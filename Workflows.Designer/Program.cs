@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
 using Workflows.Designer.Components;
+using Workflows.Designer.Components.Pages.Versions;
 using Workflows.Designer.HostApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -40,6 +41,7 @@ app.MapGet("/culture", (string culture, string? redirectUri, HttpContext context
     // Only local addresses: the switch must not become an open redirect.
     return Results.LocalRedirect(redirectUri is { Length: > 0 } && redirectUri.StartsWith('/') && !redirectUri.StartsWith("//", StringComparison.Ordinal) ? redirectUri : "/");
 });
+app.MapVersionDownloads();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -51,7 +51,7 @@ public sealed record CatalogueItem(
     };
 }
 
-public sealed record CataloguePage(IReadOnlyList<CatalogueItem> Items, int Page, int PageSize, int Total);
+public sealed record CatalogueResult(IReadOnlyList<CatalogueItem> Items, int Page, int PageSize, int Total);
 
 /// <summary>One stored version of a procedure (GET /api/definitions/{code}/versions).</summary>
 public sealed record DefinitionVersion(
@@ -76,7 +76,7 @@ public sealed record DownloadedFile(string FileName, string ContentType, byte[] 
 public sealed partial class HostClient
 {
     /// <summary>The procedure catalogue, searched, filtered, sorted and paged by the Host (GET /api/definitions).</summary>
-    public Task<CataloguePage> SearchCatalogueAsync(CatalogueQuery query, CancellationToken cancellationToken = default)
+    public Task<CatalogueResult> SearchCatalogueAsync(CatalogueQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var path = new StringBuilder("api/definitions?");
@@ -95,7 +95,7 @@ public sealed partial class HostClient
         Add("sort", query.Sort);
         Add("page", query.Page.ToString(CultureInfo.InvariantCulture));
         Add("pageSize", query.PageSize.ToString(CultureInfo.InvariantCulture));
-        return GetAsync<CataloguePage>(path.ToString().TrimEnd('&'), cancellationToken);
+        return GetAsync<CatalogueResult>(path.ToString().TrimEnd('&'), cancellationToken);
     }
 
     /// <summary>Every version of a procedure, drafts included, oldest first.</summary>
