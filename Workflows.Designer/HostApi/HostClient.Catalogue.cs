@@ -153,3 +153,21 @@ public sealed partial class HostClient
         });
     }
 }
+
+/// <summary>
+/// The Host's diff of two versions (GET /api/definitions/{code}/diff): here for the time on the longest path, which the
+/// Host counts in its calendar's working day; the Designer compares nodes and fields itself (DefinitionComparison).
+/// </summary>
+public sealed record VersionDiff(
+    string Code,
+    int From,
+    int To,
+    decimal LongestPathDaysBefore,
+    decimal LongestPathDaysAfter,
+    decimal? LongestPathChangePercent);
+
+public sealed partial class HostClient
+{
+    public Task<VersionDiff> GetVersionDiffAsync(string code, int from, int to, CancellationToken cancellationToken = default) =>
+        GetAsync<VersionDiff>($"api/definitions/{Uri.EscapeDataString(code)}/diff?from={from}&to={to}", cancellationToken);
+}
