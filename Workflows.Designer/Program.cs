@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
 using Workflows.Designer.Access;
 using Workflows.Designer.Components;
+using Workflows.Designer.Components.Pages.Versions;
 using Workflows.Designer.HostApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -44,6 +45,7 @@ app.MapGet("/culture", (string culture, string? redirectUri, HttpContext context
     return Results.LocalRedirect(redirectUri is { Length: > 0 } && redirectUri.StartsWith('/') && !redirectUri.StartsWith("//", StringComparison.Ordinal) ? redirectUri : "/");
 });
 app.MapDesignerAccess();
+app.MapVersionDownloads();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
