@@ -229,7 +229,12 @@ public static class EditorCommands
 
     /// <summary>An edit of the procedure's metadata; <paramref name="field"/> names it (<c>Command.Edit.committedTimeLimit</c>).</summary>
     public static IEditorCommand EditMetadata(string field, Func<ProcedureDefinition, ProcedureDefinition> change) =>
-        new EditCommand("EditMetadata", change);
+        new EditCommand("EditMetadata", definition =>
+        {
+            // A record holding lists compares them by reference: the file says whether the edit changed anything.
+            var changed = change(definition);
+            return ReferenceEquals(changed, definition) || DefinitionJson.Serialize(changed) == DefinitionJson.Serialize(definition) ? definition : changed;
+        });
 
     // ---- Helpers ------------------------------------------------------------------------------------
 
