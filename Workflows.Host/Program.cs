@@ -42,6 +42,7 @@ app.MapMetrics();
 app.MapPrincipalsApi();
 app.MapDefinitionsApi();
 app.MapDepartmentsApi();
+app.MapReceptionPointsApi();
 app.MapReportsApi();
 app.MapTasksApi();
 app.MapIntakeApi();

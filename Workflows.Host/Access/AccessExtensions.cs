@@ -22,7 +22,8 @@ internal static class AccessExtensions
             .AddPolicy(Policies.Officer, p => p.RequireRole(Roles.Officer))
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Designer, Roles.Administrator, Roles.Officer))
             .AddPolicy(Policies.DossierHandler, p => p.RequireRole(Roles.Administrator, Roles.Officer))
-            .AddPolicy(Policies.CalendarReader, p => p.RequireRole(Roles.Designer, Roles.Administrator, Roles.Officer, Roles.Intake));
+            .AddPolicy(Policies.CalendarReader, p => p.RequireRole(Roles.Designer, Roles.Administrator, Roles.Officer, Roles.Intake))
+            .AddPolicy(Policies.DirectoryReader, p => p.RequireRole(Roles.Designer, Roles.Administrator, Roles.Officer, Roles.Intake));
         return services;
     }
 

@@ -35,6 +35,9 @@ internal static class Policies
 
     /// <summary>Staff and intake systems: reading the working calendar the dossiers are counted on (read-only).</summary>
     public const string CalendarReader = "calendar-reader";
+
+    /// <summary>Staff and intake systems: reading the centre's directories (reception points) that intake requests name.</summary>
+    public const string DirectoryReader = "directory-reader";
 }
 
 internal static class WorkflowsClaims

@@ -35,36 +35,89 @@ internal static class DefinitionsApi
     {
         var api = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(Access.Policies.Designer);
 
-        api.MapGet("/", Search).WithSummary("Latest version of each procedure, searched by code or name");
+        api.MapGet("/", Search).WithSummary(
+            "The catalogue: each procedure by its latest version, searched by code or name without diacritics, filtered by field, department and status (draft, published, both), sorted (code, name, updatedAt; - for descending) and paged");
         api.MapPost("/", CreateDraft).Accepts<JsonObject>("application/json").WithSummary("Create a draft from procedure JSON");
         api.MapPost("/import", CreateDraft).Accepts<JsonObject>("application/json").WithSummary("Import a procedure file as a draft");
         api.MapPost("/validate", ValidateBody).Accepts<JsonObject>("application/json").WithSummary("Validate procedure JSON without storing it");
+        api.MapGet("/node-kinds", NodeKindList)
+            .WithSummary("Every node kind of the engine: its properties (type, required, default) and outcomes, for the editor's palette and forms");
+        api.MapGet("/schema", Schema).Produces<JsonObject>(StatusCodes.Status200OK, "application/schema+json")
+            .WithSummary("The procedure file's JSON schema (procedure.schema.json of the definitions folder)");
         api.MapGet("/{code}", GetLatest).WithSummary("Latest published version");
         api.MapGet("/{code}/versions", Versions).WithSummary("Every version, drafts included");
-        api.MapGet("/{code}/versions/{version:int}", GetVersion).WithSummary("One version");
-        api.MapGet("/{code}/versions/{version:int}/export", Export).WithSummary("The version as a procedure file");
-        api.MapPut("/{code}/draft", UpdateDraft).Accepts<JsonObject>("application/json").WithSummary("Replace the draft's content");
-        api.MapDelete("/{code}/draft", DiscardDraft).WithSummary("Discard the draft (published versions stay)");
+        api.MapGet("/{code}/versions/{version:int}", GetVersion).WithSummary("One version (a draft with its ETag, for If-Match)");
+        api.MapGet("/{code}/versions/{version:int}/export", Export).Produces<ProcedureDefinition>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("The version as a procedure file");
+        api.MapPut("/{code}/draft", UpdateDraft).Accepts<JsonObject>("application/json")
+            .WithSummary("Replace the draft's content; with If-Match, only the draft that ETag names (412 naming who saved it since); without, the last save wins");
+        api.MapDelete("/{code}/draft", DiscardDraft)
+            .WithSummary("Discard the draft (published versions stay); with If-Match, only the draft that ETag names (412 otherwise); without, whatever it holds");
         api.MapPost("/{code}/draft/validate", ValidateDraft).WithSummary("Problems of the draft");
-        api.MapPost("/{code}/draft/publish", PublishDraft).WithSummary("Publish the draft (409 when it has problems)");
+        api.MapPost("/{code}/draft/publish", PublishDraft)
+            .WithSummary("Publish the draft (409 when it has problems); with If-Match, only the draft that ETag names (412 otherwise); without, whatever it holds");
         api.MapGet("/{code}/diff", Diff).WithSummary("Nodes and connections changed between two versions");
         return app;
     }
 
-    private static async Task<Results<Ok<PageDto<DefinitionVersionDto>>, ValidationProblem>> Search(
-        DefinitionCatalogue catalogue, CancellationToken cancellationToken, string? search = null, int page = 1, int pageSize = 20)
+    private static Ok<IReadOnlyList<NodeKindDto>> NodeKindList() => TypedResults.Ok(NodeKinds.All);
+
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> Schema(DefinitionFolder folder)
     {
-        var badPage = page is < 1 or > InputLimits.MaxPage;
-        if (badPage || pageSize is < 1 or > 200)
+        var file = Path.Combine(folder.Path, "procedure.schema.json");
+        return File.Exists(file)
+            ? TypedResults.PhysicalFile(file, "application/schema+json")
+            : NotFound("The definitions folder has no procedure.schema.json.");
+    }
+
+    private static async Task<Results<Ok<PageDto<CatalogueItemDto>>, ValidationProblem>> Search(
+        DefinitionCatalogue catalogue,
+        CancellationToken cancellationToken,
+        string? search = null,
+        string? field = null,
+        string? department = null,
+        string? status = null,
+        string? sort = null,
+        int page = 1,
+        int pageSize = 20)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (page is < 1 or > InputLimits.MaxPage)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                [badPage ? "page" : "pageSize"] = [badPage ? InputLimits.PageMessage : "Page size is between 1 and 200."],
-            });
+            errors["page"] = [InputLimits.PageMessage];
         }
 
-        var (items, total) = await catalogue.SearchAsync(search, page, pageSize, cancellationToken);
-        return TypedResults.Ok(new PageDto<DefinitionVersionDto>([.. items.Select(r => Dto(r))], page, pageSize, total));
+        if (pageSize is < 1 or > 200)
+        {
+            errors["pageSize"] = ["Page size is between 1 and 200."];
+        }
+
+        if (!CatalogueQuery.TryParseSort(sort, out var sortBy, out var descending))
+        {
+            errors["sort"] = [$"'{sort}' is not a sort order: code, name or updatedAt, with - in front for descending."];
+        }
+
+        CatalogueStatus? statusFilter = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (Enum.TryParse<CatalogueStatus>(status, ignoreCase: true, out var parsed) && char.IsLetter(status[0]))
+            {
+                statusFilter = parsed;
+            }
+            else
+            {
+                errors["status"] = [$"'{status}' is not a status: draft, published or both."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var query = new CatalogueQuery(search, field, department, statusFilter, sortBy, descending, page, pageSize);
+        var (items, total) = await catalogue.SearchAsync(query, cancellationToken);
+        return TypedResults.Ok(new PageDto<CatalogueItemDto>(items, page, pageSize, total));
     }
 
     private static async Task<Results<Created<DefinitionVersionDto>, ValidationProblem, ProblemHttpResult>> CreateDraft(
@@ -81,7 +134,8 @@ internal static class DefinitionsApi
             return invalid;
         }
 
-        var (row, problems) = await catalogue.CreateDraftAsync(loaded.Definition!, cancellationToken);
+        var (row, problems) = await catalogue.CreateDraftAsync(loaded.Definition!, request.HttpContext.User.Identity?.Name, cancellationToken);
+        request.HttpContext.Response.Headers.ETag = DefinitionCatalogue.ETag(row);
         return TypedResults.Created($"/api/definitions/{Uri.EscapeDataString(row.Code)}/versions/{row.Version}", Dto(row, problems, withDefinition: true));
     }
 
@@ -104,8 +158,16 @@ internal static class DefinitionsApi
             return Invalid([new DefinitionProblem("$.code", ProblemCodes.InvalidValue, $"The body is procedure '{loaded.Definition.Code}', not '{code}'.")]);
         }
 
-        var (row, problems) = await catalogue.UpdateDraftAsync(code, loaded.Definition, cancellationToken);
-        return TypedResults.Ok(Dto(row, problems, withDefinition: true));
+        try
+        {
+            var (row, problems) = await catalogue.UpdateDraftAsync(code, loaded.Definition, request.HttpContext.User.Identity?.Name, IfMatch(request), cancellationToken);
+            request.HttpContext.Response.Headers.ETag = DefinitionCatalogue.ETag(row);
+            return TypedResults.Ok(Dto(row, problems, withDefinition: true));
+        }
+        catch (StaleDraftException stale)
+        {
+            return PreconditionFailed(stale);
+        }
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ProblemDto>>, ProblemHttpResult>> ValidateBody(
@@ -128,9 +190,19 @@ internal static class DefinitionsApi
     }
 
     private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> PublishDraft(
-        string code, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+        string code, HttpRequest request, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
     {
-        var (row, problems) = await catalogue.PublishDraftAsync(code, cancellationToken);
+        ProcedureVersionRow row;
+        IReadOnlyList<DefinitionProblem> problems;
+        try
+        {
+            (row, problems) = await catalogue.PublishDraftAsync(code, request.HttpContext.User.Identity?.Name, IfMatch(request), cancellationToken);
+        }
+        catch (StaleDraftException stale)
+        {
+            return PreconditionFailed(stale);
+        }
+
         if (problems.Count > 0)
         {
             return TypedResults.Problem(
@@ -148,10 +220,21 @@ internal static class DefinitionsApi
             ? TypedResults.Ok(Dto(row, withDefinition: true))
             : NotFound($"Procedure {code} has no published version.");
 
-    private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> GetVersion(string code, int version, DefinitionCatalogue catalogue, CancellationToken cancellationToken) =>
-        await catalogue.VersionAsync(code, version, cancellationToken) is { } row
-            ? TypedResults.Ok(Dto(row, withDefinition: true))
-            : NotFound($"Procedure {code} has no version {version}.");
+    private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> GetVersion(
+        string code, int version, HttpResponse response, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        if (await catalogue.VersionAsync(code, version, cancellationToken) is not { } row)
+        {
+            return NotFound($"Procedure {code} has no version {version}.");
+        }
+
+        if (row.Status == ProcedureStatus.Draft)
+        {
+            response.Headers.ETag = DefinitionCatalogue.ETag(row);
+        }
+
+        return TypedResults.Ok(Dto(row, withDefinition: true));
+    }
 
     private static async Task<Results<Ok<IReadOnlyList<DefinitionVersionDto>>, ProblemHttpResult>> Versions(string code, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
     {
@@ -199,10 +282,34 @@ internal static class DefinitionsApi
         title: "Payload too large",
         detail: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A procedure file is limited to {maxBytes} bytes (Definitions:MaxFileBytes)."));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DiscardDraft(string code, DefinitionCatalogue catalogue, CancellationToken cancellationToken) =>
-        await catalogue.DiscardDraftAsync(code, cancellationToken)
-            ? TypedResults.NoContent()
-            : NotFound($"Procedure {code} has no draft.");
+    private static async Task<Results<NoContent, ProblemHttpResult>> DiscardDraft(string code, HttpRequest request, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await catalogue.DiscardDraftAsync(code, IfMatch(request), cancellationToken)
+                ? TypedResults.NoContent()
+                : NotFound($"Procedure {code} has no draft.");
+        }
+        catch (StaleDraftException stale)
+        {
+            return PreconditionFailed(stale);
+        }
+    }
+
+    private static string? IfMatch(HttpRequest request) =>
+        request.Headers.IfMatch.Count == 0 || string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()) ? null : request.Headers.IfMatch.ToString();
+
+    /// <summary>412: the draft was saved since the caller read it; who saved it, when, and the ETag to send to overwrite it knowingly.</summary>
+    private static ProblemHttpResult PreconditionFailed(StaleDraftException stale) => TypedResults.Problem(
+        detail: stale.Message,
+        statusCode: StatusCodes.Status412PreconditionFailed,
+        title: "The draft changed since it was read",
+        extensions: new Dictionary<string, object?>
+        {
+            ["savedBy"] = stale.SavedBy,
+            ["savedAt"] = stale.SavedAt,
+            ["currentETag"] = stale.CurrentETag,
+        });
 
     private static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");

@@ -9,6 +9,8 @@ internal static class DefinitionsExtensions
         services.AddValidatedOptions<DefinitionsOptions>(configuration, DefinitionsOptions.Section);
         services.AddSingleton<DefinitionFolder>();
         services.AddSingleton<DepartmentDirectory>();
+        services.AddSingleton<ReceptionPointDirectory>();
+        services.AddSingleton<TemplateDirectory>();
         services.AddScoped<DefinitionCatalogue>();
         return services;
     }
@@ -19,6 +21,7 @@ internal static class DefinitionsExtensions
         await using var scope = services.CreateAsyncScope();
         var catalogue = scope.ServiceProvider.GetRequiredService<DefinitionCatalogue>();
         await catalogue.SyncFolderAsync(cancellationToken);
+        await catalogue.FillCatalogueColumnsAsync(cancellationToken);
         await catalogue.LoadRegistryAsync(cancellationToken);
     }
 }

@@ -48,6 +48,7 @@ internal sealed class DocumentForms(
     DefinitionCatalogue catalogue,
     WorkingCalendar calendar,
     DepartmentDirectory departments,
+    ReceptionPointDirectory receptionPoints,
     IOptions<DocumentsOptions> options,
     TimeProvider time,
     IEnumerable<IDocumentForm> extra)
@@ -97,7 +98,7 @@ internal sealed class DocumentForms(
             new DocumentApplicant(row.ApplicantName, row.ApplicantIdNumber, row.ApplicantAddress, row.ApplicantPhone, row.ApplicantEmail),
             row.ProcedureCode, row.ProcedureName, definition?.CompetentBody,
             row.Channel, Channels.GetValueOrDefault(row.Channel, row.Channel),
-            row.ReceptionPoint, departments.NameOf(row.ReceptionPoint),
+            row.ReceptionPoint, PlaceName(row.ReceptionPoint),
             row.ReceivedAt.ToOffset(offset), row.DueAt.ToOffset(offset), row.OriginalDueAt.ToOffset(offset),
             row.Status, DossierStatus.Name(row.Status));
         return new DocumentContext(row, definition, journal, options.Agency(), dossier, time.GetUtcNow().ToOffset(offset));
@@ -251,7 +252,10 @@ internal sealed class DocumentForms(
     };
 
     // A department by its directory name (the reception point too); the applicant by their own name.
-    private string UnitName(UnitDto unit) => unit.Id == HandoverKinds.Applicant ? unit.Name : departments.NameOf(unit.Id);
+    private string UnitName(UnitDto unit) => unit.Id == HandoverKinds.Applicant ? unit.Name : PlaceName(unit.Id);
+
+    // The reception point's name from reception-points.json; a department's (or the id) where it lists none.
+    private string PlaceName(string id) => receptionPoints.NameOf(id) ?? departments.NameOf(id);
 
     /// <summary>The control slip's result column for the time a dossier spent with the applicant: what the clock did.</summary>
     public static string SupplementClockName(string clock) => clock switch

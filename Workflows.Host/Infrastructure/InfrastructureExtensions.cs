@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.OpenApi;
 
 namespace Workflows.Host.Infrastructure;
 
@@ -44,11 +45,28 @@ internal static class InfrastructureExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         // Integrators read the time rules (sessions, cut-off, boundary instants, pauses) from the description.
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o =>
         {
-            document.Info.Description = TimeRulesDescription;
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Description = TimeRulesDescription;
+                return Task.CompletedTask;
+            });
+            // The web JSON defaults also read numbers written as strings, so the generator types every number as
+            // "integer or string" with a pattern; clients generated from that take page=1 as a string. Numbers are
+            // documented as numbers: that is what callers send and what the Host answers.
+            o.AddSchemaTransformer((schema, _, _) =>
+            {
+                if (schema.Type is { } type && type.HasFlag(JsonSchemaType.String)
+                    && (type.HasFlag(JsonSchemaType.Integer) || type.HasFlag(JsonSchemaType.Number)))
+                {
+                    schema.Type = type & ~JsonSchemaType.String;
+                    schema.Pattern = null;
+                }
+
+                return Task.CompletedTask;
+            });
+        });
         // Enums travel as camelCase names ("workingDays"), as in procedure files.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         return services;

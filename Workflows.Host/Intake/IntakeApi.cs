@@ -8,6 +8,7 @@ using Workflows.Engine.Definitions;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Access;
 using Workflows.Host.Dossiers;
+using Workflows.Host.Definitions;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 using Workflows.Host.Infrastructure;
@@ -45,7 +46,8 @@ internal static class IntakeApi
 
     public static string Location(string externalCode) => $"/api/intake/dossiers/{Uri.EscapeDataString(externalCode)}";
 
-    private static async Task<IResult> Create(HttpContext context, IntakeService intake, IOptions<IntakeOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> Create(
+        HttpContext context, IntakeService intake, ReceptionPointDirectory receptionPoints, IOptions<IntakeOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, error) = await ReadBodyAsync(context.Request, options.Value.MaxPayloadBytes, cancellationToken);
         if (error is not null)
@@ -54,7 +56,7 @@ internal static class IntakeApi
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var input = IntakeReader.Read(body!, time.GetUtcNow(), errors);
+        var input = IntakeReader.Read(body!, time.GetUtcNow(), errors, receptionPoints.Accepts);
         return input is null
             ? TypedResults.ValidationProblem(errors)
             : await intake.CreateAsync(context.User.Name(), input, cancellationToken);

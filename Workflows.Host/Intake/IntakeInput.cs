@@ -41,7 +41,8 @@ internal static partial class IntakeReader
     /// <summary>Names the intake data adds to the form data; a form field may not use them.</summary>
     private static readonly string[] Reserved = ["applicant", "dossier"];
 
-    public static IntakeInput? Read(JsonObject body, DateTimeOffset now, Dictionary<string, string[]> errors)
+    /// <param name="isReceptionPoint">Whether a reception point code is one the centre lists (reception-points.json).</param>
+    public static IntakeInput? Read(JsonObject body, DateTimeOffset now, Dictionary<string, string[]> errors, Func<string, bool>? isReceptionPoint = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(errors);
@@ -86,6 +87,10 @@ internal static partial class IntakeReader
         }
 
         var receptionPoint = RequiredString(body, "receptionPoint", "receptionPoint", ColumnSizes.ReceptionPoint, errors);
+        if (receptionPoint is not null && isReceptionPoint?.Invoke(receptionPoint) == false)
+        {
+            errors["receptionPoint"] = [$"'{receptionPoint}' is not a reception point of the centre; GET /api/reception-points lists them."];
+        }
 
         DateTimeOffset? receivedAt = null;
         if (RequiredString(body, "receivedAt", "receivedAt", 64, errors) is { } receivedText)

@@ -28,6 +28,27 @@ internal sealed class ProcedureVersionRow
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? PublishedAt { get; set; }
+
+    /// <summary>
+    /// Counts the saves of the content (1 when created). With the content hash it makes a draft's ETag, and it is the
+    /// row's concurrency token: of two designers saving one draft at once, the second is refused, never lost silently.
+    /// </summary>
+    public int Revision { get; set; } = 1;
+
+    /// <summary>The principal who last saved (created, replaced or published) this version; null for versions from files.</summary>
+    public string? SavedBy { get; set; }
+
+    /// <summary>When this version last changed (created, replaced or published): the catalogue's "last change".</summary>
+    public DateTimeOffset? SavedAt { get; set; }
+
+    /// <summary>The name folded for search (lower case, no diacritics, đ → d), so "dang ky" finds "Đăng ký".</summary>
+    public string? SearchName { get; set; }
+
+    /// <summary>The procedure's field (lĩnh vực), for the catalogue's filter.</summary>
+    public string? Field { get; set; }
+
+    /// <summary>Departments the steps use, each between bars ("|construction|one-stop-desk|"), for the catalogue's filter.</summary>
+    public string? Departments { get; set; }
 }
 
 internal static class ProcedureStatus

@@ -56,6 +56,13 @@ internal abstract class WorkflowsDbContext : DbContext
             // Catalogue searches and "the version in force on a day".
             e.HasIndex(p => new { p.Status, p.Code, p.EffectiveFrom }).HasDatabaseName("ix_procedure_versions_status_code_effective_from");
             e.HasIndex(p => new { p.Code, p.ContentHash }).HasDatabaseName("ix_procedure_versions_code_content_hash");
+            e.Property(p => p.Revision).IsConcurrencyToken();
+            e.Property(p => p.SavedBy).HasMaxLength(ColumnSizes.PrincipalName);
+            // The catalogue's filters and sort orders (2,000 procedures: a page is one indexed query).
+            e.HasIndex(p => p.Field).HasDatabaseName("ix_procedure_versions_field");
+            e.Property(p => p.SearchName).HasMaxLength(ColumnSizes.ProcedureName);
+            e.HasIndex(p => p.SearchName).HasDatabaseName("ix_procedure_versions_search_name");
+            e.HasIndex(p => p.SavedAt).HasDatabaseName("ix_procedure_versions_saved_at");
         });
 
         modelBuilder.Entity<InstanceRow>(e =>

@@ -219,7 +219,7 @@ internal static class DurableHarness
         {
             var externalCode = string.Create(CultureInfo.InvariantCulture, $"{prefix}{run}-{Interlocked.Increment(ref next)}");
             var body = $$"""
-                {"procedureCode":"{{Procedure}}","externalCode":"{{externalCode}}","applicant":{"name":"Nguyễn Văn An","idNumber":"048090001234","phone":"0905123456","email":"an@example.vn","address":"Hải Châu, Đà Nẵng"},"channel":"inPerson","receptionPoint":"TTHCC-DN","receivedAt":"{{receivedAt}}","formData":{{FormData}},"documents":[{"name":"Đơn đề nghị cấp giấy phép xây dựng","originals":1},{"name":"Giấy tờ chứng minh quyền sử dụng đất","copies":1},{"name":"Bản vẽ thiết kế xây dựng","originals":2}]}
+                {"procedureCode":"{{Procedure}}","externalCode":"{{externalCode}}","applicant":{"name":"Nguyễn Văn An","idNumber":"048090001234","phone":"0905123456","email":"an@example.vn","address":"Hải Châu, Đà Nẵng"},"channel":"inPerson","receptionPoint":"ttpvhcc-tinh","receivedAt":"{{receivedAt}}","formData":{{FormData}},"documents":[{"name":"Đơn đề nghị cấp giấy phép xây dựng","originals":1},{"name":"Giấy tờ chứng minh quyền sử dụng đất","copies":1},{"name":"Bản vẽ thiết kế xây dựng","originals":2}]}
                 """;
             var status = await http.PostJsonAsync(client, "api/intake/dossiers", IntakeKey, body, cancellationToken);
             return status == (int)HttpStatusCode.Created ? (Outcome.Success, null) : (Outcome.Failure, $"HTTP {status}");

@@ -17,7 +17,7 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.ApologyLetterRow", b =>
+            modelBuilder.Entity("Workflows.Host.Persistence.ApologyLetterRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -86,84 +86,6 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.ToTable("apology_letters", (string)null);
                 });
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.CalendarRow", b =>
-                {
-                    b.Property<int>("Year")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("year");
-
-                    b.Property<string>("Json")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("json");
-
-                    b.Property<string>("UpdatedAt")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("UpdatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_by");
-
-                    b.HasKey("Year")
-                        .HasName("pk_calendars");
-
-                    b.ToTable("calendars", (string)null);
-                });
-
-            modelBuilder.Entity("Workflows.Host.Deadlines.DeadlineWarningRow", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Departments")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("departments");
-
-                    b.Property<string>("DueAt")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("due_at");
-
-                    b.Property<Guid>("InstanceId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("instance_id");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject");
-
-                    b.Property<Guid>("SubjectId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject_id");
-
-                    b.Property<string>("WarnedAt")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("warned_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_deadline_warnings");
-
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_deadline_warnings_instance_id");
-
-                    b.HasIndex("SubjectId", "DueAt")
-                        .IsUnique()
-                        .HasDatabaseName("ux_deadline_warnings_subject_due_at");
-
-                    b.ToTable("deadline_warnings", (string)null);
-                });
-
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -215,6 +137,84 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_bookmarks_kind_due_at");
 
                     b.ToTable("bookmarks", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.CalendarRow", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("year");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Year")
+                        .HasName("pk_calendars");
+
+                    b.ToTable("calendars", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DeadlineWarningRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Departments")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("departments");
+
+                    b.Property<string>("DueAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_at");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_id");
+
+                    b.Property<string>("WarnedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warned_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deadline_warnings");
+
+                    b.HasIndex("InstanceId")
+                        .HasDatabaseName("ix_deadline_warnings_instance_id");
+
+                    b.HasIndex("SubjectId", "DueAt")
+                        .IsUnique()
+                        .HasDatabaseName("ux_deadline_warnings_subject_due_at");
+
+                    b.ToTable("deadline_warnings", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
@@ -696,9 +696,17 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Departments")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("departments");
+
                     b.Property<DateOnly>("EffectiveFrom")
                         .HasColumnType("TEXT")
                         .HasColumnName("effective_from");
+
+                    b.Property<string>("Field")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("field");
 
                     b.Property<string>("Json")
                         .IsRequired()
@@ -715,6 +723,25 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("published_at");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("SavedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("saved_at");
+
+                    b.Property<string>("SavedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("saved_by");
+
+                    b.Property<string>("SearchName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_name");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -727,6 +754,15 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_procedure_versions");
+
+                    b.HasIndex("Field")
+                        .HasDatabaseName("ix_procedure_versions_field");
+
+                    b.HasIndex("SavedAt")
+                        .HasDatabaseName("ix_procedure_versions_saved_at");
+
+                    b.HasIndex("SearchName")
+                        .HasDatabaseName("ix_procedure_versions_search_name");
 
                     b.HasIndex("Code", "ContentHash")
                         .HasDatabaseName("ix_procedure_versions_code_content_hash");
@@ -835,7 +871,7 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.ToTable("tasks", (string)null);
                 });
 
-            modelBuilder.Entity("Workflows.Host.Deadlines.ApologyLetterRow", b =>
+            modelBuilder.Entity("Workflows.Host.Persistence.ApologyLetterRow", b =>
                 {
                     b.HasOne("Workflows.Host.Persistence.DossierRow", null)
                         .WithMany()
@@ -843,16 +879,6 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_apology_letters_dossiers");
-                });
-
-            modelBuilder.Entity("Workflows.Host.Deadlines.DeadlineWarningRow", b =>
-                {
-                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_deadline_warnings_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
@@ -863,6 +889,16 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_bookmarks_instances");
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.DeadlineWarningRow", b =>
+                {
+                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deadline_warnings_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
