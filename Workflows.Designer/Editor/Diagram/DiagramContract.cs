@@ -43,8 +43,11 @@ public sealed record NodeView(
     DiffState Diff = DiffState.None,
     string? Detail = null);
 
-/// <summary>An outgoing port: <see cref="Id"/> is the outcome (e.g. "approved") or <see cref="EdgeIds.DefaultPort"/>.</summary>
-public sealed record PortView(string Id, string Label);
+/// <summary>
+/// An outgoing port: <see cref="Id"/> is the outcome (e.g. "approved") or <see cref="EdgeIds.DefaultPort"/>;
+/// <see cref="Tooltip"/> explains it when the label alone does not (a decision's condition).
+/// </summary>
+public sealed record PortView(string Id, string Label, string? Tooltip = null);
 
 public sealed record EdgeView(string Id, string Source, string SourcePort, string Target, string? Label, DiffState Diff = DiffState.None);
 

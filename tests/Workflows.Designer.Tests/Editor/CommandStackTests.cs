@@ -7,7 +7,7 @@ namespace Workflows.Designer.Tests.Editor;
 
 public sealed class CommandStackTests
 {
-    private readonly CommandStack stack = new(SampleProcedures.Load());
+    private readonly CommandStack stack = new(SampleProcedures.ByCode());
 
     private ProcedureDefinition Current => stack.Current;
 
@@ -74,7 +74,7 @@ public sealed class CommandStackTests
         ExecuteUndoRedo(EditorCommands.MoveStep("review", 0));
 
         Assert.Equal(["review", "intake", "siteInspection", "officeApproval", "signing", "returnResult"], Rows);
-        Assert.Equal(SampleProcedures.Load().Flowchart.Connections, Current.Flowchart.Connections);
+        Assert.Equal(SampleProcedures.ByCode().Flowchart.Connections, Current.Flowchart.Connections);
     }
 
     [Fact]

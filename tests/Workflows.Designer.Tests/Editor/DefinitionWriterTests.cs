@@ -6,13 +6,13 @@ namespace Workflows.Designer.Tests.Editor;
 
 public sealed class DefinitionWriterTests
 {
-    public static TheoryData<string> Files() => [.. SampleProcedures.Files().Select(f => Path.GetFileName(f))];
+    public static TheoryData<string> Files() => SampleProcedures.Files();
 
     [Theory]
     [MemberData(nameof(Files))]
     public void Loading_a_sample_file_and_saving_it_without_edits_gives_the_same_json(string file)
     {
-        var text = File.ReadAllText(SampleProcedures.Files().Single(f => Path.GetFileName(f) == file));
+        var text = File.ReadAllText(Path.Combine(SampleProcedures.Folder, file));
         var original = (JsonObject)JsonNode.Parse(text)!;
         var session = new EditorSession(DefinitionJson.Parse(text).Definition!, original);
 
@@ -24,7 +24,7 @@ public sealed class DefinitionWriterTests
     [Fact]
     public void A_new_step_is_written_without_its_default_values()
     {
-        var session = new EditorSession(SampleProcedures.Load(), SampleProcedures.Json());
+        var session = new EditorSession(SampleProcedures.ByCode(), SampleProcedures.JsonOf());
         session.Execute(EditorCommands.AddStep("review", "urban-management", "check"));
 
         var saved = JsonNode.Parse(session.ToJson())!;

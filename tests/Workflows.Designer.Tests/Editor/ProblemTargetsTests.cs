@@ -5,7 +5,7 @@ namespace Workflows.Designer.Tests.Editor;
 
 public sealed class ProblemTargetsTests
 {
-    private readonly ProcedureDefinition definition = SampleProcedures.Load();
+    private readonly ProcedureDefinition definition = SampleProcedures.ByCode();
 
     [Theory]
     [InlineData("$.flowchart.nodes[5].department", "review", "department", null)]

@@ -4,15 +4,34 @@ using Workflows.Engine.Definitions;
 
 namespace Workflows.Designer.Tests.Editor;
 
-/// <summary>The repository's sample procedure files, as the editor loads them.</summary>
+/// <summary>The repository's sample procedures (definitions/procedures), read by the engine's reader.</summary>
 internal static class SampleProcedures
 {
-    public static IEnumerable<string> Files() =>
-        Directory.EnumerateFiles(Path.Combine(Repository.Root, "definitions", "procedures"), "*.json").Order(StringComparer.Ordinal);
+    public static string Folder { get; } = Path.Combine(Repository.Root, "definitions", "procedures");
 
-    public static string Text(string code) => File.ReadAllText(Files().Single(f => Path.GetFileName(f).StartsWith(code + "-", StringComparison.Ordinal)));
+    public static TheoryData<string> Files()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(Folder, "*.json").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
 
-    public static ProcedureDefinition Load(string code = "1.009994") => DefinitionJson.Parse(Text(code)).Definition!;
+        return data;
+    }
 
-    public static JsonObject Json(string code = "1.009994") => (JsonObject)JsonNode.Parse(Text(code))!;
+    public static ProcedureDefinition Load(string file)
+    {
+        var loaded = DefinitionJson.Parse(File.ReadAllText(Path.Combine(Folder, file)));
+        return loaded.Definition ?? throw new InvalidOperationException($"{file}: {string.Join("; ", loaded.Problems)}");
+    }
+
+    /// <summary>The text of the sample whose file name starts with the procedure's code.</summary>
+    public static string Text(string code) =>
+        File.ReadAllText(Directory.EnumerateFiles(Folder, code + "-*.json").Single());
+
+    /// <summary>The sample of a procedure code (by default the building permit, 1.009994), as the editor opens it.</summary>
+    public static ProcedureDefinition ByCode(string code = "1.009994") => DefinitionJson.Parse(Text(code)).Definition!;
+
+    public static JsonObject JsonOf(string code = "1.009994") => (JsonObject)JsonNode.Parse(Text(code))!;
 }

@@ -29,7 +29,7 @@ public abstract class EditorComponentTests : BunitContext, IAsyncLifetime
         Services.AddLocalization();
         // MudBlazor's own interop (tooltips, popovers) is not what these tests are about.
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Session = new EditorSession(SampleProcedures.Load(), SampleProcedures.Json(),
+        Session = new EditorSession(SampleProcedures.ByCode(), SampleProcedures.JsonOf(),
             new ValidationContext(Departments: Departments.Select(d => d.Id).ToHashSet(), HoursPerWorkingDay: 7.5m));
     }
 
