@@ -168,6 +168,8 @@ public sealed class ProblemListTests : EditorComponentTests
 
         list.Find("[data-testid=problem-item]").Click();
 
+        // The focus call ends the click's handler chain (the list's callback, then the table's dispatcher).
+        table.WaitForAssertion(() => Assert.Single(JSInterop.Invocations, i => i.Identifier.Contains("focus", StringComparison.OrdinalIgnoreCase)));
         var focus = JSInterop.VerifyFocusAsyncInvoke();
         var department = table.Find("[data-node-id=review] [data-testid=step-department]");
         Assert.NotNull(department.GetAttribute("blazor:elementReference"));
