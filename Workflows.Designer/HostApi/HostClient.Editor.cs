@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Workflows.Engine.Calendar;
+
+namespace Workflows.Designer.HostApi;
+
+/// <summary>A problem the Host found in a stored version (its validator's path, code and message).</summary>
+public sealed record EditorProblemDto(string Path, string Code, string Message);
+
+/// <summary>One version of a procedure as the Host lists it (<see cref="Status"/> "draft" or "published").</summary>
+public sealed record EditorVersion(
+    string Code, int Version, string Name, string Status, DateOnly EffectiveFrom, DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt,
+    IReadOnlyList<EditorProblemDto>? Problems = null, JsonObject? Definition = null)
+{
+    public bool IsDraft => string.Equals(Status, "draft", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>A version with its content and the ETag to send back as If-Match when saving over it.</summary>
+public sealed record EditorDocument(EditorVersion Version, string? ETag);
+
+public sealed record EditorNodeChange(string Id, string Kind, string? Name);
+
+public sealed record EditorConnection(string From, string To, string? Outcome);
+
+/// <summary>What changes between two versions (GET /api/definitions/{code}/diff).</summary>
+public sealed record EditorDiff(
+    string Code, int From, int To,
+    IReadOnlyList<EditorNodeChange> NodesAdded, IReadOnlyList<EditorNodeChange> NodesRemoved, IReadOnlyList<EditorNodeChange> NodesChanged,
+    IReadOnlyList<EditorConnection> ConnectionsAdded, IReadOnlyList<EditorConnection> ConnectionsRemoved,
+    decimal LongestPathHoursBefore, decimal LongestPathHoursAfter);
+
+public sealed partial class HostClient
+{
+    /// <summary>Every version of a procedure, drafts included.</summary>
+    public Task<IReadOnlyList<EditorVersion>> GetVersionsAsync(string code, CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<EditorVersion>>($"api/definitions/{Uri.EscapeDataString(code)}/versions", cancellationToken);
+
+    /// <summary>One version with its content and ETag.</summary>
+    public async Task<EditorDocument> GetVersionAsync(string code, int version, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, VersionPath(code, version)), cancellationToken);
+        return new EditorDocument(await ReadAsync<EditorVersion>(response, cancellationToken), ETagOf(response));
+    }
+
+    /// <summary>A new procedure's first draft (POST /api/definitions).</summary>
+    public Task<EditorDocument> CreateDraftAsync(string procedureJson, CancellationToken cancellationToken = default) =>
+        SendProcedureAsync(HttpMethod.Post, "api/definitions", procedureJson, null, cancellationToken);
+
+    /// <summary>
+    /// Replaces the draft, only if it is still <paramref name="ifMatch"/> (the ETag the editor loaded or last saved); the
+    /// Host answers 412 (savedBy, savedAt, currentETag) when someone saved it meanwhile.
+    /// </summary>
+    public Task<EditorDocument> SaveDraftAsync(string code, string procedureJson, string? ifMatch, CancellationToken cancellationToken = default) =>
+        SendProcedureAsync(HttpMethod.Put, $"api/definitions/{Uri.EscapeDataString(code)}/draft", procedureJson, ifMatch, cancellationToken);
+
+    /// <summary>A procedure file uploaded by the user, stored as a draft (POST /api/definitions/import).</summary>
+    public Task<EditorDocument> ImportAsync(string procedureJson, CancellationToken cancellationToken = default) =>
+        SendProcedureAsync(HttpMethod.Post, "api/definitions/import", procedureJson, null, cancellationToken);
+
+    /// <summary>Publishes the draft (409 with its problems when it has any).</summary>
+    public Task<EditorVersion> PublishDraftAsync(string code, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<EditorVersion>(HttpMethod.Post, $"api/definitions/{Uri.EscapeDataString(code)}/draft/publish", null, cancellationToken);
+
+    /// <summary>The version as the procedure file the Host exports.</summary>
+    public async Task<string> ExportAsync(string code, int version, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, VersionPath(code, version) + "/export"), cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    public Task<EditorDiff> GetDiffAsync(string code, int from, int to, CancellationToken cancellationToken = default) =>
+        GetAsync<EditorDiff>(string.Create(CultureInfo.InvariantCulture, $"api/definitions/{Uri.EscapeDataString(code)}/diff?from={from}&to={to}"), cancellationToken);
+
+    /// <summary>How many dossiers of the procedure are still being handled (no result yet), on whichever published version.</summary>
+    public async Task<int> CountDossiersInFlightAsync(string code, CancellationToken cancellationToken = default)
+    {
+        const int PageSize = 200;
+        var inFlight = 0;
+        for (var page = 1; ; page++)
+        {
+            var found = await GetAsync<DossierPage>(
+                string.Create(CultureInfo.InvariantCulture, $"api/dossiers?procedure={Uri.EscapeDataString(code)}&page={page}&pageSize={PageSize}"), cancellationToken);
+            inFlight += found.Items.Count(d => d.Result is null);
+            if (page * PageSize >= found.Total || found.Items.Count == 0)
+            {
+                return inFlight;
+            }
+        }
+    }
+
+    /// <summary>The length of a working day (hours) on the calendar of <paramref name="year"/> (7.5 h for the default sessions).</summary>
+    public async Task<decimal> GetHoursPerWorkingDayAsync(int year, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"api/calendars/{year}")), cancellationToken);
+        var file = CalendarFile.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        return CalendarFile.ToCalendar([file]).HoursPerWorkingDay;
+    }
+
+    private static string VersionPath(string code, int version) =>
+        string.Create(CultureInfo.InvariantCulture, $"api/definitions/{Uri.EscapeDataString(code)}/versions/{version}");
+
+    private async Task<EditorDocument> SendProcedureAsync(HttpMethod method, string path, string procedureJson, string? ifMatch, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(procedureJson, Encoding.UTF8, "application/json") };
+        if (ifMatch is not null && EntityTagHeaderValue.TryParse(ifMatch, out var tag))
+        {
+            request.Headers.IfMatch.Add(tag);
+        }
+
+        using var response = await SendAsync(request, cancellationToken);
+        return new EditorDocument(await ReadAsync<EditorVersion>(response, cancellationToken), ETagOf(response));
+    }
+
+    private static string? ETagOf(HttpResponseMessage response) => response.Headers.ETag?.ToString();
+
+    private sealed record DossierPage(IReadOnlyList<DossierRow> Items, int Total);
+
+    private sealed record DossierRow(string Code, string? Result);
+}
