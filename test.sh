@@ -11,6 +11,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
 fi
 
+# The Designer's build bundles its canvas from npm packages (npm ci + esbuild, see Workflows.Designer.csproj).
+if ! command -v npm >/dev/null 2>&1; then
+  echo "Installing Node.js and npm (Debian packages)..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+
 WORKFLOWS_TEST_POSTGRES="$(bash scripts/start-postgres.sh | tail -n 1)"
 export WORKFLOWS_TEST_POSTGRES
 
