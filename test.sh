@@ -12,6 +12,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
 fi
 
+# The Designer's build bundles its canvas from npm packages (npm ci + esbuild, see Workflows.Designer.csproj).
 if ! command -v npm >/dev/null 2>&1; then
   echo "Installing Node.js and npm (Debian packages)..."
   export DEBIAN_FRONTEND=noninteractive

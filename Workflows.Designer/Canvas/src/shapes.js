@@ -35,6 +35,49 @@ export function departmentColour(id) {
 
 const font = 'Roboto, "Segoe UI", Arial, sans-serif';
 
+let measure = null;
+
+/**
+ * Wraps `text` at spaces into at most `maxLines` lines no wider than `width` (canvas units) in the given font; the
+ * last line ends with "…" when the text does not fit. X6's own wrapping cuts inside words ("Bộ phận Một cửa (T|rung").
+ */
+export function wrapWords(text, width, fontSize, maxLines, fontWeight = 400) {
+  if (!text) {
+    return '';
+  }
+  measure ??= document.createElement('canvas').getContext('2d');
+  measure.font = `${fontWeight} ${fontSize}px ${font}`;
+  const fits = (line) => measure.measureText(line).width <= width;
+  const lines = [];
+  let line = '';
+  const words = text.split(/\s+/);
+  for (let i = 0; i < words.length; i += 1) {
+    const candidate = line ? `${line} ${words[i]}` : words[i];
+    if (fits(candidate) || !line) {
+      line = candidate;
+      continue;
+    }
+    lines.push(line);
+    line = words[i];
+    if (lines.length === maxLines) {
+      line = '';
+      break;
+    }
+  }
+  if (line) {
+    lines.push(line);
+  }
+  if (lines.length > maxLines || (lines.length === maxLines && lines.join(' ').length < text.length)) {
+    lines.length = Math.max(1, maxLines);
+    let last = lines[lines.length - 1];
+    while (last.length > 1 && !fits(`${last}…`)) {
+      last = last.slice(0, -1);
+    }
+    lines[lines.length - 1] = `${last.trimEnd()}…`;
+  }
+  return lines.join('\n');
+}
+
 let registered = false;
 
 /** Registers the shapes once per page (X6's registry is global). */
@@ -59,7 +102,6 @@ export function registerShapes() {
       heading: {
         ...label({ fontSize: 13, fontWeight: 600 }),
         refX: 0, x: 12, refY: '50%', textAnchor: 'start', textVerticalAnchor: 'middle',
-        textWrap: { width: LANE_HEADER_WIDTH - 24, height: -8, ellipsis: true },
       },
     },
   }, true);
@@ -78,10 +120,9 @@ export function registerShapes() {
       header: { refWidth: '100%', height: 8, rx: 6, ry: 6, fill: colours.stroke },
       label: {
         ...label({ fontWeight: 500 }),
-        x: 10, y: 16, textAnchor: 'start', textVerticalAnchor: 'top',
-        textWrap: { width: -96, height: -40, ellipsis: true },
+        refX: 0, refY: 0, x: 10, y: 14, textAnchor: 'start', textVerticalAnchor: 'top',
       },
-      detail: { ...label({ fontSize: 11, fill: colours.muted }), x: 10, refY: '100%', refY2: -10, textAnchor: 'start', textVerticalAnchor: 'bottom' },
+      detail: { ...label({ fontSize: 11, fill: colours.muted }), refX: 0, x: 10, refY: '100%', refY2: -8, textAnchor: 'start', textVerticalAnchor: 'bottom' },
     },
   }, true);
 
@@ -96,7 +137,6 @@ export function registerShapes() {
       body: { refPoints: '0,10 10,0 20,10 10,20', fill: '#fffdf5', stroke: colours.stroke, strokeWidth: 1.5 },
       label: {
         ...label({ fontSize: 11 }), refX: '50%', refY: '50%', textAnchor: 'middle', textVerticalAnchor: 'middle',
-        textWrap: { width: '55%', height: '55%', ellipsis: true },
       },
     },
   }, true);
@@ -129,7 +169,6 @@ export function registerShapes() {
       icon: { fontFamily: font, fontSize: 20, fill: colours.text, refX: '50%', refY: '50%', textAnchor: 'middle', textVerticalAnchor: 'middle' },
       label: {
         ...label({ fontSize: 11 }), refX: '50%', refY: '100%', refY2: 6, textAnchor: 'middle', textVerticalAnchor: 'top',
-        textWrap: { width: 150, height: 32, ellipsis: true },
       },
     },
   }, true);
@@ -147,12 +186,11 @@ export function registerShapes() {
     attrs: {
       body: { refWidth: '100%', refHeight: '100%', rx: 4, ry: 4, fill: '#ffffff', stroke: colours.stroke, strokeWidth: 1.5 },
       inner: { x: 4, y: 4, refWidth: '100%', refWidth2: -8, refHeight: '100%', refHeight2: -8, rx: 3, ry: 3, fill: 'none', stroke: 'none' },
-      icon: { fontFamily: font, fontSize: 16, fill: colours.text, x: 10, refY: '50%', textAnchor: 'start', textVerticalAnchor: 'middle' },
+      icon: { fontFamily: font, fontSize: 16, fill: colours.text, refX: 0, x: 10, refY: '50%', textAnchor: 'start', textVerticalAnchor: 'middle' },
       label: {
-        ...label({ fontSize: 11 }), x: 34, y: 8, textAnchor: 'start', textVerticalAnchor: 'top',
-        textWrap: { width: -70, height: -22, ellipsis: true },
+        ...label({ fontSize: 11 }), refX: 0, refY: 0, x: 34, y: 7, textAnchor: 'start', textVerticalAnchor: 'top',
       },
-      detail: { ...label({ fontSize: 10, fill: colours.muted }), x: 34, refY: '100%', refY2: -6, textAnchor: 'start', textVerticalAnchor: 'bottom' },
+      detail: { ...label({ fontSize: 10, fill: colours.muted }), refX: 0, x: 34, refY: '100%', refY2: -6, textAnchor: 'start', textVerticalAnchor: 'bottom' },
     },
   }, true);
 }
@@ -184,16 +222,15 @@ function diffStyle(diff) {
   }
 }
 
-function portGroups(kind) {
-  const labelOutside = kind !== 'Step';
+function portGroups() {
   return {
     out: {
       position: 'right',
       attrs: {
         circle: { r: 5, magnet: true, stroke: colours.stroke, strokeWidth: 1.5, fill: '#ffffff', cursor: 'crosshair' },
-        text: { fontFamily: font, fontSize: 10, fill: colours.muted },
+        text: { fontFamily: font, fontSize: 9, fill: colours.muted },
       },
-      label: { position: { name: labelOutside ? 'right' : 'left', args: { x: labelOutside ? 8 : -8 } } },
+      label: { position: { name: 'right', args: { x: 7, y: -7 } } },
     },
   };
 }
@@ -220,7 +257,7 @@ export function nodeMetadata(view, laneColour) {
 
   const attrs = {
     body,
-    label: { text: view.label ?? '' },
+    label: { text: labelText(kind.shape, view) },
     tooltip: { text: tooltip },
   };
   if (kind.shape === 'wf-step') {
@@ -233,8 +270,6 @@ export function nodeMetadata(view, laneColour) {
     attrs.icon = { text: kind.icon ?? '' };
     attrs.inner = { stroke: kind.double ? stroke : 'none' };
     attrs.detail = { text: view.detail ?? '' };
-  } else if (kind.shape === 'wf-decision' && view.detail) {
-    attrs.label = { text: view.label ?? '' };
   }
 
   return {
@@ -247,7 +282,7 @@ export function nodeMetadata(view, laneColour) {
     zIndex: 2,
     attrs,
     ports: {
-      groups: portGroups(view.kind),
+      groups: portGroups(),
       items: (view.ports ?? []).map((p) => ({
         id: p.id,
         group: 'out',
@@ -256,6 +291,16 @@ export function nodeMetadata(view, laneColour) {
     },
     data: { kind: view.kind, lane: view.lane },
   };
+}
+
+function labelText(shape, view) {
+  const text = view.label ?? '';
+  switch (shape) {
+    case 'wf-step': return wrapWords(text, view.width - 24, 12, Math.max(1, Math.floor((view.height - 36) / 17)), 500);
+    case 'wf-decision': return wrapWords(text, view.width * 0.6, 11, 3);
+    case 'wf-box': return wrapWords(text, view.width - 44, 11, 2);
+    default: return wrapWords(text, 150, 11, 2);
+  }
 }
 
 /** A lane band: a node drawn behind every other, never selectable or movable. */
@@ -270,7 +315,10 @@ export function laneMetadata(view) {
     zIndex: 0,
     attrs: {
       header: { fill: '#eef2f6', stroke: '#cbd2d9' },
-      heading: { text: view.title ?? '', fill: departmentColour(view.id) },
+      heading: {
+        text: wrapWords(view.title ?? '', LANE_HEADER_WIDTH - 24, 13, Math.max(1, Math.floor((view.height - 8) / 19)), 600),
+        fill: departmentColour(view.id),
+      },
       tooltip: { text: view.title ?? '' },
       body: { 'data-lane': view.id },
     },
@@ -299,7 +347,7 @@ export function edgeMetadata(view) {
     },
     labels: view.label
       ? [{
-        position: { distance: -28 },
+        position: 0.5,
         attrs: {
           label: { text: view.label, fontFamily: font, fontSize: 10, fill: colours.muted },
           body: { fill: '#ffffff', stroke: 'none', rx: 3, ry: 3 },

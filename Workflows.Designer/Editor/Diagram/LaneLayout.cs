@@ -33,7 +33,7 @@ public static class LaneLayout
     public const double MinWidth = 900;
 
     private const double LanePadding = 24;
-    private const double ColumnGap = 56;
+    private const double ColumnGap = 80;
     private const double RowGap = 36;
     private const double FirstColumn = HeaderWidth + 40;
 
@@ -84,7 +84,7 @@ public static class LaneLayout
         ArgumentNullException.ThrowIfNull(node);
         return node switch
         {
-            StepNode step => (210, Math.Max(84, 30 + (18 * step.Outcomes.Count))),
+            StepNode step => (210, Math.Max(96, 30 + (18 * step.Outcomes.Count))),
             DecisionNode decision => (150, Math.Max(96, 24 * decision.Outcomes.Count)),
             ForkNode or JoinNode => (14, 80),
             WaitNode or TimerNode => (52, 52),
