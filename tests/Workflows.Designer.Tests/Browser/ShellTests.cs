@@ -11,7 +11,7 @@ public sealed class ShellTests(RunningPlatform platform)
     public async Task Home_page_speaks_Vietnamese_and_switches_to_English()
     {
         await using var tab = await platform.OpenPageAsync(nameof(Home_page_speaks_Vietnamese_and_switches_to_English));
-        await tab.OpenAsync("/");
+        await tab.SignInAsync("thiet.ke");
 
         await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Name = "Thiết kế quy trình nội bộ" })).ToBeVisibleAsync();
         await Expect(tab.Page.Locator("html")).ToHaveAttributeAsync("lang", "vi");

@@ -70,6 +70,19 @@ public sealed class DesignerPage : IAsyncDisposable
         await WaitInteractiveAsync();
     }
 
+    /// <summary>Signs in on the sign-in page with a user name and password (development users: <c>dev-password</c>) and waits for the home page.</summary>
+    public async Task SignInAsync(string userName, string password = DevelopmentPassword)
+    {
+        await Page.GotoAsync("/dang-nhap");
+        await Page.Locator("#userName").FillAsync(userName);
+        await Page.Locator("#password").FillAsync(password);
+        await Page.GetByTestId("sign-in").ClickAsync();
+        await WaitInteractiveAsync();
+    }
+
+    /// <summary>The password the Host gives every development user in Development.</summary>
+    public const string DevelopmentPassword = "dev-password";
+
     public Task WaitInteractiveAsync() =>
         Assertions.Expect(Page.GetByTestId("interactive")).ToBeAttachedAsync(new() { Timeout = 30_000 });
 

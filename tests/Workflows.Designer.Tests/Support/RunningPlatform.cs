@@ -42,7 +42,6 @@ public sealed class RunningPlatform : IAsyncLifetime
         Designer = await AppProcess.StartAsync("Workflows.Designer", new Dictionary<string, string>
         {
             ["Host__BaseUrl"] = Host.Address.ToString(),
-            ["Host__DevelopmentApiKey"] = AdministratorKey,
             ["DataProtection__KeysPath"] = Path.Combine(workFolder, "designer-keys"),
         }, "/");
 
