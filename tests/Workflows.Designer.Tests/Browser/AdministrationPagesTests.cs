@@ -37,6 +37,7 @@ public sealed class AdministrationPagesTests(RunningPlatform platform)
         await PublishAsync(procedure);
 
         await using var tab = await platform.OpenPageAsync(nameof(An_administrator_dry_runs_and_applies_the_migration_of_a_running_dossier_and_it_continues_on_the_new_version));
+        await tab.SignInAsync("quan.tri");
         await tab.OpenAsync("/quan-tri/di-chuyen-ho-so");
         await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Name = "Di chuyển hồ sơ sang phiên bản mới" })).ToBeVisibleAsync();
         await tab.Page.GetByTestId("procedure").ClickAsync();
@@ -71,6 +72,7 @@ public sealed class AdministrationPagesTests(RunningPlatform platform)
     public async Task The_calendar_page_shows_the_year_and_the_departments_page_lists_the_departments()
     {
         await using var tab = await platform.OpenPageAsync(nameof(The_calendar_page_shows_the_year_and_the_departments_page_lists_the_departments));
+        await tab.SignInAsync("quan.tri");
         await tab.OpenAsync("/quan-tri/lich");
         await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Name = "Lịch làm việc" })).ToBeVisibleAsync();
         var newYear = tab.Page.Locator($"button[data-date='{DateTime.UtcNow.Year}-01-01']");

@@ -13,6 +13,7 @@ public sealed class CatalogueTests(RunningPlatform platform)
     public async Task A_designer_finds_a_procedure_typed_without_diacritics_and_opens_its_versions()
     {
         await using var tab = await platform.OpenPageAsync(nameof(A_designer_finds_a_procedure_typed_without_diacritics_and_opens_its_versions));
+        await tab.SignInAsync("thiet.ke");
         await tab.OpenAsync("/thu-tuc");
         var names = tab.Page.GetByTestId("procedure-name");
         await Expect(names.First).ToBeVisibleAsync();
@@ -58,6 +59,7 @@ public sealed class CatalogueTests(RunningPlatform platform)
         await RunningPlatform.EnsureSuccessAsync(await host.PostAsync($"/api/definitions/{Code}/draft/publish", null));
 
         await using var tab = await platform.OpenPageAsync(nameof(A_published_v2_with_an_added_step_shows_the_step_and_the_time_difference));
+        await tab.SignInAsync("thiet.ke");
         await tab.OpenAsync($"/thu-tuc/{Code}/phien-ban");
         await Expect(tab.Page.GetByTestId("version-2")).ToContainTextAsync("Đã ban hành");
         await tab.Page.GetByTestId("compare").ClickAsync();
@@ -80,6 +82,7 @@ public sealed class CatalogueTests(RunningPlatform platform)
     public async Task An_administrator_cuts_a_step_and_sees_the_saving_against_the_target()
     {
         await using var tab = await platform.OpenPageAsync(nameof(An_administrator_cuts_a_step_and_sees_the_saving_against_the_target));
+        await tab.SignInAsync("quan.tri");
         await tab.OpenAsync("/thu-tuc/1.009994/cat-giam");
         await Expect(tab.Page.GetByTestId("cut-before")).ToHaveTextAsync("15 ngày làm việc");
         await Expect(tab.Page.GetByTestId("cut-target")).ToHaveAttributeAsync("data-met", "false");

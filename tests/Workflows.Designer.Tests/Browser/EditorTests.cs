@@ -11,6 +11,7 @@ public sealed class EditorTests(RunningPlatform platform)
     public async Task A_step_added_in_the_table_counts_on_the_longest_path_shows_its_problem_and_survives_saving()
     {
         await using var tab = await platform.OpenPageAsync(nameof(A_step_added_in_the_table_counts_on_the_longest_path_shows_its_problem_and_survives_saving));
+        await tab.SignInAsync("thiet.ke");
         using var host = platform.HostClient(RunningPlatform.DesignerKey);
         try
         {

@@ -13,6 +13,7 @@ public sealed class ProcedureDiagramTests(RunningPlatform platform, ITestOutputH
     public async Task Read_only_diagram_shows_one_lane_per_department_with_its_steps_inside()
     {
         await using var tab = await platform.OpenPageAsync(nameof(Read_only_diagram_shows_one_lane_per_department_with_its_steps_inside));
+        await tab.SignInAsync("thiet.ke");
         var clock = Stopwatch.StartNew();
         await tab.OpenAsync("/thu-tuc/1.009994/so-do");
 
@@ -75,6 +76,7 @@ public sealed class ProcedureDiagramTests(RunningPlatform platform, ITestOutputH
     public async Task An_unknown_procedure_says_so_instead_of_a_diagram()
     {
         await using var tab = await platform.OpenPageAsync(nameof(An_unknown_procedure_says_so_instead_of_a_diagram));
+        await tab.SignInAsync("thiet.ke");
         await tab.OpenAsync("/thu-tuc/9.999999/so-do");
 
         await Expect(tab.Page.GetByTestId("problem")).ToContainTextAsync("9.999999");

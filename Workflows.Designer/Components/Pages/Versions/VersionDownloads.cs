@@ -23,7 +23,7 @@ internal static class VersionDownloads
             {
                 return Results.Problem(title: e.Problem.Title, detail: e.Problem.Detail, statusCode: e.Problem.Status is >= 400 and < 600 ? e.Problem.Status : 502);
             }
-        });
+        }).RequireAuthorization(Workflows.Designer.Access.DesignerPolicies.Designer);
         return app;
     }
 }
