@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -65,9 +66,10 @@ public sealed record DefinitionVersion(
     DateTimeOffset? PublishedAt,
     string? CreatedBy = null,
     string? PublishedBy = null,
-    JsonElement? Definition = null)
+    IReadOnlyList<EditorProblemDto>? Problems = null,
+    JsonObject? Definition = null)
 {
-    public bool IsDraft => Status == "draft";
+    public bool IsDraft => string.Equals(Status, "draft", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>A file the Host hands out for download (an exported procedure version).</summary>
@@ -144,7 +146,7 @@ public sealed partial class HostClient
 
     private static ProcedureDefinition Read(DefinitionVersion stored)
     {
-        var loaded = stored.Definition is { } json ? DefinitionJson.Parse(json.GetRawText()) : null;
+        var loaded = stored.Definition is { } json ? DefinitionJson.Parse(json.ToJsonString()) : null;
         return loaded?.Definition ?? throw new HostProblemException(new HostProblem
         {
             Title = "The Host's answer could not be read.",

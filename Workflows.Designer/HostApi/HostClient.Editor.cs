@@ -9,16 +9,8 @@ namespace Workflows.Designer.HostApi;
 /// <summary>A problem the Host found in a stored version (its validator's path, code and message).</summary>
 public sealed record EditorProblemDto(string Path, string Code, string Message);
 
-/// <summary>One version of a procedure as the Host lists it (<see cref="Status"/> "draft" or "published").</summary>
-public sealed record EditorVersion(
-    string Code, int Version, string Name, string Status, DateOnly EffectiveFrom, DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt,
-    IReadOnlyList<EditorProblemDto>? Problems = null, JsonObject? Definition = null)
-{
-    public bool IsDraft => string.Equals(Status, "draft", StringComparison.OrdinalIgnoreCase);
-}
-
 /// <summary>A version with its content and the ETag to send back as If-Match when saving over it.</summary>
-public sealed record EditorDocument(EditorVersion Version, string? ETag);
+public sealed record EditorDocument(DefinitionVersion Version, string? ETag);
 
 public sealed record EditorNodeChange(string Id, string Kind, string? Name);
 
@@ -33,15 +25,11 @@ public sealed record EditorDiff(
 
 public sealed partial class HostClient
 {
-    /// <summary>Every version of a procedure, drafts included.</summary>
-    public Task<IReadOnlyList<EditorVersion>> GetVersionsAsync(string code, CancellationToken cancellationToken = default) =>
-        GetAsync<IReadOnlyList<EditorVersion>>($"api/definitions/{Uri.EscapeDataString(code)}/versions", cancellationToken);
-
     /// <summary>One version with its content and ETag.</summary>
     public async Task<EditorDocument> GetVersionAsync(string code, int version, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, VersionPath(code, version)), cancellationToken);
-        return new EditorDocument(await ReadAsync<EditorVersion>(response, cancellationToken), ETagOf(response));
+        return new EditorDocument(await ReadAsync<DefinitionVersion>(response, cancellationToken), ETagOf(response));
     }
 
     /// <summary>A new procedure's first draft (POST /api/definitions).</summary>
@@ -60,8 +48,8 @@ public sealed partial class HostClient
         SendProcedureAsync(HttpMethod.Post, "api/definitions/import", procedureJson, null, cancellationToken);
 
     /// <summary>Publishes the draft (409 with its problems when it has any).</summary>
-    public Task<EditorVersion> PublishDraftAsync(string code, CancellationToken cancellationToken = default) =>
-        SendJsonAsync<EditorVersion>(HttpMethod.Post, $"api/definitions/{Uri.EscapeDataString(code)}/draft/publish", null, cancellationToken);
+    public Task<DefinitionVersion> PublishDraftAsync(string code, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<DefinitionVersion>(HttpMethod.Post, $"api/definitions/{Uri.EscapeDataString(code)}/draft/publish", null, cancellationToken);
 
     /// <summary>The version as the procedure file the Host exports.</summary>
     public async Task<string> ExportAsync(string code, int version, CancellationToken cancellationToken = default)
@@ -110,7 +98,7 @@ public sealed partial class HostClient
         }
 
         using var response = await SendAsync(request, cancellationToken);
-        return new EditorDocument(await ReadAsync<EditorVersion>(response, cancellationToken), ETagOf(response));
+        return new EditorDocument(await ReadAsync<DefinitionVersion>(response, cancellationToken), ETagOf(response));
     }
 
     private static string? ETagOf(HttpResponseMessage response) => response.Headers.ETag?.ToString();

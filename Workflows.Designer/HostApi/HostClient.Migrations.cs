@@ -3,10 +3,7 @@ using System.Text.Json.Nodes;
 namespace Workflows.Designer.HostApi;
 
 /// <summary>A version of a procedure as the Host lists it (draft or published).</summary>
-public sealed record ProcedureVersionSummary(string Code, int Version, string Name, string Status, DateOnly EffectiveFrom, DateTimeOffset? PublishedAt, JsonNode? Definition = null);
 
-/// <summary>A page of the procedure catalogue.</summary>
-public sealed record ProcedurePage(IReadOnlyList<ProcedureVersionSummary> Items, int Page, int PageSize, int Total);
 
 /// <summary>From which published version to which, and where dossiers on removed nodes go.</summary>
 public sealed record MigrationRequest(int FromVersion, int ToVersion, IReadOnlyDictionary<string, string> NodeMap);
@@ -39,18 +36,6 @@ public sealed record MigrationRun(
 
 public sealed partial class HostClient
 {
-    /// <summary>Procedures by code or name (GET /api/definitions), latest version of each.</summary>
-    public Task<ProcedurePage> SearchProceduresAsync(string? search, int page = 1, int pageSize = 200, CancellationToken cancellationToken = default) =>
-        GetAsync<ProcedurePage>($"api/definitions?search={Uri.EscapeDataString(search ?? "")}&page={page}&pageSize={pageSize}", cancellationToken);
-
-    /// <summary>Every version of a procedure, drafts included (GET /api/definitions/{code}/versions).</summary>
-    public Task<IReadOnlyList<ProcedureVersionSummary>> GetVersionsAsync(string code, CancellationToken cancellationToken = default) =>
-        GetAsync<IReadOnlyList<ProcedureVersionSummary>>($"api/definitions/{Uri.EscapeDataString(code)}/versions", cancellationToken);
-
-    /// <summary>One version with its definition (GET /api/definitions/{code}/versions/{version}).</summary>
-    public Task<ProcedureVersionSummary> GetVersionAsync(string code, int version, CancellationToken cancellationToken = default) =>
-        GetAsync<ProcedureVersionSummary>($"api/definitions/{Uri.EscapeDataString(code)}/versions/{version}", cancellationToken);
-
     /// <summary>Which dossiers would move and where, which cannot and why; nothing is saved.</summary>
     public Task<MigrationDryRun> DryRunMigrationAsync(string code, MigrationRequest request, CancellationToken cancellationToken = default) =>
         SendJsonAsync<MigrationDryRun>(HttpMethod.Post, $"api/definitions/{Uri.EscapeDataString(code)}/migrations/dry-run", request, cancellationToken);

@@ -7,7 +7,7 @@ namespace Workflows.Designer.Tests.Editor;
 
 public sealed class CutPlanTests
 {
-    private readonly CutPlan plan = new(SampleProcedures.BuildingPermit());
+    private readonly CutPlan plan = new(SampleProcedures.ByCode());
 
     [Fact]
     public void Without_cuts_the_result_is_the_published_path_and_saves_nothing()

@@ -7,7 +7,7 @@ namespace Workflows.Designer.Tests.Editor;
 
 public sealed class DefinitionComparisonTests
 {
-    private readonly ProcedureDefinition published = SampleProcedures.BuildingPermit();
+    private readonly ProcedureDefinition published = SampleProcedures.ByCode();
 
     [Fact]
     public void Identical_versions_have_no_differences()
