@@ -42,7 +42,7 @@ public static class DiagramBuilder
                 box.Y,
                 box.Width,
                 box.Height,
-                PortsOf(node),
+                PortsOf(node, definition.Flowchart),
                 problemsByNode?.GetValueOrDefault(node.Id) ?? [],
                 nodeDiff?.GetValueOrDefault(node.Id) ?? DiffState.None,
                 DetailOf(node)));
@@ -102,10 +102,15 @@ public static class DiagramBuilder
         _ => null,
     };
 
-    private static List<PortView> PortsOf(EngineNode node) => node switch
+    private static List<PortView> PortsOf(EngineNode node, Flowchart flowchart) => node switch
     {
         DecisionNode decision => [.. decision.Outcomes.Select(o =>
             new PortView(o, OutcomeLabel(o), Format("Detail.DecisionPort", OutcomeLabel(o), o, decision.Expression)))],
+        // A sub-process continues by default, or by the child's result (issued, refused...) when a connection names
+        // one: a port for each result its connections use, so those edges have somewhere to leave from.
+        SubProcessNode => [new PortView(EdgeIds.DefaultPort, ""), .. flowchart.Connections
+            .Where(c => c.From == node.Id && c.Outcome is not null).Select(c => c.Outcome!).Distinct(StringComparer.Ordinal)
+            .Select(o => new PortView(o, OutcomeLabel(o)))],
         _ => [.. node.Ports.Select(p => p is null ? new PortView(EdgeIds.DefaultPort, "") : new PortView(p, OutcomeLabel(p)))],
     };
 
