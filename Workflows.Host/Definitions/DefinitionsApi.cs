@@ -33,9 +33,12 @@ internal static class DefinitionsApi
 {
     public static IEndpointRouteBuilder MapDefinitionsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(Access.Policies.Designer);
+        var definitions = app.MapGroup("/api/definitions").WithTags("Definitions");
+        var api = definitions.MapGroup("").RequireAuthorization(Access.Policies.Designer);
 
-        api.MapGet("/", Search).WithSummary(
+        // Every member of staff reads the catalogue and the procedure in force (officers see the process they work
+        // in, read-only); drafts, versions and every change stay with designers.
+        definitions.MapGet("/", Search).RequireAuthorization(Access.Policies.Staff).WithSummary(
             "The catalogue: each procedure by its latest version, searched by code or name without diacritics, filtered by field, department and status (draft, published, both), sorted (code, name, updatedAt; - for descending) and paged");
         api.MapPost("/", CreateDraft).Accepts<JsonObject>("application/json").WithSummary("Create a draft from procedure JSON");
         api.MapPost("/import", CreateDraft).Accepts<JsonObject>("application/json").WithSummary("Import a procedure file as a draft");
@@ -44,7 +47,7 @@ internal static class DefinitionsApi
             .WithSummary("Every node kind of the engine: its properties (type, required, default) and outcomes, for the editor's palette and forms");
         api.MapGet("/schema", Schema).Produces<JsonObject>(StatusCodes.Status200OK, "application/schema+json")
             .WithSummary("The procedure file's JSON schema (procedure.schema.json of the definitions folder)");
-        api.MapGet("/{code}", GetLatest).WithSummary("Latest published version");
+        definitions.MapGet("/{code}", GetLatest).RequireAuthorization(Access.Policies.Staff).WithSummary("Latest published version");
         api.MapGet("/{code}/versions", Versions).WithSummary("Every version, drafts included");
         api.MapGet("/{code}/versions/{version:int}", GetVersion).WithSummary("One version (a draft with its ETag, for If-Match)");
         api.MapGet("/{code}/versions/{version:int}/export", Export).Produces<ProcedureDefinition>(StatusCodes.Status200OK, "application/json")

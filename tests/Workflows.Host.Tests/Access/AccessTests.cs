@@ -32,7 +32,7 @@ public abstract class AccessTests(DatabaseFixture database)
 
     [Theory]
     [InlineData(WorkflowsApp.IntakeKey, "/api/definitions")]
-    [InlineData(WorkflowsApp.DeskOfficerKey, "/api/definitions")]
+    [InlineData(WorkflowsApp.DeskOfficerKey, "/api/definitions/T.0001/versions")]
     [InlineData(WorkflowsApp.IntakeKey, "/api/principals")]
     [InlineData(WorkflowsApp.DesignerKey, "/api/principals")]
     public async Task A_key_without_the_role_is_403(string key, string path)
@@ -44,6 +44,22 @@ public abstract class AccessTests(DatabaseFixture database)
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task An_officer_reads_the_catalogue_and_the_procedure_in_force_but_not_its_versions_or_drafts()
+    {
+        await using var app = new WorkflowsApp(database);
+        using var officer = app.ClientWithKey(WorkflowsApp.DeskOfficerKey);
+
+        var catalogue = await officer.GetAsync(new Uri("/api/definitions?search=T.0001", UriKind.Relative));
+        var inForce = await officer.GetAsync(new Uri("/api/definitions/T.0001", UriKind.Relative));
+        var draft = await officer.PutAsJsonAsync("/api/definitions/T.0001/draft", new JsonObject());
+
+        Assert.Equal(HttpStatusCode.OK, catalogue.StatusCode);
+        Assert.Contains("T.0001", await catalogue.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, inForce.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, draft.StatusCode);
     }
 
     [Fact]
