@@ -35,6 +35,17 @@ public static class DiffDiagram
         return (definition, comparison.NodeDiff, comparison.EdgeDiff);
     }
 
+    /// <summary>
+    /// A canvas height for a diff diagram: its lanes at full scale plus the fit's padding, between 220 px and
+    /// <paramref name="max"/>, so a one-lane procedure leaves no empty band and the page's table stays close.
+    /// </summary>
+    public static string CanvasHeight(DiagramView view, double max)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var bottom = view.Lanes.Select(l => l.Y + l.Height).DefaultIfEmpty(0).Max();
+        return FormattableString.Invariant($"{Math.Clamp(Math.Ceiling(bottom + 40), 220, max)}px");
+    }
+
     // A removed node keeps the place the older version saved for it; lanes the newer one no longer uses follow its own.
     private static DefinitionLayout? MergedLayout(DefinitionLayout? older, DefinitionLayout? newer, IReadOnlyList<Node> removed)
     {

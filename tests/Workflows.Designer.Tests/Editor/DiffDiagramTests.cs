@@ -60,4 +60,16 @@ public sealed class DiffDiagramTests
         Assert.Equal(new NodePosition(500, 300), drawn.Layout.Nodes["review"]);
         Assert.Equal(["reception"], drawn.Layout.Lanes);
     }
+
+    [Fact]
+    public void The_canvas_is_as_tall_as_the_lanes_within_its_bounds()
+    {
+        var oneLane = new DiagramView([new LaneView("reception", "Bộ phận Một cửa", 0, 150, 900)], [], []);
+        var manyLanes = new DiagramView([new LaneView("a", "A", 0, 300, 900), new LaneView("b", "B", 300, 300, 900)], [], []);
+
+        Assert.Equal("220px", DiffDiagram.CanvasHeight(DiagramView.Empty, 420));
+        Assert.Equal("220px", DiffDiagram.CanvasHeight(oneLane, 420));
+        Assert.Equal("420px", DiffDiagram.CanvasHeight(manyLanes, 420));
+        Assert.Equal("340px", DiffDiagram.CanvasHeight(new DiagramView([new LaneView("a", "A", 0, 300, 900)], [], []), 420));
+    }
 }
