@@ -250,6 +250,8 @@ export function nodeMetadata(view, laneColour) {
     strokeDasharray: diff?.dash ?? null,
     fill: diff?.fill ?? (kind.shape === 'wf-bar' ? '#323f4b' : '#ffffff'),
     'data-problems': hasProblems ? problems.length : null,
+    // The visual diff's state in the DOM too (Added, Removed, Changed), for tests and assistive tools.
+    'data-diff': diff ? view.diff : null,
   };
   if (kind.shape === 'wf-bar' && !diff) {
     body.fill = '#323f4b';
@@ -342,6 +344,7 @@ export function edgeMetadata(view) {
         stroke,
         strokeWidth: diff ? 2.5 : 1.5,
         strokeDasharray: diff?.dash ?? null,
+        'data-diff': diff ? view.diff : null,
         targetMarker: { name: 'block', width: 8, height: 6 },
       },
     },

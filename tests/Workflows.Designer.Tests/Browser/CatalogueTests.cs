@@ -74,6 +74,14 @@ public sealed class CatalogueTests(RunningPlatform platform)
         await Expect(tab.Page.GetByTestId("time-after")).ToHaveTextAsync("8,5 ngày làm việc");
         await Expect(tab.Page.GetByTestId("time-difference")).ToContainTextAsync("+1,5 ngày làm việc");
         await Expect(tab.Page.GetByTestId("diff-metadata-committedTimeLimit")).ToContainTextAsync("10 ngày làm việc");
+
+        // The diagram draws the added step as added, and the arrow from the review straight to the approval, which v2
+        // no longer has, as removed (red, dashed) where it was.
+        var diagram = tab.Page.GetByTestId("diff-diagram").Locator(".wf-canvas-graph");
+        await Expect(diagram.Locator("[data-cell-id='legalCheck'] [data-diff='Added']")).ToHaveCountAsync(1);
+        await Expect(diagram.Locator("[data-cell-id^='review:'][data-cell-id$='->approval'] [data-diff='Removed']")).ToHaveCountAsync(1);
+        await Expect(diagram.Locator("[data-cell-id^='legalCheck:'][data-cell-id$='->approval'] [data-diff='Added']")).ToHaveCountAsync(1);
+        await Expect(diagram.Locator("[data-cell-id='review'] [data-diff]")).ToHaveCountAsync(0);
         await tab.ScreenshotAsync("32-so-sanh");
 
         tab.Passed();
@@ -93,6 +101,11 @@ public sealed class CatalogueTests(RunningPlatform platform)
         await Expect(tab.Page.GetByTestId("cut-after")).ToHaveTextAsync("12 ngày làm việc");
         await Expect(tab.Page.GetByTestId("cut-saving")).ToHaveTextAsync("3 ngày (20 %)");
         await Expect(tab.Page.GetByTestId("cut-target")).ToContainTextAsync("Chưa đạt mục tiêu giảm 30 %");
+        // The result's diagram still draws the removed step, as removed, with its arrows.
+        var diagram = tab.Page.GetByTestId("cut-diagram").Locator(".wf-canvas-graph");
+        await Expect(diagram.Locator("[data-cell-id='siteInspection'] [data-diff='Removed']")).ToHaveCountAsync(1);
+        await Expect(diagram.Locator("[data-cell-id$='->siteInspection'] [data-diff='Removed']").First).ToBeAttachedAsync();
+        await Expect(diagram.Locator("[data-cell-id='review'] [data-diff]")).ToHaveCountAsync(0);
 
         await tab.Page.GetByTestId("cut-Shorten-review").ClickAsync();
         var time = tab.Page.Locator("input[data-testid=cut-time-review], [data-testid=cut-time-review] input");
@@ -102,6 +115,11 @@ public sealed class CatalogueTests(RunningPlatform platform)
         await Expect(tab.Page.GetByTestId("cut-saving")).ToHaveTextAsync("6 ngày (40 %)");
         await Expect(tab.Page.GetByTestId("cut-target")).ToHaveAttributeAsync("data-met", "true");
         await Expect(tab.Page.GetByTestId("cut-target")).ToContainTextAsync("Đạt mục tiêu giảm 30 %");
+        // A shortened step is drawn as changed, on the same diagram, as soon as its new time is typed.
+        await Expect(diagram.Locator("[data-cell-id='review'] [data-diff='Changed']")).ToHaveCountAsync(1);
+        await Expect(diagram.Locator("[data-cell-id='siteInspection'] [data-diff='Removed']")).ToHaveCountAsync(1);
+        // Typing the time scrolled the table; the full-page screenshot reads best from the top (the app bar is fixed).
+        await tab.Page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await tab.ScreenshotAsync("33-cat-giam");
 
         tab.Passed();
