@@ -39,10 +39,11 @@ public sealed class CalendarsPageTests : BunitContext, IAsyncLifetime
         Assert.Contains("working", wednesday.ClassName, StringComparison.Ordinal);
 
         wednesday.Click();
-        page.Find("[data-testid=mark-day-off] button, button[data-testid=mark-day-off]").Click();
+        // The day's actions render after the selection: wait for them rather than assume one render.
+        page.WaitForElement("[data-testid=mark-day-off] button, button[data-testid=mark-day-off]").Click();
 
-        Assert.Contains("dayoff", page.Find("button[data-date='2026-03-04']").ClassName, StringComparison.Ordinal);
-        page.Find("button[data-testid=preview-calendar]").Click();
+        page.WaitForAssertion(() => Assert.Contains("dayoff", page.Find("button[data-date='2026-03-04']").ClassName, StringComparison.Ordinal));
+        page.WaitForElement("button[data-testid=preview-calendar]").Click();
         page.WaitForAssertion(() => Assert.Contains(host.Requests, r => r.Request == "POST /api/calendars/2026/preview"));
         var sent = host.Requests.Single(r => r.Request == "POST /api/calendars/2026/preview").Body!;
         Assert.Contains("\"2026-03-04\"", sent, StringComparison.Ordinal);
