@@ -81,6 +81,104 @@ public sealed class EditorWalkTests(RunningPlatform platform)
         }
     }
 
+    [Fact]
+    public async Task A_saved_change_is_published_after_the_dialog_lists_it_and_the_versions_page_shows_the_new_version_published()
+    {
+        const string Code = "VD-CT-002";
+        using var host = platform.HostClient(RunningPlatform.DesignerKey);
+        var latest = await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}"));
+        var next = (int)latest!["version"]! + 1;
+        await using var tab = await platform.OpenPageAsync(nameof(A_saved_change_is_published_after_the_dialog_lists_it_and_the_versions_page_shows_the_new_version_published));
+        await tab.SignInAsync("thiet.ke");
+        try
+        {
+            await tab.OpenAsync($"/thu-tuc/{Code}");
+            var page = tab.Page;
+            var first = page.GetByTestId("step-row").First;
+            var stepId = await first.GetAttributeAsync("data-node-id");
+            var name = $"Tiếp nhận hồ sơ tách hộ (lần sửa {next})";
+            await first.GetByTestId("step-name").FillAsync(name);
+            await first.GetByTestId("step-name").BlurAsync();
+
+            await page.GetByTestId("save").ClickAsync();
+            await Expect(page.GetByTestId("editor-state")).ToContainTextAsync($"Bản nháp phiên bản {next}");
+            await Expect(page.GetByTestId("editor-state")).Not.ToContainTextAsync("chưa lưu");
+
+            // The confirmation names what changes against the published version before anything is published.
+            await page.GetByTestId("publish").ClickAsync();
+            await Expect(page.GetByTestId("publish-changes")).ToContainTextAsync(name);
+            await Expect(page.GetByTestId("publish-in-flight")).ToBeVisibleAsync();
+            await page.EvaluateAsync("window.scrollTo(0, 0)");
+            await tab.ScreenshotAsync("12-editor-cong-bo");
+            await page.GetByTestId("publish-confirm").ClickAsync();
+            await Expect(page.GetByTestId("publish-dialog")).ToHaveCountAsync(0);
+
+            await tab.OpenAsync($"/thu-tuc/{Code}/phien-ban");
+            await Expect(page.GetByTestId($"version-{next}")).ToContainTextAsync("Đã ban hành");
+            var published = await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}"));
+            Assert.Equal(next, (int)published!["version"]!);
+            Assert.Contains(published["definition"]!["flowchart"]!["nodes"]!.AsArray(), n => (string?)n!["id"] == stepId && (string?)n["name"] == name);
+
+            tab.Passed();
+        }
+        finally
+        {
+            // Nothing is left as a draft when the walk stops half-way.
+            await host.DeleteAsync($"api/definitions/{Code}/draft");
+        }
+    }
+
+    [Fact]
+    public async Task Saving_over_a_draft_another_user_saved_meanwhile_names_them_and_keeping_mine_overwrites_it()
+    {
+        const string Code = "VD-CT-003";
+        using var designer = platform.HostClient(RunningPlatform.DesignerKey);
+        using var administrator = platform.HostClient(RunningPlatform.AdministratorKey);
+        await using var tab = await platform.OpenPageAsync(nameof(Saving_over_a_draft_another_user_saved_meanwhile_names_them_and_keeping_mine_overwrites_it));
+        await tab.SignInAsync("thiet.ke");
+        try
+        {
+            await tab.OpenAsync($"/thu-tuc/{Code}");
+            var page = tab.Page;
+            var first = page.GetByTestId("step-row").First;
+            var stepId = await first.GetAttributeAsync("data-node-id");
+            await first.GetByTestId("step-name").FillAsync("Bản của thiết kế viên");
+            await first.GetByTestId("step-name").BlurAsync();
+            await page.GetByTestId("save").ClickAsync();
+            await Expect(page.GetByTestId("editor-state")).Not.ToContainTextAsync("chưa lưu");
+
+            // Meanwhile the administrator saves the same draft through the API, as another Designer tab would.
+            var versions = await RunningPlatform.ReadAsync<JsonArray>(await designer.GetAsync($"/api/definitions/{Code}/versions"));
+            var draft = (int)versions!.Single(v => string.Equals((string?)v!["status"], "draft", StringComparison.OrdinalIgnoreCase))!["version"]!;
+            var read = await administrator.GetAsync($"/api/definitions/{Code}/versions/{draft}");
+            var etag = read.Headers.ETag!.ToString();
+            var theirs = (await RunningPlatform.ReadAsync<JsonObject>(read))!["definition"]!.AsObject();
+            theirs["flowchart"]!["nodes"]!.AsArray().Single(n => (string?)n!["id"] == stepId)!["name"] = "Bản của quản trị viên";
+            using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/definitions/{Code}/draft") { Content = JsonContent.Create(theirs) })
+            {
+                put.Headers.TryAddWithoutValidation("If-Match", etag);
+                await RunningPlatform.EnsureSuccessAsync(await administrator.SendAsync(put));
+            }
+
+            // Saving again in the page: the dialog says who saved in between.
+            await first.GetByTestId("step-name").FillAsync("Bản cuối của thiết kế viên");
+            await first.GetByTestId("step-name").BlurAsync();
+            await page.GetByTestId("save").ClickAsync();
+            await Expect(page.GetByTestId("conflict-text")).ToContainTextAsync("quan.tri");
+            await page.GetByTestId("conflict-keep").ClickAsync();
+            await Expect(page.GetByTestId("editor-state")).Not.ToContainTextAsync("chưa lưu");
+
+            var saved = await RunningPlatform.ReadAsync<JsonObject>(await designer.GetAsync($"/api/definitions/{Code}/versions/{draft}"));
+            Assert.Contains(saved!["definition"]!["flowchart"]!["nodes"]!.AsArray(), n => (string?)n!["id"] == stepId && (string?)n["name"] == "Bản cuối của thiết kế viên");
+
+            tab.Passed();
+        }
+        finally
+        {
+            await designer.DeleteAsync($"api/definitions/{Code}/draft");
+        }
+    }
+
     // The new step is drawn right of the others, maybe past the canvas's edge: zoom out as a user would until it shows.
     private static async Task ZoomOutUntilVisibleAsync(IPage page, ILocator graph, ILocator node)
     {
