@@ -179,6 +179,59 @@ public sealed class EditorWalkTests(RunningPlatform platform)
         }
     }
 
+    [Fact]
+    public async Task An_exported_version_imported_unchanged_becomes_a_draft_with_the_same_content_and_a_malformed_file_loses_nothing()
+    {
+        const string Code = "VD-DN-004";
+        using var host = platform.HostClient(RunningPlatform.DesignerKey);
+        await using var tab = await platform.OpenPageAsync(nameof(An_exported_version_imported_unchanged_becomes_a_draft_with_the_same_content_and_a_malformed_file_loses_nothing));
+        await tab.SignInAsync("thiet.ke");
+        var folder = Directory.CreateTempSubdirectory("editor-walk-");
+        try
+        {
+            await tab.OpenAsync($"/thu-tuc/{Code}");
+            var page = tab.Page;
+            await Expect(page.GetByTestId("step-row").First).ToBeVisibleAsync();
+            var latest = await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}"));
+            var published = (int)latest!["version"]!;
+
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export").ClickAsync());
+            Assert.Equal($"{Code}-v{published}.json", download.SuggestedFilename);
+            var file = Path.Combine(folder.FullName, download.SuggestedFilename);
+            await download.SaveAsAsync(file);
+
+            var upload = page.GetByTestId("import").Locator("input[type=file]");
+            await upload.SetInputFilesAsync(file);
+            await Expect(page.GetByTestId("editor-state")).ToContainTextAsync($"Bản nháp phiên bản {published + 1}");
+
+            // The Host stores what was exported: the draft equals the published version but for its number.
+            var exported = JsonNode.Parse(await File.ReadAllTextAsync(file))!.AsObject();
+            var draft = (await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}/versions/{published + 1}")))!["definition"]!.AsObject();
+            exported.Remove("version");
+            draft.Remove("version");
+            Assert.True(JsonNode.DeepEquals(exported, draft), $"imported draft differs from the exported file:\n{draft}\n{exported}");
+
+            // A broken file: a readable message by the Import button, and the unsaved edit is still there.
+            var first = page.GetByTestId("step-row").First;
+            await first.GetByTestId("step-name").FillAsync("Tiếp nhận hồ sơ (chưa lưu)");
+            await first.GetByTestId("step-name").BlurAsync();
+            await upload.SetInputFilesAsync(new FilePayload { Name = "hong.json", MimeType = "application/json", Buffer = "{ \"code\": "u8.ToArray() });
+            await Expect(page.GetByTestId("problem")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("problem")).Not.ToContainTextAsync("Exception");
+            await Expect(first.GetByTestId("step-name")).ToHaveValueAsync("Tiếp nhận hồ sơ (chưa lưu)");
+            await Expect(page.GetByTestId("editor-state")).ToContainTextAsync("chưa lưu");
+            await page.EvaluateAsync("window.scrollTo(0, 0)");
+            await tab.ScreenshotAsync("13-editor-nhap-loi");
+
+            tab.Passed();
+        }
+        finally
+        {
+            await host.DeleteAsync($"api/definitions/{Code}/draft");
+            folder.Delete(recursive: true);
+        }
+    }
+
     // The new step is drawn right of the others, maybe past the canvas's edge: zoom out as a user would until it shows.
     private static async Task ZoomOutUntilVisibleAsync(IPage page, ILocator graph, ILocator node)
     {
