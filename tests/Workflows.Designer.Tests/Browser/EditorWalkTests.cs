@@ -217,6 +217,7 @@ public sealed class EditorWalkTests(RunningPlatform platform)
             await first.GetByTestId("step-name").BlurAsync();
             await upload.SetInputFilesAsync(new FilePayload { Name = "hong.json", MimeType = "application/json", Buffer = "{ \"code\": "u8.ToArray() });
             await Expect(page.GetByTestId("problem")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("problem")).ToContainTextAsync("Không nhập được tệp hong.json");
             await Expect(page.GetByTestId("problem")).Not.ToContainTextAsync("Exception");
             await Expect(first.GetByTestId("step-name")).ToHaveValueAsync("Tiếp nhận hồ sơ (chưa lưu)");
             await Expect(page.GetByTestId("editor-state")).ToContainTextAsync("chưa lưu");
