@@ -48,8 +48,19 @@ public sealed partial class HostClient
         SendProcedureAsync(HttpMethod.Post, "api/definitions/import", procedureJson, null, cancellationToken);
 
     /// <summary>Publishes the draft (409 with its problems when it has any).</summary>
-    public Task<DefinitionVersion> PublishDraftAsync(string code, CancellationToken cancellationToken = default) =>
-        SendJsonAsync<DefinitionVersion>(HttpMethod.Post, $"api/definitions/{Uri.EscapeDataString(code)}/draft/publish", null, cancellationToken);
+    public async Task<DefinitionVersion> PublishDraftAsync(string code, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        // With the ETag of the draft the confirmation was shown for: a draft someone saved since is not published
+        // unseen (412 naming who saved it).
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/definitions/{Uri.EscapeDataString(code)}/draft/publish");
+        if (ifMatch is not null && EntityTagHeaderValue.TryParse(ifMatch, out var tag))
+        {
+            request.Headers.IfMatch.Add(tag);
+        }
+
+        using var response = await SendAsync(request, cancellationToken);
+        return await ReadAsync<DefinitionVersion>(response, cancellationToken);
+    }
 
     /// <summary>The version as the procedure file the Host exports.</summary>
     public async Task<string> ExportAsync(string code, int version, CancellationToken cancellationToken = default)

@@ -180,6 +180,53 @@ public sealed class EditorWalkTests(RunningPlatform platform)
     }
 
     [Fact]
+    public async Task A_draft_saved_by_someone_else_after_the_publish_confirmation_opened_is_not_published_unseen()
+    {
+        const string Code = "VD-DN-003";
+        using var designer = platform.HostClient(RunningPlatform.DesignerKey);
+        using var administrator = platform.HostClient(RunningPlatform.AdministratorKey);
+        await using var tab = await platform.OpenPageAsync(nameof(A_draft_saved_by_someone_else_after_the_publish_confirmation_opened_is_not_published_unseen));
+        await tab.SignInAsync("thiet.ke");
+        try
+        {
+            var before = (int)(await RunningPlatform.ReadAsync<JsonObject>(await designer.GetAsync($"/api/definitions/{Code}")))!["version"]!;
+            await tab.OpenAsync($"/thu-tuc/{Code}");
+            var page = tab.Page;
+            var first = page.GetByTestId("step-row").First;
+            var stepId = await first.GetAttributeAsync("data-node-id");
+            await first.GetByTestId("step-name").FillAsync("Bản của thiết kế viên");
+            await first.GetByTestId("step-name").BlurAsync();
+            await page.GetByTestId("publish").ClickAsync();
+            await Expect(page.GetByTestId("publish-dialog")).ToBeVisibleAsync();
+
+            // While the confirmation is open, the administrator saves the draft through the API.
+            var versions = await RunningPlatform.ReadAsync<JsonArray>(await designer.GetAsync($"/api/definitions/{Code}/versions"));
+            var draft = (int)versions!.Single(v => string.Equals((string?)v!["status"], "draft", StringComparison.OrdinalIgnoreCase))!["version"]!;
+            var read = await administrator.GetAsync($"/api/definitions/{Code}/versions/{draft}");
+            var theirs = (await RunningPlatform.ReadAsync<JsonObject>(read))!["definition"]!.AsObject();
+            theirs["flowchart"]!["nodes"]!.AsArray().Single(n => (string?)n!["id"] == stepId)!["name"] = "Bản của quản trị viên";
+            using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/definitions/{Code}/draft") { Content = JsonContent.Create(theirs) })
+            {
+                put.Headers.TryAddWithoutValidation("If-Match", read.Headers.ETag!.ToString());
+                await RunningPlatform.EnsureSuccessAsync(await administrator.SendAsync(put));
+            }
+
+            await page.GetByTestId("publish-confirm").ClickAsync();
+
+            // Nothing is published: the page says the draft changed, naming who saved it.
+            await Expect(page.GetByTestId("problem")).ToContainTextAsync("quan.tri");
+            var after = (int)(await RunningPlatform.ReadAsync<JsonObject>(await designer.GetAsync($"/api/definitions/{Code}")))!["version"]!;
+            Assert.Equal(before, after);
+
+            tab.Passed();
+        }
+        finally
+        {
+            await designer.DeleteAsync($"api/definitions/{Code}/draft");
+        }
+    }
+
+    [Fact]
     public async Task An_exported_version_imported_unchanged_becomes_a_draft_with_the_same_content_and_a_malformed_file_loses_nothing()
     {
         const string Code = "VD-DN-004";
