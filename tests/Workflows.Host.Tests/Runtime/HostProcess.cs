@@ -87,6 +87,9 @@ internal sealed class HostProcess : IDisposable
         {
             if (process.HasExited)
             {
+                // HasExited can be true before the last output lines reach the handler; the parameterless wait
+                // returns once the redirected streams are drained, so the message says what the Host last wrote.
+                process.WaitForExit();
                 throw new InvalidOperationException($"The Host exited with {process.ExitCode}:\n{host.Tail}");
             }
 
