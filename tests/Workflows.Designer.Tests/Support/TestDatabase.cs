@@ -37,7 +37,24 @@ internal sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await ExecuteAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        // The Host process was just killed and the server may still be ending its sessions: try again, then leave the
+        // database behind (the test cluster is disposable) rather than fail a run whose tests all passed.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException) when (attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+            catch (PostgresException)
+            {
+                return;
+            }
+        }
     }
 
     private async Task ExecuteAsync(string sql)
