@@ -151,7 +151,7 @@ public sealed partial class HostClient
         {
             Title = "The Host's answer could not be read.",
             Detail = loaded is null ? $"Procedure {stored.Code} v{stored.Version} came without its content." : string.Join("; ", loaded.Problems),
-            Status = 200,
+            Status = 502,
         });
     }
 }
