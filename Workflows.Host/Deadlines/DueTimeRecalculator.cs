@@ -26,9 +26,18 @@ internal sealed record MovedAppointment(string DossierCode, DateTimeOffset From,
 /// a dossier whose appointment was moved by a confirmed apology letter keeps that date (moved only by what was paused
 /// after the letter). Every change adds a
 /// <c>dueTimeChanged</c> journal row ("old → new"), and a moved appointment a <c>statusChanged</c> message for the
-/// intake system. Only stages the changes: the caller saves them in its transaction.
+/// intake system. Writes in the caller's transaction, which commits or rolls back (the preview) everything.
 /// </summary>
-internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegistry registry, DossierProjection projection, Engine.Deadlines.CutOffRule cutOff)
+/// <remarks>
+/// Set-based, so a city's 100,000 open dossiers move in seconds: a few streaming reads (open tasks, timers, dossiers,
+/// and every open dossier's clock entries in one query), the working-time arithmetic in C# with the engine's calendar
+/// (the one implementation of the calendar), then one statement per kind of change for all moved rows
+/// (<see cref="BulkRows"/>). Tasks and dossiers are updated only at the row version read: one changed meanwhile by an
+/// officer or the engine is a <see cref="DeadlineConflictException"/> and the caller reads everything again. Journal
+/// sequence numbers are reserved per instance by one UPDATE … RETURNING that also advances the instance's version,
+/// so an engine call that read an instance before conflicts instead of reusing a number.
+/// </remarks>
+internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegistry registry, Engine.Deadlines.CutOffRule cutOff)
 {
     /// <summary>How many moved appointments a change lists (the counts cover all).</summary>
     public const int SampleSize = 20;
@@ -36,6 +45,8 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
     private const string TimerKind = StoredValues.TimerBookmark;
 
     private static readonly string SupplementReceived = RowMapping.Name(Engine.Runtime.JournalKind.SupplementReceived);
+    private static readonly string ClockPaused = RowMapping.Name(Engine.Runtime.JournalKind.ClockPaused);
+    private static readonly string ClockResumed = RowMapping.Name(Engine.Runtime.JournalKind.ClockResumed);
 
     /// <param name="calendar">The calendar after the edit.</param>
     /// <param name="previous">The calendar the current due times were counted on.</param>
@@ -44,23 +55,20 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
         ArgumentNullException.ThrowIfNull(calendar);
         ArgumentNullException.ThrowIfNull(previous);
         var deadlines = new CalendarDeadlines(calendar, cutOff);
-        var journal = new Dictionary<Guid, List<JournalRow>>();
-        void Record(Guid instanceId, string? nodeId, DateTimeOffset from, DateTimeOffset to, string note)
+        var definitions = new Dictionary<(string Code, int Version), ProcedureDefinition?>();
+        ProcedureDefinition? Definition(string code, int version)
         {
-            if (!journal.TryGetValue(instanceId, out var rows))
+            if (!definitions.TryGetValue((code, version), out var definition))
             {
-                journal[instanceId] = rows = [];
+                definitions[(code, version)] = definition = registry.Get(code, version);
             }
 
-            rows.Add(new JournalRow { Kind = DeadlineJournalKinds.DueTimeChanged, NodeId = nodeId, Actor = actor, Note = note, Detail = DeadlineJournal.Change(from, to) });
+            return definition;
         }
 
-        var tasks = await (
-            from t in db.Tasks
-            where t.State == TaskStates.Open
-            join i in db.Instances on t.InstanceId equals i.Id
-            where i.Status == StoredValues.RunningInstance
-            select new { Task = t, i.DefinitionCode, i.DefinitionVersion }).ToListAsync(cancellationToken);
+        JournalRow Change(DateTimeOffset from, DateTimeOffset to, string? nodeId, string note) =>
+            new() { Kind = DeadlineJournalKinds.DueTimeChanged, NodeId = nodeId, Actor = actor, Note = note, Detail = DeadlineJournal.Change(from, to) };
+
         // Steps reopened when the applicant's supplement arrived (opened at the instant it was received, at that node):
         // their due time is what the supplement policy left them, not their allotted time, so they keep that much
         // working time, counted again on the new calendar.
@@ -70,44 +78,42 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             join j in db.Journal on new { t.InstanceId, NodeId = (string?)t.NodeId, At = t.OpenedAt } equals new { j.InstanceId, j.NodeId, j.At }
             where j.Kind == SupplementReceived
             select t.Id).ToListAsync(cancellationToken)).ToHashSet();
-        var movedTasks = 0;
-        foreach (var open in tasks)
+        var tasks = new List<(Guid Id, Guid InstanceId, DateTimeOffset Due, int RowVersion, JournalRow Change)>();
+        var openTasks =
+            from t in db.Tasks.AsNoTracking()
+            where t.State == TaskStates.Open
+            join i in db.Instances on t.InstanceId equals i.Id
+            where i.Status == StoredValues.RunningInstance
+            select new { t.Id, t.InstanceId, t.NodeId, t.OpenedAt, t.DueAt, t.RowVersion, i.DefinitionCode, i.DefinitionVersion };
+        await foreach (var open in openTasks.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            var step = registry.Get(open.DefinitionCode, open.DefinitionVersion)?.Flowchart.Nodes.OfType<StepNode>().FirstOrDefault(n => n.Id == open.Task.NodeId);
+            var step = Definition(open.DefinitionCode, open.DefinitionVersion)?.Flowchart.Nodes.OfType<StepNode>().FirstOrDefault(n => n.Id == open.NodeId);
             if (step is null)
             {
                 continue;
             }
 
-            var due = reopened.Contains(open.Task.Id)
-                ? calendar.AddWorkingMinutes(open.Task.OpenedAt, previous.WorkingMinutesBetween(open.Task.OpenedAt, open.Task.DueAt))
-                : deadlines.StepDue(open.Task.OpenedAt, step.AllottedTime);
-            if (due == open.Task.DueAt)
+            var due = reopened.Contains(open.Id)
+                ? calendar.AddWorkingMinutes(open.OpenedAt, previous.WorkingMinutesBetween(open.OpenedAt, open.DueAt))
+                : deadlines.StepDue(open.OpenedAt, step.AllottedTime);
+            if (due != open.DueAt)
             {
-                continue;
+                tasks.Add((open.Id, open.InstanceId, due, open.RowVersion,
+                    Change(open.DueAt, due, open.NodeId, "Lịch làm việc thay đổi: hạn xử lý bước được tính lại")));
             }
-
-            Record(open.Task.InstanceId, open.Task.NodeId, open.Task.DueAt, due, "Lịch làm việc thay đổi: hạn xử lý bước được tính lại");
-            open.Task.DueAt = due;
-            open.Task.RowVersion++;
-            var taskId = open.Task.Id;
-            await db.Bookmarks.Where(b => b.Id == taskId).ExecuteUpdateAsync(s => s.SetProperty(b => b.DueAt, due), cancellationToken);
-            movedTasks++;
         }
 
-        // Timers are bookmarks until they fire; the timer runner deletes the row when it fires one, so each moves with
-        // an UPDATE by id that finds nothing if it fired meanwhile (no tracked row to fail the save).
-        var timers = await (
+        var timers = new List<(Guid Id, Guid InstanceId, DateTimeOffset Due, JournalRow Change)>();
+        var pendingTimers =
             from b in db.Bookmarks.AsNoTracking()
             where b.Kind == TimerKind && b.DueAt != null
             join i in db.Instances.AsNoTracking() on b.InstanceId equals i.Id
             where i.Status == StoredValues.RunningInstance
-            select new { b.Id, b.InstanceId, b.NodeId, b.Key, b.CreatedAt, DueAt = b.DueAt!.Value, i.DefinitionCode, i.DefinitionVersion }).ToListAsync(cancellationToken);
-        var movedTimers = 0;
-        foreach (var timer in timers)
+            select new { b.Id, b.InstanceId, b.NodeId, b.Key, b.CreatedAt, DueAt = b.DueAt!.Value, i.DefinitionCode, i.DefinitionVersion };
+        await foreach (var timer in pendingTimers.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             // A Timer node waits its delay; a step waiting for a supplement carries the applicant's deadline to supplement.
-            var definition = registry.Get(timer.DefinitionCode, timer.DefinitionVersion);
+            var definition = Definition(timer.DefinitionCode, timer.DefinitionVersion);
             var delay = timer.Key == Engine.Runtime.Bookmark.SupplementDeadlineKey
                 ? definition?.Supplement.Deadline
                 : definition?.Flowchart.Nodes.OfType<TimerNode>().FirstOrDefault(n => n.Id == timer.NodeId)?.Delay;
@@ -117,28 +123,24 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             }
 
             var due = deadlines.Add(timer.CreatedAt, delay);
-            if (due == timer.DueAt)
+            if (due != timer.DueAt)
             {
-                continue;
+                timers.Add((timer.Id, timer.InstanceId, due, Change(timer.DueAt, due, timer.NodeId, "Lịch làm việc thay đổi: thời điểm hẹn giờ được tính lại")));
             }
-
-            var timerId = timer.Id;
-            if (await db.Bookmarks.Where(b => b.Id == timerId).ExecuteUpdateAsync(s => s.SetProperty(b => b.DueAt, due), cancellationToken) == 0)
-            {
-                continue; // fired meanwhile
-            }
-
-            Record(timer.InstanceId, timer.NodeId, timer.DueAt, due, "Lịch làm việc thay đổi: thời điểm hẹn giờ được tính lại");
-            movedTimers++;
         }
 
         var apologies = await ConfirmedApology.LatestAsync(db, dossierId: null, cancellationToken);
-        var dossiers = await db.Dossiers.Where(d => d.CompletedAt == null).ToListAsync(cancellationToken);
-        var movedDossiers = new List<DossierRow>();
+        var clocks = await ClockEntriesOfOpenDossiersAsync(cancellationToken);
+        var dossiers = new List<(DossierRow Row, int RowVersion, JournalRow? Change)>();
         var appointments = new List<MovedAppointment>();
-        foreach (var row in dossiers)
+        var openDossiers = db.Dossiers.AsNoTracking().Where(d => d.CompletedAt == null).Select(d => new
         {
-            var definition = registry.Get(row.ProcedureCode, row.ProcedureVersion);
+            d.Id, d.Code, d.IntakeClient, d.ExternalCode, d.ProcedureCode, d.ProcedureVersion, d.Channel, d.CountingFrom,
+            d.OriginalDueAt, d.DueAt, d.Status, d.Result, d.RowVersion,
+        });
+        await foreach (var row in openDossiers.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            var definition = Definition(row.ProcedureCode, row.ProcedureVersion);
             if (definition is null || !Enum.TryParse<Channel>(row.Channel, ignoreCase: true, out var channel))
             {
                 continue;
@@ -146,38 +148,222 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
 
             var limit = definition.CommittedLimitFor(channel);
             var original = limit.Value == 0 ? calendar.EndOfWorkingDay(row.CountingFrom) : deadlines.Add(row.CountingFrom, limit);
-            var due = await projection.CurrentDueAsync(db, row, null, original, apologies.GetValueOrDefault(row.Id), calendar, cancellationToken);
+            var apology = apologies.GetValueOrDefault(row.Id);
+            var entries = clocks.GetValueOrDefault(row.Id) ?? [];
+            var due = apology is null
+                ? DossierProjection.CurrentDue(definition, channel, original, null, entries, calendar)
+                : DossierProjection.CurrentDue(definition, channel, apology.NewDueAt, apology.ConfirmedAt, entries, calendar);
             if (original == row.OriginalDueAt && due == row.DueAt)
             {
                 continue;
             }
 
+            JournalRow? change = null;
             if (due != row.DueAt)
             {
-                Record(row.Id, null, row.DueAt, due, "Lịch làm việc thay đổi: ngày hẹn trả kết quả được tính lại");
+                change = Change(row.DueAt, due, null, "Lịch làm việc thay đổi: ngày hẹn trả kết quả được tính lại");
                 if (appointments.Count < SampleSize)
                 {
                     appointments.Add(new MovedAppointment(row.Code, row.DueAt, due));
                 }
             }
 
-            row.OriginalDueAt = original;
-            row.DueAt = due;
-            row.UpdatedAt = now;
-            row.RowVersion++;
-            movedDossiers.Add(row);
+            // Only what the statusChanged message carries (DossierProjection.StatusChanged): the row is not saved.
+            var moved = new DossierRow
+            {
+                Id = row.Id, Code = row.Code, IntakeClient = row.IntakeClient, ExternalCode = row.ExternalCode, PayloadHash = string.Empty,
+                ProcedureCode = row.ProcedureCode, ProcedureVersion = row.ProcedureVersion, ProcedureName = string.Empty, ApplicantName = string.Empty,
+                Channel = row.Channel, ReceptionPoint = string.Empty, Documents = string.Empty, CountingFrom = row.CountingFrom,
+                OriginalDueAt = original, DueAt = due, Status = row.Status, Result = row.Result, UpdatedAt = now,
+            };
+            dossiers.Add((moved, row.RowVersion, change));
         }
 
-        foreach (var (instanceId, rows) in journal)
-        {
-            await DeadlineJournal.AppendAsync(db, instanceId, rows, now, cancellationToken);
-        }
+        await MoveTasksAsync(tasks, cancellationToken);
+        var firedMeanwhile = await MoveTimersAsync(timers, cancellationToken);
+        await MoveDossiersAsync(dossiers, now, cancellationToken);
 
-        foreach (var row in movedDossiers)
-        {
-            db.Outbox.Add(DossierProjection.StatusChanged(row, now));
-        }
+        // Per instance in the order the changes were found (steps, timers, then the dossier), as the timeline lists them.
+        var journal = tasks.Select(t => (t.InstanceId, t.Change))
+            .Concat(timers.Where(t => !firedMeanwhile.Contains(t.Id)).Select(t => (t.InstanceId, t.Change)))
+            .Concat(dossiers.Where(d => d.Change is not null).Select(d => (InstanceId: d.Row.Id, Change: d.Change!)))
+            .GroupBy(c => c.InstanceId, c => c.Change)
+            .ToList();
+        await AppendJournalAsync(journal, now, cancellationToken);
+        await AddStatusMessagesAsync(dossiers.Select(d => DossierProjection.StatusChanged(d.Row, now)).ToList(), cancellationToken);
 
-        return new DueTimeChanges(movedTasks, movedDossiers.Count, movedTimers, appointments);
+        return new DueTimeChanges(tasks.Count, dossiers.Count, timers.Count - firedMeanwhile.Count, appointments);
     }
+
+    // Every open dossier's clockPaused/clockResumed rows, in one query, by dossier and in sequence order.
+    private async Task<Dictionary<Guid, List<ClockEntry>>> ClockEntriesOfOpenDossiersAsync(CancellationToken cancellationToken)
+    {
+        var entries = new Dictionary<Guid, List<ClockEntry>>();
+        var rows =
+            from j in db.Journal.AsNoTracking()
+            join d in db.Dossiers.AsNoTracking() on j.InstanceId equals d.Id
+            where d.CompletedAt == null && (j.Kind == ClockPaused || j.Kind == ClockResumed)
+            orderby j.InstanceId, j.Sequence
+            select new { j.InstanceId, j.Sequence, j.At, j.Kind, j.NodeId };
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if (!entries.TryGetValue(row.InstanceId, out var list))
+            {
+                entries[row.InstanceId] = list = [];
+            }
+
+            list.Add(new ClockEntry(row.Sequence, row.At, row.Kind == ClockPaused, row.NodeId));
+        }
+
+        return entries;
+    }
+
+    // Tasks at the version read (a task claimed or closed meanwhile is a conflict), and their bookmarks.
+    private async Task MoveTasksAsync(List<(Guid Id, Guid InstanceId, DateTimeOffset Due, int RowVersion, JournalRow Change)> tasks, CancellationToken cancellationToken)
+    {
+        var ids = tasks.Select(t => t.Id).ToArray();
+        var dues = tasks.Select(t => t.Due).ToArray();
+        var updated = await BulkRows.ExecuteAsync(db,
+            """
+            UPDATE tasks AS t SET due_at = v.due_at, row_version = t.row_version + 1
+            FROM unnest(@id, @due_at, @row_version) AS v(id, due_at, row_version)
+            WHERE t.id = v.id AND t.row_version = v.row_version
+            RETURNING t.id
+            """,
+            "UPDATE tasks SET due_at = @due_at, row_version = row_version + 1 WHERE id = @id AND row_version = @row_version RETURNING id",
+            [new("id", ids), new("due_at", dues), new("row_version", tasks.Select(t => t.RowVersion).ToArray())], cancellationToken);
+        ThrowIfChanged(updated, tasks.Select(t => (t.Id, t.InstanceId)));
+        await BulkRows.ExecuteAsync(db,
+            "UPDATE bookmarks AS b SET due_at = v.due_at FROM unnest(@id, @due_at) AS v(id, due_at) WHERE b.id = v.id",
+            "UPDATE bookmarks SET due_at = @due_at WHERE id = @id",
+            [new("id", ids), new("due_at", dues)], cancellationToken);
+    }
+
+    // The timer runner deletes a timer's row when it fires, so a timer fired meanwhile is simply not found: the ids
+    // returned are the ones that moved.
+    private async Task<HashSet<Guid>> MoveTimersAsync(List<(Guid Id, Guid InstanceId, DateTimeOffset Due, JournalRow Change)> timers, CancellationToken cancellationToken)
+    {
+        var moved = (await BulkRows.ExecuteAsync(db,
+            "UPDATE bookmarks AS b SET due_at = v.due_at FROM unnest(@id, @due_at) AS v(id, due_at) WHERE b.id = v.id RETURNING b.id",
+            "UPDATE bookmarks SET due_at = @due_at WHERE id = @id RETURNING id",
+            [new("id", timers.Select(t => t.Id).ToArray()), new("due_at", timers.Select(t => t.Due).ToArray())], cancellationToken))
+            .Select(r => IdOf(r[0])).ToHashSet();
+        return timers.Where(t => !moved.Contains(t.Id)).Select(t => t.Id).ToHashSet();
+    }
+
+    // Dossiers at the version read: one the engine or an officer changed meanwhile is a conflict.
+    private async Task MoveDossiersAsync(List<(DossierRow Row, int RowVersion, JournalRow? Change)> dossiers, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var updated = await BulkRows.ExecuteAsync(db,
+            """
+            UPDATE dossiers AS d SET original_due_at = v.original_due_at, due_at = v.due_at, updated_at = v.updated_at, row_version = d.row_version + 1
+            FROM unnest(@id, @original_due_at, @due_at, @updated_at, @row_version) AS v(id, original_due_at, due_at, updated_at, row_version)
+            WHERE d.id = v.id AND d.row_version = v.row_version
+            RETURNING d.id
+            """,
+            """
+            UPDATE dossiers SET original_due_at = @original_due_at, due_at = @due_at, updated_at = @updated_at, row_version = row_version + 1
+            WHERE id = @id AND row_version = @row_version RETURNING id
+            """,
+            [
+                new("id", dossiers.Select(d => d.Row.Id).ToArray()),
+                new("original_due_at", dossiers.Select(d => d.Row.OriginalDueAt).ToArray()),
+                new("due_at", dossiers.Select(d => d.Row.DueAt).ToArray()),
+                new("updated_at", dossiers.Select(_ => now).ToArray()),
+                new("row_version", dossiers.Select(d => d.RowVersion).ToArray()),
+            ], cancellationToken);
+        ThrowIfChanged(updated, dossiers.Select(d => (d.Row.Id, d.Row.Id)));
+    }
+
+    // Reserves each instance's sequence numbers (advancing its version, as DeadlineJournal.AppendAsync does), then
+    // inserts the rows numbered from the reserved range.
+    private async Task AppendJournalAsync(List<IGrouping<Guid, JournalRow>> journal, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reserved = (await BulkRows.ExecuteAsync(db,
+            """
+            UPDATE instances AS i SET journal_sequence = i.journal_sequence + v.entries, version = i.version + 1, updated_at = v.updated_at
+            FROM unnest(@id, @entries, @updated_at) AS v(id, entries, updated_at)
+            WHERE i.id = v.id
+            RETURNING i.id, i.journal_sequence
+            """,
+            "UPDATE instances SET journal_sequence = journal_sequence + @entries, version = version + 1, updated_at = @updated_at WHERE id = @id RETURNING id, journal_sequence",
+            [
+                new("id", journal.Select(g => g.Key).ToArray()),
+                new("entries", journal.Select(g => (long)g.Count()).ToArray()),
+                new("updated_at", journal.Select(_ => now).ToArray()),
+            ], cancellationToken))
+            .ToDictionary(r => IdOf(r[0]), r => Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture));
+        var rows = new List<JournalRow>();
+        foreach (var entries in journal)
+        {
+            if (!reserved.TryGetValue(entries.Key, out var last))
+            {
+                throw new DeadlineConflictException(entries.Key); // deleted meanwhile
+            }
+
+            var sequence = last - entries.Count();
+            foreach (var entry in entries)
+            {
+                entry.InstanceId = entries.Key;
+                entry.Sequence = ++sequence;
+                entry.At = now;
+                rows.Add(entry);
+            }
+        }
+
+        await BulkRows.ExecuteAsync(db,
+            """
+            INSERT INTO journal (instance_id, sequence, at, kind, node_id, actor, note, detail)
+            SELECT * FROM unnest(@instance_id, @sequence, @at, @kind, @node_id, @actor, @note, @detail)
+            """,
+            """
+            INSERT INTO journal (instance_id, sequence, at, kind, node_id, actor, note, detail)
+            VALUES (@instance_id, @sequence, @at, @kind, @node_id, @actor, @note, @detail)
+            """,
+            [
+                new("instance_id", rows.Select(r => r.InstanceId).ToArray()),
+                new("sequence", rows.Select(r => r.Sequence).ToArray()),
+                new("at", rows.Select(r => r.At).ToArray()),
+                new("kind", rows.Select(r => r.Kind).ToArray()),
+                new("node_id", rows.Select(r => r.NodeId).ToArray()),
+                new("actor", rows.Select(r => r.Actor).ToArray()),
+                new("note", rows.Select(r => r.Note).ToArray()),
+                new("detail", rows.Select(r => r.Detail).ToArray()),
+            ], cancellationToken);
+    }
+
+    private async Task AddStatusMessagesAsync(List<OutboxRow> messages, CancellationToken cancellationToken) =>
+        await BulkRows.ExecuteAsync(db,
+            """
+            INSERT INTO outbox (id, instance_id, kind, payload, created_at, attempts, next_attempt_at, dead)
+            SELECT v.id, v.instance_id, v.kind, v.payload::jsonb, v.created_at, 0, v.next_attempt_at, false
+            FROM unnest(@id, @instance_id, @kind, @payload, @created_at, @next_attempt_at) AS v(id, instance_id, kind, payload, created_at, next_attempt_at)
+            """,
+            """
+            INSERT INTO outbox (id, instance_id, kind, payload, created_at, attempts, next_attempt_at, dead)
+            VALUES (@id, @instance_id, @kind, @payload, @created_at, 0, @next_attempt_at, 0)
+            """,
+            [
+                new("id", messages.Select(m => m.Id).ToArray()),
+                new("instance_id", messages.Select(m => m.InstanceId).ToArray()),
+                new("kind", messages.Select(m => m.Kind).ToArray()),
+                new("payload", messages.Select(m => m.Payload).ToArray()),
+                new("created_at", messages.Select(m => m.CreatedAt).ToArray()),
+                new("next_attempt_at", messages.Select(m => m.NextAttemptAt ?? m.CreatedAt).ToArray()),
+            ], cancellationToken);
+
+    private static void ThrowIfChanged(List<object?[]> updated, IEnumerable<(Guid Id, Guid InstanceId)> expected)
+    {
+        var found = updated.Select(r => IdOf(r[0])).ToHashSet();
+        foreach (var (id, instanceId) in expected)
+        {
+            if (!found.Contains(id))
+            {
+                throw new DeadlineConflictException(instanceId);
+            }
+        }
+    }
+
+    // uuid on PostgreSQL, upper-case text on SQLite.
+    private static Guid IdOf(object? value) => value is Guid id ? id : Guid.Parse((string)value!);
 }

@@ -81,8 +81,8 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
     /// The appointment once the clock has stood still: the first appointment (<paramref name="originalDue"/>) moved by
     /// the paused periods, by the procedure's supplement policy; or, once an apology letter (form 04) promised the
     /// citizen a new date, that date moved only by what was paused after it was confirmed (the letter's date already
-    /// took the earlier periods into account). Also used by the calendar edit (Deadlines.DueTimeRecalculator) with no
-    /// changeset and the recomputed first appointment.
+    /// took the earlier periods into account). The calendar edit (Deadlines.DueTimeRecalculator) calls
+    /// <see cref="CurrentDue"/> directly, with every open dossier's clock entries read in one query.
     /// </summary>
     internal async Task<DateTimeOffset> CurrentDueAsync(
         WorkflowsDbContext db, DossierRow row, Changeset? changeset, DateTimeOffset originalDue, WorkingCalendar calendar, CancellationToken cancellationToken)
@@ -117,11 +117,25 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
             .Where(j => j.InstanceId == row.Id && (j.Kind == paused || j.Kind == resumed))
             .Select(j => new { j.Sequence, j.At, j.Kind, j.NodeId })
             .ToListAsync(cancellationToken);
-        var entries = stored.Select(j => (j.Sequence, j.At, Paused: j.Kind == paused, j.NodeId))
+        var entries = stored.Select(j => new ClockEntry(j.Sequence, j.At, j.Kind == paused, j.NodeId))
             .Concat((changeset?.Journal ?? []).Where(j => j.InstanceId == row.Id && j.Kind is JournalKind.ClockPaused or JournalKind.ClockResumed)
-                .Select(j => (j.Sequence, j.At, Paused: j.Kind == JournalKind.ClockPaused, j.NodeId)))
+                .Select(j => new ClockEntry(j.Sequence, j.At, j.Kind == JournalKind.ClockPaused, j.NodeId)))
             .DistinctBy(j => j.Sequence)
             .OrderBy(j => j.Sequence);
+        return CurrentDue(definition, channel, originalDue, pausedSince, entries, calendar);
+    }
+
+    /// <summary>
+    /// The appointment from the dossier's clock entries (its journal's clockPaused/clockResumed rows, in sequence order):
+    /// <paramref name="originalDue"/> moved by the paused periods, only their part after <paramref name="pausedSince"/> when
+    /// given (a confirmed apology letter). No database access: the calendar edit calls it for every open dossier after
+    /// reading all their clock entries in one query.
+    /// </summary>
+    internal static DateTimeOffset CurrentDue(
+        ProcedureDefinition definition, Channel channel, DateTimeOffset originalDue, DateTimeOffset? pausedSince, IEnumerable<ClockEntry> entries, WorkingCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(entries);
         var periods = new List<PausedPeriod>();
         (DateTimeOffset At, string? NodeId)? open = null;
         foreach (var entry in entries)
@@ -239,3 +253,6 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
         };
     }
 }
+
+/// <summary>A clockPaused (<see cref="Paused"/>) or clockResumed row of a dossier's journal.</summary>
+internal readonly record struct ClockEntry(long Sequence, DateTimeOffset At, bool Paused, string? NodeId);
