@@ -91,7 +91,7 @@ internal sealed class DocumentForms(
     {
         ArgumentNullException.ThrowIfNull(row);
         var definition = await catalogue.GetPublishedAsync(row.ProcedureCode, row.ProcedureVersion, cancellationToken);
-        var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == row.Id).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
+        var journal = await JournalReader.ForInstanceAsync(db, row.Id, cancellationToken);
         var offset = calendar.UtcOffset;
         var dossier = new DocumentDossier(
             row.Code, row.ExternalCode,

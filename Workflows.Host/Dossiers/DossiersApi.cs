@@ -267,7 +267,7 @@ internal static class DossiersApi
         var offset = calendar.UtcOffset;
         var tasks = (await db.Tasks.AsNoTracking().Where(t => t.InstanceId == row.Id).ToListAsync(cancellationToken))
             .OrderBy(t => t.OpenedAt).ThenBy(t => t.ClosedAt ?? DateTimeOffset.MaxValue).ThenBy(t => t.NodeId, StringComparer.Ordinal).ToList();
-        var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == row.Id).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
+        var journal = await JournalReader.ForInstanceAsync(db, row.Id, cancellationToken);
         var reception = new UnitDto(row.ReceptionPoint, row.ReceptionPoint);
         var handovers = new List<HandoverDto>(tasks.Count);
         for (var i = 0; i < tasks.Count; i++)

@@ -29,6 +29,9 @@ internal abstract class WorkflowsDbContext : DbContext
 
     public DbSet<JournalRow> Journal => Set<JournalRow>();
 
+    /// <summary>Journal rows of dossiers closed long ago (the retention sweep); read a dossier's journal with JournalReader.</summary>
+    public DbSet<ArchivedJournalRow> JournalArchive => Set<ArchivedJournalRow>();
+
     public DbSet<OutboxRow> Outbox => Set<OutboxRow>();
 
     public DbSet<DossierRow> Dossiers => Set<DossierRow>();
@@ -170,6 +173,8 @@ internal abstract class WorkflowsDbContext : DbContext
             e.HasIndex(d => new { d.ProcedureCode, d.ReceivedAt }).HasDatabaseName("ix_dossiers_procedure_code_received_at");
             e.HasIndex(d => d.ReceivedAt).HasDatabaseName("ix_dossiers_received_at");
             e.HasIndex(d => d.ApplicantName).HasDatabaseName("ix_dossiers_applicant_name");
+            // The retention sweep: dossiers closed before a date.
+            e.HasIndex(d => d.CompletedAt).HasDatabaseName("ix_dossiers_completed_at");
         });
 
         modelBuilder.Entity<DossierSequenceRow>(e =>
@@ -206,6 +211,7 @@ internal abstract class WorkflowsDbContext : DbContext
         });
 
         DeadlineModel.Configure(modelBuilder);
+        JournalArchiveModel.Configure(modelBuilder);
         MigrationModel.Configure(modelBuilder);
         UseSnakeCaseNames(modelBuilder);
     }
