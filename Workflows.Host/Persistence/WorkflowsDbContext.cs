@@ -174,6 +174,8 @@ internal abstract class WorkflowsDbContext : DbContext
             e.HasIndex(d => new { d.ProcedureCode, d.ReceivedAt }).HasDatabaseName("ix_dossiers_procedure_code_received_at");
             e.HasIndex(d => d.ReceivedAt).HasDatabaseName("ix_dossiers_received_at");
             e.HasIndex(d => d.ApplicantName).HasDatabaseName("ix_dossiers_applicant_name");
+            // The applicant search matches a citizen's id number exactly, beside the name.
+            e.HasIndex(d => d.ApplicantIdNumber).HasDatabaseName("ix_dossiers_applicant_id_number");
             // A search by the intake system's code alone (the unique index leads with the intake client).
             e.HasIndex(d => d.ExternalCode).HasDatabaseName("ix_dossiers_external_code");
             // Reports: dossiers finished since a period's start (or not finished).

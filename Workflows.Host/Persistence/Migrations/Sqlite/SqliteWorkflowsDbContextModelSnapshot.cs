@@ -369,6 +369,9 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_dossiers");
 
+                    b.HasIndex("ApplicantIdNumber")
+                        .HasDatabaseName("ix_dossiers_applicant_id_number");
+
                     b.HasIndex("ApplicantName")
                         .HasDatabaseName("ix_dossiers_applicant_name");
 

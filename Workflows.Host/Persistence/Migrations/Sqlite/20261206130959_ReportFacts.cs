@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Workflows.Host.Persistence.Migrations.Postgres
+namespace Workflows.Host.Persistence.Migrations.Sqlite
 {
     /// <summary>
     /// Report facts stored on the rows (tasks' worked and allotted working minutes and timeliness, dossiers' timeliness
@@ -19,31 +19,31 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
             migrationBuilder.AddColumn<long>(
                 name: "allotted_minutes",
                 table: "tasks",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "timeliness",
                 table: "tasks",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "worked_minutes",
                 table: "tasks",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "document_count",
                 table: "dossiers",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "timeliness",
                 table: "dossiers",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.CreateIndex(
@@ -56,6 +56,11 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                 table: "tasks",
                 column: "id",
                 filter: "state = 'completed' AND timeliness IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_dossiers_applicant_id_number",
+                table: "dossiers",
+                column: "applicant_id_number");
 
             migrationBuilder.CreateIndex(
                 name: "ix_dossiers_completed_at",
@@ -72,32 +77,11 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                 table: "dossiers",
                 column: "id",
                 filter: "(completed_at IS NOT NULL AND timeliness IS NULL) OR document_count IS NULL");
-
-            // The dossier search by applicant name or code fragment (lower(applicant_name) LIKE '%x%', code LIKE '%x%')
-            // through trigram indexes. pg_trgm ships with PostgreSQL and is trusted (a database owner may create it);
-            // where it cannot be created the search still works, scanning the table, so the migration does not fail.
-            migrationBuilder.Sql("""
-                DO $$
-                BEGIN
-                    CREATE EXTENSION IF NOT EXISTS pg_trgm;
-                EXCEPTION WHEN insufficient_privilege OR undefined_file THEN
-                    RAISE NOTICE 'pg_trgm is not available: dossier searches by fragment will scan the table';
-                END $$;
-                DO $$
-                BEGIN
-                    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-                        CREATE INDEX IF NOT EXISTS ix_dossiers_applicant_name_trgm ON dossiers USING gin (lower(applicant_name) gin_trgm_ops);
-                        CREATE INDEX IF NOT EXISTS ix_dossiers_code_trgm ON dossiers USING gin (code gin_trgm_ops);
-                    END IF;
-                END $$;
-                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DROP INDEX IF EXISTS ix_dossiers_applicant_name_trgm; DROP INDEX IF EXISTS ix_dossiers_code_trgm;");
-
             migrationBuilder.DropIndex(
                 name: "ix_tasks_closed_at",
                 table: "tasks");
@@ -105,6 +89,10 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
             migrationBuilder.DropIndex(
                 name: "ix_tasks_facts_pending",
                 table: "tasks");
+
+            migrationBuilder.DropIndex(
+                name: "ix_dossiers_applicant_id_number",
+                table: "dossiers");
 
             migrationBuilder.DropIndex(
                 name: "ix_dossiers_completed_at",
