@@ -32,6 +32,7 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(changeset);
+        await StoreCompletedTaskTimesAsync(db, changeset, cancellationToken);
         foreach (var change in changeset.Instances)
         {
             var instance = change.State;
@@ -67,6 +68,12 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
             row.DueAt = dueAt;
             row.Status = status;
             row.Result = result;
+            if (completedAt is { } completed && row.CompletedAt is null)
+            {
+                // Counted by the reports against the first promise (original_due_at), like Sla.Classify does.
+                row.Timeliness = StoredFacts.Timeliness(calendars.Current, row.OriginalDueAt, completed);
+            }
+
             row.CompletedAt = completedAt;
             row.UpdatedAt = time.GetUtcNow();
             row.RowVersion++;
@@ -74,6 +81,89 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
             {
                 db.Outbox.Add(StatusChanged(row, row.UpdatedAt, faulted ? instance.Fault : null));
             }
+        }
+    }
+
+    /// <summary>
+    /// Stores each completed task's working and allotted minutes and timeliness (<see cref="StoredFacts"/>) in the
+    /// commit's transaction, so the reports aggregate them in SQL. The task rows are closed by the commit itself; this
+    /// UPDATE touches only the fact columns (not row_version, which guards the claimed task's close). A task whose times
+    /// the calendar cannot count is left without facts rather than failing the officer's completion.
+    /// </summary>
+    private async Task StoreCompletedTaskTimesAsync(WorkflowsDbContext db, Changeset changeset, CancellationToken cancellationToken)
+    {
+        var completed = changeset.TasksClosed.Where(t => t.Reason == TaskCloseReason.Completed).ToList();
+        if (completed.Count == 0)
+        {
+            return;
+        }
+
+        var ids = completed.Select(t => t.TaskId).ToList();
+        // A task opened in this changeset is not in the table yet: its times are in the changeset. The task a
+        // completion claimed is tracked with its times as read (ChangesetStore.Stage): its facts join its close.
+        var times = changeset.TasksOpened.Where(t => ids.Contains(t.TaskId)).ToDictionary(t => t.TaskId, t => (t.OpenedAt, t.DueAt));
+        foreach (var entry in db.ChangeTracker.Entries<TaskRow>().Where(e => e.State == EntityState.Modified && ids.Contains(e.Entity.Id)))
+        {
+            times.TryAdd(entry.Entity.Id, (entry.Entity.OpenedAt, entry.Entity.DueAt));
+        }
+
+        var missing = ids.Where(id => !times.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            var stored = await db.Tasks.AsNoTracking()
+                .Where(t => missing.Contains(t.Id))
+                .Select(t => new { t.Id, t.OpenedAt, t.DueAt })
+                .ToListAsync(cancellationToken);
+            foreach (var t in stored)
+            {
+                times[t.Id] = (t.OpenedAt, t.DueAt);
+            }
+        }
+
+        var calendar = calendars.Current;
+        foreach (var task in completed)
+        {
+            if (!times.TryGetValue(task.TaskId, out var time))
+            {
+                continue;
+            }
+
+            (long Worked, long Allotted, int Timeliness) facts;
+            try
+            {
+                facts = StoredFacts.CompletedTask(calendar, time.OpenedAt, time.DueAt, task.ClosedAt);
+            }
+            catch (CalendarRangeException)
+            {
+                continue;
+            }
+
+            if (db.ChangeTracker.Entries<TaskRow>().FirstOrDefault(e => e.Entity.Id == task.TaskId) is { State: EntityState.Added } added)
+            {
+                added.Entity.WorkedMinutes = facts.Worked;
+                added.Entity.AllottedMinutes = facts.Allotted;
+                added.Entity.Timeliness = facts.Timeliness;
+                continue;
+            }
+
+            if (db.ChangeTracker.Entries<TaskRow>().FirstOrDefault(e => e.Entity.Id == task.TaskId) is { State: EntityState.Modified } claimed)
+            {
+                // The claimed task's UPDATE (at the row version read) writes its facts too: no extra round trip.
+                claimed.Property(t => t.WorkedMinutes).CurrentValue = facts.Worked;
+                claimed.Property(t => t.AllottedMinutes).CurrentValue = facts.Allotted;
+                claimed.Property(t => t.Timeliness).CurrentValue = facts.Timeliness;
+                claimed.Property(t => t.WorkedMinutes).IsModified = true;
+                claimed.Property(t => t.AllottedMinutes).IsModified = true;
+                claimed.Property(t => t.Timeliness).IsModified = true;
+                continue;
+            }
+
+            await db.Tasks
+                .Where(t => t.Id == task.TaskId)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(t => t.WorkedMinutes, facts.Worked)
+                    .SetProperty(t => t.AllottedMinutes, facts.Allotted)
+                    .SetProperty(t => t.Timeliness, facts.Timeliness), cancellationToken);
         }
     }
 

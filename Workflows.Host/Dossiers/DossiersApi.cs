@@ -146,7 +146,10 @@ internal static class DossiersApi
         if (!string.IsNullOrWhiteSpace(code))
         {
             var term = code.Trim();
-            query = query.Where(d => d.Code.Contains(term) || d.ExternalCode == term);
+            // The exact code (ux_dossiers_code) or intake code (ix_dossiers_external_code) is an index lookup; a fragment
+            // of our code is found through the trigram index on PostgreSQL (ix_dossiers_code_trgm). The first
+            // condition is implied by the last, but lets the planner answer a whole code from the unique index.
+            query = query.Where(d => d.Code == term || d.ExternalCode == term || d.Code.Contains(term));
         }
 
         if (!string.IsNullOrWhiteSpace(applicant))
@@ -188,9 +191,13 @@ internal static class DossiersApi
             query = query.Where(d => d.ReceivedAt < end);
         }
 
-        var total = await query.CountAsync(cancellationToken);
         var rows = await query.OrderByDescending(d => d.ReceivedAt).ThenBy(d => d.Code)
             .Skip((pageNumber - 1) * size).Take(size).ToListAsync(cancellationToken);
+        // A page that is not full (an exact code, a rare name) tells the total without counting every match again;
+        // only a full page, or an empty one past the first, needs the count.
+        var total = rows.Count > 0 && rows.Count < size
+            ? (pageNumber - 1) * size + rows.Count
+            : pageNumber == 1 && rows.Count == 0 ? 0 : await query.CountAsync(cancellationToken);
         var now = time.GetUtcNow();
         var offset = calendar.UtcOffset;
         var items = rows.Select(d => new DossierSummaryDto(

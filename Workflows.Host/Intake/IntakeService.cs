@@ -118,6 +118,7 @@ internal sealed class IntakeService(
             // The projection moves it to "received" (or further) in the same transaction, with a statusChanged message.
             Status = DossierStatus.Submitted,
             Documents = JsonSerializer.Serialize(input.Documents, JsonSerializerOptions.Web),
+            DocumentCount = input.Documents.Count,
             CreatedAt = now,
             UpdatedAt = now,
         };

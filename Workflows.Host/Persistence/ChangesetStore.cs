@@ -166,7 +166,12 @@ internal sealed class ChangesetStore(WorkflowsDbContext db, HostTelemetry teleme
         if (claim is not null && changeset.TasksClosed.FirstOrDefault(t => t.TaskId == claim.TaskId) is { } closed)
         {
             var readVersion = claim.RowVersion;
-            var entry = db.Tasks.Attach(new TaskRow { Id = closed.TaskId, NodeId = string.Empty, Department = string.Empty, State = TaskStates.Open, RowVersion = readVersion });
+            // OpenedAt and DueAt are known, not written: the projection reads them to store the report facts.
+            var entry = db.Tasks.Attach(new TaskRow
+            {
+                Id = closed.TaskId, NodeId = string.Empty, Department = string.Empty, State = TaskStates.Open, RowVersion = readVersion,
+                OpenedAt = claim.OpenedAt, DueAt = claim.DueAt,
+            });
             entry.Property(t => t.State).CurrentValue = closed.Reason == TaskCloseReason.Completed ? TaskStates.Completed : TaskStates.Cancelled;
             entry.Property(t => t.ClaimedBy).CurrentValue = claim.Actor;
             entry.Property(t => t.ClosedAt).CurrentValue = closed.ClosedAt;
@@ -240,7 +245,11 @@ internal sealed record CommitOptions(
 /// The task a changeset closes on behalf of <paramref name="Actor"/>, who read it at <paramref name="RowVersion"/>
 /// open, in one of their departments and unclaimed or claimed by them: the close succeeds only at that version.
 /// </summary>
-internal sealed record TaskClaim(Guid TaskId, string Actor, int RowVersion);
+/// <summary>
+/// The task a completion claims, as read: its row version (the close's condition) and its times, which the dossier
+/// projection needs for the report facts it stores with the close (no second read of the task).
+/// </summary>
+internal sealed record TaskClaim(Guid TaskId, string Actor, int RowVersion, DateTimeOffset OpenedAt, DateTimeOffset DueAt);
 
 /// <summary>The task was closed or claimed by someone else before the changeset closing it committed; nothing was written.</summary>
 internal sealed class TaskClaimLostException(Guid taskId)

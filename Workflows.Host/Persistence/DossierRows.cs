@@ -64,6 +64,15 @@ internal sealed class DossierRow
     /// <summary>Documents received (JSON array of { name, originals, copies }).</summary>
     public required string Documents { get; set; }
 
+    /// <summary>How many documents <see cref="Documents"/> lists, stored at intake for the digitised-share indicator.</summary>
+    public int? DocumentCount { get; set; }
+
+    /// <summary>
+    /// Early (0), on time (1) or late (2) against <see cref="OriginalDueAt"/>, stored when the dossier completes so
+    /// reports count it in SQL; null while unfinished.
+    /// </summary>
+    public int? Timeliness { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -144,6 +144,18 @@ internal sealed class TaskRow
 
     public string? ClaimedBy { get; set; }
 
+    /// <summary>
+    /// Working minutes (on the calendar in force when it closed) from opened to closed, stored when the task completes
+    /// so reports aggregate in SQL; null while open, for cancelled tasks, and for rows not yet filled (ReportFacts).
+    /// </summary>
+    public long? WorkedMinutes { get; set; }
+
+    /// <summary>Working minutes from opened to due, stored with <see cref="WorkedMinutes"/>.</summary>
+    public long? AllottedMinutes { get; set; }
+
+    /// <summary>Early (0), on time (1) or late (2) against its due time, stored with <see cref="WorkedMinutes"/>.</summary>
+    public int? Timeliness { get; set; }
+
     /// <summary>Incremented by every change to the row (claims, closes).</summary>
     public int RowVersion { get; set; }
 }

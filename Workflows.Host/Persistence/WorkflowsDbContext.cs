@@ -119,6 +119,10 @@ internal abstract class WorkflowsDbContext : DbContext
             // A department's work list: open tasks, most urgent first.
             e.HasIndex(t => new { t.Department, t.State, t.DueAt }).HasDatabaseName("ix_tasks_department_state_due_at");
             e.HasIndex(t => t.InstanceId).HasDatabaseName("ix_tasks_instance_id");
+            // Reports: tasks closed in a period (bottlenecks, and the open-or-closed-since rows of a summary).
+            e.HasIndex(t => t.ClosedAt).HasDatabaseName("ix_tasks_closed_at");
+            // Completed tasks whose report facts are still to be filled (ReportFacts): empty once filled.
+            e.HasIndex(t => t.Id).HasFilter("state = 'completed' AND timeliness IS NULL").HasDatabaseName("ix_tasks_facts_pending");
         });
 
         modelBuilder.Entity<JournalRow>(e =>
@@ -173,8 +177,14 @@ internal abstract class WorkflowsDbContext : DbContext
             e.HasIndex(d => new { d.ProcedureCode, d.ReceivedAt }).HasDatabaseName("ix_dossiers_procedure_code_received_at");
             e.HasIndex(d => d.ReceivedAt).HasDatabaseName("ix_dossiers_received_at");
             e.HasIndex(d => d.ApplicantName).HasDatabaseName("ix_dossiers_applicant_name");
-            // The retention sweep: dossiers closed before a date.
+            // The applicant search matches a citizen's id number exactly, beside the name.
+            e.HasIndex(d => d.ApplicantIdNumber).HasDatabaseName("ix_dossiers_applicant_id_number");
+            // A search by the intake system's code alone (the unique index leads with the intake client).
+            e.HasIndex(d => d.ExternalCode).HasDatabaseName("ix_dossiers_external_code");
+            // Reports (dossiers finished since a period's start) and the retention sweep (dossiers closed before a date).
             e.HasIndex(d => d.CompletedAt).HasDatabaseName("ix_dossiers_completed_at");
+            // Dossiers whose report facts are still to be filled (ReportFacts): empty once filled.
+            e.HasIndex(d => d.Id).HasFilter("(completed_at IS NOT NULL AND timeliness IS NULL) OR document_count IS NULL").HasDatabaseName("ix_dossiers_facts_pending");
         });
 
         modelBuilder.Entity<DossierSequenceRow>(e =>

@@ -7,9 +7,10 @@ using Workflows.Host.Persistence;
 namespace Workflows.Host.Reports;
 
 /// <summary>
-/// The statistics leaders watch. Counting is done in SQL (GROUP BY with conditional counts over the rows that
-/// touch the period); what needs the working calendar or the local day (early / on time / late, working hours)
-/// is done here over streamed, untracked rows of the few columns needed.
+/// The statistics leaders watch, aggregated in SQL: GROUP BY with conditional counts over the rows that touch the
+/// period, reading what needs the working calendar or the local day (early / on time / late, working minutes) from
+/// the facts stored on each row when it completed (<see cref="StoredFacts"/>, filled for older rows by
+/// <see cref="ReportFacts"/> first). The Host only adds up the grouped rows, never one object per dossier or task.
 /// </summary>
 /// <remarks>
 /// <para>Definitions, for a period [start, end) of local (UTC+7) days and the reference instant
@@ -38,7 +39,7 @@ namespace Workflows.Host.Reports;
 /// <item>A dossier matches a department filter when it has at least one task of that department.</item>
 /// </list>
 /// </remarks>
-internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar calendar, TimeProvider time)
+internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCalendar calendar, TimeProvider time)
 {
     private const int Refused = 3;
     private const int SupplementRequested = 5;
@@ -52,6 +53,7 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
 
     public async Task<SummaryReport> SummaryAsync(SummaryQuery query, CancellationToken cancellationToken)
     {
+        await new ReportFacts(db, calendar).FillAsync(cancellationToken);
         var now = Now;
         var period = query.Period;
         List<SummaryRow> rows;
@@ -74,17 +76,7 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
             case ReportGrouping.Month:
             {
                 counts = "dossiers";
-                rows = [];
-                foreach (var month in Months(period))
-                {
-                    var facts = await DossierFactsAsync(month, now, query.Procedure, query.Department, cancellationToken);
-                    var label = month.From.ToString("MM/yyyy", System.Globalization.CultureInfo.InvariantCulture);
-                    var key = month.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
-                    rows.Add(SingleRow(facts, key, label));
-                }
-
-                var all = await DossierFactsAsync(period, now, query.Procedure, query.Department, cancellationToken);
-                total = SingleRow(all, string.Empty, TotalLabel);
+                (rows, total) = await MonthRowsAsync(period, now, query.Procedure, query.Department, cancellationToken);
                 break;
             }
 
@@ -115,6 +107,7 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
     /// </summary>
     public async Task<BottleneckReport> BottlenecksAsync(ReportPeriod period, string? procedure, CancellationToken cancellationToken)
     {
+        await new ReportFacts(db, calendar).FillAsync(cancellationToken);
         var now = Now;
         var tasks = TaskDossiers();
         if (procedure is not null)
@@ -128,21 +121,14 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
                 ? tally
                 : groups[(procedureCode, node, department)] = new BottleneckTally();
 
-        var completed = tasks
-            .Where(t => t.State == TaskStates.Completed && t.ClosedAt >= period.Start && t.ClosedAt < period.End)
-            .Select(t => new { t.ProcedureCode, t.ProcedureName, t.NodeId, t.StepName, t.Department, t.OpenedAt, t.DueAt, t.ClosedAt })
-            .AsAsyncEnumerable();
-        await foreach (var task in completed.WithCancellation(cancellationToken))
+        var completed = db.Database.IsNpgsql()
+            ? await CompletedTaskPercentilesInSqlAsync(period, procedure, cancellationToken)
+            : await CompletedTaskPercentilesFromHistogramsAsync(tasks, period, cancellationToken);
+        foreach (var c in completed)
         {
-            var closed = task.ClosedAt!.Value;
-            var tally = Get(task.ProcedureCode, task.NodeId, task.Department);
-            tally.Name(task.ProcedureName, task.StepName);
-            tally.Worked.Add(calendar.WorkingMinutesBetween(task.OpenedAt, closed));
-            tally.Allotted.Add(calendar.WorkingMinutesBetween(task.OpenedAt, task.DueAt));
-            if (closed > task.DueAt)
-            {
-                tally.Late++;
-            }
+            var tally = Get(c.ProcedureCode, c.NodeId, c.Department);
+            tally.Name(c.ProcedureName, c.StepName);
+            tally.Completed = c;
         }
 
         var open = await tasks
@@ -172,7 +158,8 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
             {
                 var (procedureCode, node, department) = g.Key;
                 var t = g.Value;
-                var n = t.Worked.Count;
+                var c = t.Completed;
+                var n = c?.Count ?? 0;
                 return new BottleneckRow(
                     procedureCode,
                     t.ProcedureName ?? procedureCode,
@@ -180,11 +167,11 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
                     t.StepName ?? node,
                     department,
                     n,
-                    n == 0 ? null : Hours(NearestRank(t.Worked, 50)),
-                    n == 0 ? null : Hours(NearestRank(t.Worked, 90)),
-                    n == 0 ? null : Hours(NearestRank(t.Allotted, 50)),
-                    t.Late,
-                    Percentage(t.Late, n),
+                    c?.MedianWorked is { } median ? Hours(median) : null,
+                    c?.P90Worked is { } p90 ? Hours(p90) : null,
+                    c?.MedianAllotted is { } allotted ? Hours(allotted) : null,
+                    c?.Late ?? 0,
+                    Percentage(c?.Late ?? 0, n),
                     t.Open,
                     t.OpenLate);
             })
@@ -205,22 +192,12 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
     /// </summary>
     public async Task<IndicatorReport> IndicatorsAsync(ReportPeriod period, CancellationToken cancellationToken)
     {
+        await new ReportFacts(db, calendar).FillAsync(cancellationToken);
         var now = Now;
         var total = RollUp(await DossierFactsAsync(period, now, null, null, cancellationToken), _ => (string.Empty, string.Empty))
             .Values.SingleOrDefault() ?? new Tally(string.Empty);
-
-        var digitised = 0;
-        var documents = db.Dossiers.AsNoTracking()
-            .Where(d => d.ReceivedAt >= period.Start && d.ReceivedAt < period.End)
-            .Select(d => d.Documents)
-            .AsAsyncEnumerable();
-        await foreach (var json in documents.WithCancellation(cancellationToken))
-        {
-            if (HasDocuments(json))
-            {
-                digitised++;
-            }
-        }
+        var digitised = await db.Dossiers
+            .CountAsync(d => d.ReceivedAt >= period.Start && d.ReceivedAt < period.End && d.DocumentCount > 0, cancellationToken);
 
         var resolved = total.Early + total.OnTime + total.Late;
         var received = total.Received;
@@ -235,12 +212,22 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
         ]);
     }
 
-    /// <summary>Nearest-rank percentile: the value at rank ⌈p/100 × n⌉ (at least 1) of the sorted values.</summary>
-    internal static long NearestRank(List<long> values, int percentile)
+    /// <summary>Nearest-rank percentile of a histogram sorted by value: the value at rank ⌈p/100 × n⌉ (at least 1).</summary>
+    internal static long NearestRank(IReadOnlyList<(long Value, int Count)> sortedHistogram, int percentile)
     {
-        values.Sort();
-        var rank = Math.Max(1, (int)Math.Ceiling(percentile * values.Count / 100.0));
-        return values[rank - 1];
+        var n = sortedHistogram.Sum(h => h.Count);
+        var rank = Math.Max(1, (int)Math.Ceiling(percentile * n / 100.0));
+        var seen = 0;
+        foreach (var (value, count) in sortedHistogram)
+        {
+            seen += count;
+            if (seen >= rank)
+            {
+                return value;
+            }
+        }
+
+        throw new ArgumentException("The histogram is empty.", nameof(sortedHistogram));
     }
 
     /// <summary>100 × numerator / denominator, 2 decimals (half away from zero); null when the denominator is 0.</summary>
@@ -274,38 +261,12 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
         }
     }
 
-    private static bool HasDocuments(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.Array && document.RootElement.GetArrayLength() > 0;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
     private async Task<Facts> DossierFactsAsync(ReportPeriod period, DateTimeOffset now, string? procedure, string? department, CancellationToken cancellationToken)
     {
         var start = period.Start;
         var end = period.End;
         var reference = end < now ? end : now;
-        var dossiers = db.Dossiers.AsNoTracking();
-        if (procedure is not null)
-        {
-            dossiers = dossiers.Where(d => d.ProcedureCode == procedure);
-        }
-
-        if (department is not null)
-        {
-            var ids = TaskDossiers().Where(t => t.Department == department).Select(t => t.DossierId);
-            dossiers = dossiers.Where(d => ids.Contains(d.Id));
-        }
-
-        // Only rows that touch the period: received before its end and not finished before its start.
-        var touching = dossiers.Where(d => d.ReceivedAt < end && (d.CompletedAt == null || d.CompletedAt >= start));
+        var touching = TouchingDossiers(period, procedure, department);
 
         var counts = await touching
             .GroupBy(d => new { d.ProcedureCode, d.ReceptionPoint, d.Channel })
@@ -324,6 +285,9 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
                 InProgress = g.Count(d => d.CompletedAt == null || d.CompletedAt >= end),
                 InProgressLate = g.Count(d => (d.CompletedAt == null || d.CompletedAt >= end) && d.OriginalDueAt < reference),
                 Supplement = g.Count(d => d.CompletedAt == null && d.Status == SupplementRequested),
+                Early = g.Count(d => d.CompletedAt < end && d.Status != Refused && d.Status != Withdrawn && d.Status != Stopped && d.Timeliness == StoredFacts.Early),
+                Late = g.Count(d => d.CompletedAt < end && d.Status != Refused && d.Status != Withdrawn && d.Status != Stopped && d.Timeliness == StoredFacts.Late),
+                Resolved = g.Count(d => d.CompletedAt < end && d.Status != Refused && d.Status != Withdrawn && d.Status != Stopped),
             })
             .ToListAsync(cancellationToken);
 
@@ -332,21 +296,33 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
         {
             facts.Counts.Add(new CountFact(
                 new Dimensions(c.ProcedureCode, c.ProcedureName ?? c.ProcedureCode, c.ReceptionPoint, c.Channel, string.Empty, string.Empty, string.Empty),
-                c.Received, c.CarriedOver, c.Refused, c.Withdrawn, c.Stopped, 0, c.Returned, c.InProgress, c.InProgressLate, c.Supplement));
-        }
-
-        var resolved = touching
-            .Where(d => d.CompletedAt < end && d.Status != Refused && d.Status != Withdrawn && d.Status != Stopped)
-            .Select(d => new { d.ProcedureCode, d.ProcedureName, d.ReceptionPoint, d.Channel, d.OriginalDueAt, d.CompletedAt })
-            .AsAsyncEnumerable();
-        await foreach (var d in resolved.WithCancellation(cancellationToken))
-        {
-            facts.Resolved.Add(new ResolvedFact(
-                new Dimensions(d.ProcedureCode, d.ProcedureName, d.ReceptionPoint, d.Channel, string.Empty, string.Empty, string.Empty),
-                Sla.Classify(calendar, d.OriginalDueAt, d.CompletedAt, now)));
+                c.Received, c.CarriedOver, c.Early, c.Resolved - c.Early - c.Late, c.Late, c.Refused, c.Withdrawn, c.Stopped, 0, c.Returned, c.InProgress, c.InProgressLate, c.Supplement));
         }
 
         return facts;
+    }
+
+    /// <summary>
+    /// Dossiers of the procedure and department (when given) that touch the period: received before its end and not
+    /// finished before its start.
+    /// </summary>
+    private IQueryable<DossierRow> TouchingDossiers(ReportPeriod period, string? procedure, string? department)
+    {
+        var start = period.Start;
+        var end = period.End;
+        var dossiers = db.Dossiers.AsNoTracking();
+        if (procedure is not null)
+        {
+            dossiers = dossiers.Where(d => d.ProcedureCode == procedure);
+        }
+
+        if (department is not null)
+        {
+            var ids = TaskDossiers().Where(t => t.Department == department).Select(t => t.DossierId);
+            dossiers = dossiers.Where(d => ids.Contains(d.Id));
+        }
+
+        return dossiers.Where(d => d.ReceivedAt < end && (d.CompletedAt == null || d.CompletedAt >= start));
     }
 
     private async Task<Facts> TaskFactsAsync(ReportPeriod period, DateTimeOffset now, string? procedure, string? department, CancellationToken cancellationToken)
@@ -383,6 +359,9 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
                 InProgress = g.Count(t => t.ClosedAt == null || t.ClosedAt >= end),
                 InProgressLate = g.Count(t => (t.ClosedAt == null || t.ClosedAt >= end) && t.DueAt < reference),
                 Supplement = g.Count(t => t.ClosedAt == null && t.DossierStatus == SupplementRequested),
+                Early = g.Count(t => t.ClosedAt < end && t.State == TaskStates.Completed && t.Timeliness == StoredFacts.Early),
+                Late = g.Count(t => t.ClosedAt < end && t.State == TaskStates.Completed && t.Timeliness == StoredFacts.Late),
+                Resolved = g.Count(t => t.ClosedAt < end && t.State == TaskStates.Completed),
             })
             .ToListAsync(cancellationToken);
 
@@ -391,18 +370,7 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
         {
             facts.Counts.Add(new CountFact(
                 new Dimensions(c.ProcedureCode, c.ProcedureName ?? c.ProcedureCode, string.Empty, c.Channel, c.Department, c.NodeId, c.StepName ?? c.NodeId),
-                c.Received, c.CarriedOver, 0, 0, 0, c.Cancelled, 0, c.InProgress, c.InProgressLate, c.Supplement));
-        }
-
-        var resolved = touching
-            .Where(t => t.ClosedAt < end && t.State == TaskStates.Completed)
-            .Select(t => new { t.ProcedureCode, t.ProcedureName, t.Channel, t.Department, t.NodeId, t.StepName, t.DueAt, t.ClosedAt })
-            .AsAsyncEnumerable();
-        await foreach (var t in resolved.WithCancellation(cancellationToken))
-        {
-            facts.Resolved.Add(new ResolvedFact(
-                new Dimensions(t.ProcedureCode, t.ProcedureName, string.Empty, t.Channel, t.Department, t.NodeId, t.StepName ?? t.NodeId),
-                Sla.Classify(calendar, t.DueAt, t.ClosedAt, now)));
+                c.Received, c.CarriedOver, c.Early, c.Resolved - c.Early - c.Late, c.Late, 0, 0, 0, c.Cancelled, 0, c.InProgress, c.InProgressLate, c.Supplement));
         }
 
         return facts;
@@ -427,6 +395,9 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
             OpenedAt = t.OpenedAt,
             DueAt = t.DueAt,
             ClosedAt = t.ClosedAt,
+            WorkedMinutes = t.WorkedMinutes,
+            AllottedMinutes = t.AllottedMinutes,
+            Timeliness = t.Timeliness,
         };
 
     private static Dictionary<string, Tally> RollUp(Facts facts, Func<Dimensions, (string Key, string Label)> group)
@@ -455,6 +426,9 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
             }
 
             tally.CarriedOver += c.CarriedOver;
+            tally.Early += c.Early;
+            tally.OnTime += c.OnTime;
+            tally.Late += c.Late;
             tally.Refused += c.Refused;
             tally.Withdrawn += c.Withdrawn;
             tally.Stopped += c.Stopped;
@@ -463,17 +437,6 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
             tally.InProgress += c.InProgress;
             tally.InProgressLate += c.InProgressLate;
             tally.Supplement += c.Supplement;
-        }
-
-        foreach (var r in facts.Resolved)
-        {
-            var tally = Get(r.Dimensions);
-            switch (r.State)
-            {
-                case SlaState.Early: tally.Early++; break;
-                case SlaState.Late: tally.Late++; break;
-                default: tally.OnTime++; break;
-            }
         }
 
         return tallies;
@@ -528,20 +491,22 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
         public DateTimeOffset DueAt { get; init; }
 
         public DateTimeOffset? ClosedAt { get; init; }
+
+        public long? WorkedMinutes { get; init; }
+
+        public long? AllottedMinutes { get; init; }
+
+        public int? Timeliness { get; init; }
     }
 
     /// <summary>What a row of facts can be grouped by; fields that do not apply are empty.</summary>
     private sealed record Dimensions(string ProcedureCode, string ProcedureName, string ReceptionPoint, string Channel, string Department, string NodeId, string StepName);
 
-    private sealed record CountFact(Dimensions Dimensions, int Received, int CarriedOver, int Refused, int Withdrawn, int Stopped, int Cancelled, int Returned, int InProgress, int InProgressLate, int Supplement);
-
-    private sealed record ResolvedFact(Dimensions Dimensions, SlaState State);
+    private sealed record CountFact(Dimensions Dimensions, int Received, int CarriedOver, int Early, int OnTime, int Late, int Refused, int Withdrawn, int Stopped, int Cancelled, int Returned, int InProgress, int InProgressLate, int Supplement);
 
     private sealed class Facts
     {
         public List<CountFact> Counts { get; } = [];
-
-        public List<ResolvedFact> Resolved { get; } = [];
     }
 
     private sealed class Tally(string label)
@@ -587,11 +552,7 @@ internal sealed class ReportStatistics(WorkflowsDbContext db, WorkingCalendar ca
 
         public string? StepName { get; private set; }
 
-        public List<long> Worked { get; } = [];
-
-        public List<long> Allotted { get; } = [];
-
-        public int Late { get; set; }
+        public CompletedTasks? Completed { get; set; }
 
         public int Open { get; set; }
 

@@ -267,7 +267,7 @@ internal static class TasksApi
         IReadOnlyList<ParentResume> parents;
         try
         {
-            (result, parents) = await runner.CompleteTaskAsync(loaded.Instance, resume, new TaskClaim(id, caller, loaded.RowVersion), loaded.Dossier, request.CancellationToken);
+            (result, parents) = await runner.CompleteTaskAsync(loaded.Instance, resume, new TaskClaim(id, caller, loaded.RowVersion, task.OpenedAt, task.DueAt), loaded.Dossier, request.CancellationToken);
         }
         catch (TaskClaimLostException)
         {

@@ -7,5 +7,11 @@ if (args.Length > 0 && args[0] == "durable")
     return await DurableHarness.RunAsync(args[1..]);
 }
 
+// `reports [--dossiers 100000] [--runs 5] [--baseline-host <Workflows.Host.dll of an earlier build>]`: reports and search on a generated year.
+if (args.Length > 0 && args[0] == "reports")
+{
+    return await Workflows.Benchmarks.Reports.ReportsBenchmark.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

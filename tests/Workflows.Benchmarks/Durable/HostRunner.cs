@@ -85,7 +85,7 @@ internal sealed class HostRunner : IDisposable
     }
 
     /// <summary>Starts the Host and waits until /health answers 200.</summary>
-    public static async Task<HostRunner> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, bool keepAllOutput = false)
+    public static async Task<HostRunner> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, bool keepAllOutput = false, string? assembly = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var info = new ProcessStartInfo("dotnet")
@@ -95,7 +95,7 @@ internal sealed class HostRunner : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(HostAssembly);
+        info.ArgumentList.Add(assembly ?? HostAssembly);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(url);
         foreach (var (key, value) in environment)

@@ -65,13 +65,16 @@ internal sealed class ReportData
 
     public List<GeneratedTask> Tasks { get; } = [];
 
-    public static ReportData Generate()
+    public static ReportData Generate() =>
+        Generate(20260301, new DateTimeOffset(2026, 2, 23, 0, 0, 0, Vietnam), new DateTimeOffset(2026, 4, 1, 0, 0, 0, Vietnam), 200);
+
+    /// <summary><paramref name="dossiers"/> dossiers received in [first, end) from a random seeded with <paramref name="seed"/>.</summary>
+    public static ReportData Generate(int seed, DateTimeOffset first, DateTimeOffset end, int dossiers)
     {
-        var random = new Random(20260301);
+        var random = new Random(seed);
         var data = new ReportData();
-        var first = new DateTimeOffset(2026, 2, 23, 0, 0, 0, Vietnam);
-        var seconds = (int)(new DateTimeOffset(2026, 4, 1, 0, 0, 0, Vietnam) - first).TotalSeconds;
-        for (var n = 0; n < 200; n++)
+        var seconds = (int)(end - first).TotalSeconds;
+        for (var n = 0; n < dossiers; n++)
         {
             var procedure = Procedures[random.Next(Procedures.Length)];
             var received = first.AddSeconds(random.Next(seconds));

@@ -319,6 +319,10 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<int?>("DocumentCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("document_count");
+
                     b.Property<string>("Documents")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -394,12 +398,19 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("status");
 
+                    b.Property<int?>("Timeliness")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeliness");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
                         .HasName("pk_dossiers");
+
+                    b.HasIndex("ApplicantIdNumber")
+                        .HasDatabaseName("ix_dossiers_applicant_id_number");
 
                     b.HasIndex("ApplicantName")
                         .HasDatabaseName("ix_dossiers_applicant_name");
@@ -410,6 +421,13 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
 
                     b.HasIndex("CompletedAt")
                         .HasDatabaseName("ix_dossiers_completed_at");
+
+                    b.HasIndex("ExternalCode")
+                        .HasDatabaseName("ix_dossiers_external_code");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_dossiers_facts_pending")
+                        .HasFilter("(completed_at IS NOT NULL AND timeliness IS NULL) OR document_count IS NULL");
 
                     b.HasIndex("ReceivedAt")
                         .HasDatabaseName("ix_dossiers_received_at");
@@ -997,6 +1015,10 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("actor");
 
+                    b.Property<long?>("AllottedMinutes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("allotted_minutes");
+
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -1065,8 +1087,23 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("step_name");
 
+                    b.Property<int?>("Timeliness")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeliness");
+
+                    b.Property<long?>("WorkedMinutes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("worked_minutes");
+
                     b.HasKey("Id")
                         .HasName("pk_tasks");
+
+                    b.HasIndex("ClosedAt")
+                        .HasDatabaseName("ix_tasks_closed_at");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_tasks_facts_pending")
+                        .HasFilter("state = 'completed' AND timeliness IS NULL");
 
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_tasks_instance_id");

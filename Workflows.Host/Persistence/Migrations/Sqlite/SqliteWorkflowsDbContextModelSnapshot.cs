@@ -325,6 +325,10 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<int?>("DocumentCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("document_count");
+
                     b.Property<string>("Documents")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -403,6 +407,10 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
 
+                    b.Property<int?>("Timeliness")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timeliness");
+
                     b.Property<string>("UpdatedAt")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -410,6 +418,9 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_dossiers");
+
+                    b.HasIndex("ApplicantIdNumber")
+                        .HasDatabaseName("ix_dossiers_applicant_id_number");
 
                     b.HasIndex("ApplicantName")
                         .HasDatabaseName("ix_dossiers_applicant_name");
@@ -420,6 +431,13 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
 
                     b.HasIndex("CompletedAt")
                         .HasDatabaseName("ix_dossiers_completed_at");
+
+                    b.HasIndex("ExternalCode")
+                        .HasDatabaseName("ix_dossiers_external_code");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_dossiers_facts_pending")
+                        .HasFilter("(completed_at IS NOT NULL AND timeliness IS NULL) OR document_count IS NULL");
 
                     b.HasIndex("ReceivedAt")
                         .HasDatabaseName("ix_dossiers_received_at");
@@ -1016,6 +1034,10 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("actor");
 
+                    b.Property<long?>("AllottedMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("allotted_minutes");
+
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
@@ -1086,8 +1108,23 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("step_name");
 
+                    b.Property<int?>("Timeliness")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timeliness");
+
+                    b.Property<long?>("WorkedMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("worked_minutes");
+
                     b.HasKey("Id")
                         .HasName("pk_tasks");
+
+                    b.HasIndex("ClosedAt")
+                        .HasDatabaseName("ix_tasks_closed_at");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_tasks_facts_pending")
+                        .HasFilter("state = 'completed' AND timeliness IS NULL");
 
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_tasks_instance_id");

@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using Workflows.Benchmarks.Durable;
+
+namespace Workflows.Benchmarks.Reports;
+
+/// <summary>
+/// <c>reports [--dossiers 100000] [--runs 5] [--baseline-host path/to/Workflows.Host.dll] [--keep] [--connection ...]</c>:
+/// a year of generated dossiers (about four tasks each, 80 % finished, some late, supplements, refusals) written with
+/// plain SQL into a fresh PostgreSQL database, then each report and dossier search timed over HTTP (median of the runs)
+/// beside the raw SQL query that answers the same question, with the ratio. With --baseline-host, the same requests
+/// are timed first against another build of the Host (an earlier commit) on the same data. The rows are written without
+/// report facts, so the first report of the Host under test also times the one-time fill (ReportFacts).
+/// </summary>
+internal static class ReportsBenchmark
+{
+    private const string AdministratorKey = "dev-admin-key";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var dossiers = IntOption(args, "--dossiers", 100_000);
+        var runs = IntOption(args, "--runs", 5);
+        var baselineHost = StringOption(args, "--baseline-host");
+        var keep = args.Contains("--keep");
+        var server = StringOption(args, "--connection") ?? Environment.GetEnvironmentVariable("WORKFLOWS_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            await Console.Error.WriteLineAsync("No PostgreSQL: set WORKFLOWS_TEST_POSTGRES or pass --connection.");
+            return 2;
+        }
+
+        var database = "workflows_reports_" + DateTime.Now.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database, Pooling = true, SslMode = SslMode.Disable }.ConnectionString;
+        var work = Path.Combine(Path.GetTempPath(), database);
+        Directory.CreateDirectory(work);
+        await ExecuteAsync(server, $"CREATE DATABASE {database}");
+        try
+        {
+            // The Host under test creates the schema (its migrations), then the rows are written straight into it.
+            using (await StartHostAsync(HostRunner.HostAssembly, connectionString, work))
+            {
+            }
+
+            var watch = Stopwatch.StartNew();
+            await using (var db = new NpgsqlConnection(connectionString))
+            {
+                await db.OpenAsync();
+                await ExecuteAsync(db, GenerateSql(dossiers));
+            }
+
+            Log($"{dossiers:N0} dossiers written in {watch.Elapsed.TotalSeconds:F1} s");
+            var requests = Requests();
+            var raw = await TimeRawAsync(connectionString, requests, runs);
+            Dictionary<string, double>? before = null;
+            if (baselineHost is not null)
+            {
+                using var host = await StartHostAsync(baselineHost, connectionString, work);
+                before = await TimeHostAsync(host, requests, runs, firstRun: null);
+            }
+
+            var first = new Dictionary<string, double>();
+            Dictionary<string, double> after;
+            using (var host = await StartHostAsync(HostRunner.HostAssembly, connectionString, work))
+            {
+                after = await TimeHostAsync(host, requests, runs, first);
+            }
+
+            Console.WriteLine($"# Reports and search, {dossiers:N0} dossiers on PostgreSQL (median of {runs} runs, ms)");
+            Console.WriteLine();
+            Console.WriteLine($"| request | raw SQL | {(before is null ? string.Empty : "before | ")}Host | Host / raw | first call |");
+            Console.WriteLine($"|---|---:|{(before is null ? string.Empty : "---:|")}---:|---:|---:|");
+            foreach (var request in requests)
+            {
+                var b = before is null ? string.Empty : $"{before[request.Name]:F1} | ";
+                Console.WriteLine($"| {request.Name} | {raw[request.Name]:F1} | {b}{after[request.Name]:F1} | {after[request.Name] / raw[request.Name]:F1} | {first[request.Name]:F1} |");
+            }
+
+            return 0;
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            if (!keep)
+            {
+                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                Directory.Delete(work, recursive: true);
+            }
+            else
+            {
+                Log($"kept database {database}");
+            }
+        }
+    }
+
+    /// <summary>A report or search over HTTP and the raw SQL that answers the same question.</summary>
+    private sealed record Request(string Name, string Path, string Sql);
+
+    private static List<Request> Requests()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7));
+        var from = today.AddDays(-364);
+        var period = string.Create(CultureInfo.InvariantCulture, $"from={from:yyyy-MM-dd}&to={today:yyyy-MM-dd}");
+        var start = string.Create(CultureInfo.InvariantCulture, $"'{from:yyyy-MM-dd}T00:00:00+07:00'::timestamptz");
+        var end = string.Create(CultureInfo.InvariantCulture, $"'{today.AddDays(1):yyyy-MM-dd}T00:00:00+07:00'::timestamptz");
+        var touching = $"d.received_at < {end} AND (d.completed_at IS NULL OR d.completed_at >= {start})";
+        var taskDossiers = "tasks t JOIN instances i ON i.id = t.instance_id JOIN dossiers d ON d.id = coalesce(i.parent_instance_id, i.id)";
+        return
+        [
+            new("summary by procedure", $"api/reports/summary?{period}&groupBy=procedure",
+                $"SELECT d.procedure_code, count(*) FILTER (WHERE d.received_at >= {start}), count(*) FILTER (WHERE d.completed_at < {end} AND d.status IN (9, 10) AND d.completed_at <= d.original_due_at) FROM dossiers d WHERE {touching} GROUP BY d.procedure_code"),
+            new("summary by month", $"api/reports/summary?{period}&groupBy=month",
+                $"SELECT date_trunc('month', d.received_at), count(*), count(*) FILTER (WHERE d.completed_at <= d.original_due_at) FROM dossiers d WHERE {touching} GROUP BY 1"),
+            new("summary by department", $"api/reports/summary?{period}&groupBy=department",
+                $"SELECT t.department, count(*) FILTER (WHERE t.opened_at >= {start}), count(*) FILTER (WHERE t.closed_at < {end} AND t.state = 'completed' AND t.closed_at <= t.due_at) FROM {taskDossiers} WHERE t.opened_at < {end} AND (t.closed_at IS NULL OR t.closed_at >= {start}) GROUP BY t.department"),
+            new("bottlenecks", $"api/reports/bottlenecks?{period}",
+                $"SELECT d.procedure_code, t.node_id, t.department, percentile_disc(0.9) WITHIN GROUP (ORDER BY t.closed_at - t.opened_at) FROM {taskDossiers} WHERE t.state = 'completed' AND t.closed_at >= {start} AND t.closed_at < {end} GROUP BY 1, 2, 3"),
+            new("indicators", $"api/reports/indicators?{period}",
+                $"SELECT count(*), count(*) FILTER (WHERE d.channel = 'online'), count(*) FILTER (WHERE jsonb_array_length(d.documents) > 0) FROM dossiers d WHERE d.received_at >= {start} AND d.received_at < {end}"),
+            new("search by exact code", "api/dossiers?code=BENCH-000000077",
+                "SELECT * FROM dossiers WHERE code = 'BENCH-000000077'"),
+            new("search by applicant fragment", "api/dossiers?applicant=" + Uri.EscapeDataString("văn 4242"),
+                "SELECT * FROM dossiers WHERE lower(applicant_name) LIKE '%văn 4242%' ORDER BY received_at DESC LIMIT 20"),
+        ];
+    }
+
+    /// <summary>
+    /// A year of dossiers received evenly up to now: 30 procedures, 3 channels, 5 reception points; 80 % finished
+    /// (statuses 9 and 10 mostly, some 3, 7 and 8) within 1-13 days of a 1-10 day appointment (so a share is late);
+    /// of the rest some wait for a supplement (5). Four sequential tasks each across 6 departments, the last one open
+    /// while the dossier is; a third of the dossiers list documents.
+    /// </summary>
+    private static string GenerateSql(int count) => $$"""
+        CREATE TEMP TABLE gen AS
+        SELECT g, md5('bench' || g)::uuid AS id,
+               now() - interval '365 days' + (g::float8 / {{count}}) * interval '364 days' AS received,
+               (g % 10) < 8 AS finished
+        FROM generate_series(1, {{count}}) g;
+
+        INSERT INTO instances (id, definition_code, definition_version, status, data, tokens, journal_sequence, created_at, updated_at, version)
+        SELECT id, 'P.' || (g % 30), 1, CASE WHEN finished THEN 'completed' ELSE 'running' END, '{}', '[]', 0, received, received, 1 FROM gen;
+
+        INSERT INTO dossiers (id, code, intake_client, external_code, payload_hash, procedure_code, procedure_version, procedure_name,
+            applicant_name, channel, reception_point, received_at, counting_from, original_due_at, due_at, status, completed_at,
+            result_returned_at, documents, created_at, updated_at, row_version)
+        SELECT id, 'BENCH-' || lpad(g::text, 9, '0'), 'bench', 'EXT-' || g, repeat('0', 64), 'P.' || (g % 30), 1, 'Thủ tục ' || (g % 30),
+            'Nguyễn Văn ' || g, (ARRAY['online', 'inPerson', 'postal'])[1 + g % 3], 'point-' || (g % 5),
+            received, received, received + ((g % 10) + 1) * interval '1 day', received + ((g % 10) + 1) * interval '1 day',
+            CASE WHEN finished THEN (ARRAY[9, 10, 10, 9, 3, 7, 8, 10, 9, 10])[1 + (g / 10) % 10] WHEN g % 3 = 0 THEN 5 ELSE 4 END,
+            CASE WHEN finished THEN received + ((g % 13) + 1) * interval '1 day' + interval '3 hours' END,
+            NULL, CASE WHEN g % 3 = 0 THEN '[{"name":"Đơn đề nghị","originals":1,"copies":0}]'::jsonb ELSE '[]'::jsonb END,
+            received, received, 1
+        FROM gen;
+
+        INSERT INTO tasks (id, instance_id, node_id, step_name, department, state, opened_at, due_at, closed_at, outcome, row_version)
+        SELECT md5('task' || g || '-' || k)::uuid, id, 'step' || k, 'Bước ' || k,
+            (ARRAY['one-stop', 'construction', 'land', 'justice', 'leadership', 'finance'])[1 + (g + k) % 6],
+            CASE WHEN NOT finished AND k = 3 THEN 'open' ELSE 'completed' END,
+            received + k * interval '1 day', received + k * interval '1 day' + interval '2 days',
+            CASE WHEN NOT finished AND k = 3 THEN NULL ELSE received + k * interval '1 day' + ((g + k) % 4) * interval '20 hours' END,
+            'approved', 1
+        FROM gen, generate_series(0, 3) k;
+
+        ANALYZE instances; ANALYZE dossiers; ANALYZE tasks;
+        """;
+
+    private static async Task<Dictionary<string, double>> TimeRawAsync(string connectionString, List<Request> requests, int runs)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync();
+        var medians = new Dictionary<string, double>();
+        foreach (var request in requests)
+        {
+            var times = new List<double>();
+            for (var run = 0; run <= runs; run++)
+            {
+                var watch = Stopwatch.StartNew();
+                await using (var command = new NpgsqlCommand(request.Sql, db) { CommandTimeout = 600 })
+                await using (var reader = await command.ExecuteReaderAsync())
+                {
+                    while (await reader.ReadAsync())
+                    {
+                    }
+                }
+
+                if (run > 0)
+                {
+                    times.Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            medians[request.Name] = Median(times);
+            Log($"raw {request.Name}: {medians[request.Name]:F1} ms");
+        }
+
+        return medians;
+    }
+
+    private static async Task<Dictionary<string, double>> TimeHostAsync(HostRunner host, List<Request> requests, int runs, Dictionary<string, double>? firstRun)
+    {
+        using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdministratorKey);
+        var medians = new Dictionary<string, double>();
+        foreach (var request in requests)
+        {
+            var times = new List<double>();
+            for (var run = 0; run <= runs; run++)
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await client.GetAsync(new Uri(request.Path, UriKind.Relative));
+                _ = await response.Content.ReadAsByteArrayAsync();
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"{request.Path}: {(int)response.StatusCode}\n{host.Tail}");
+                }
+
+                // The first call warms the Host (and, for the Host under test, fills the report facts once).
+                if (run == 0)
+                {
+                    firstRun?.Add(request.Name, watch.Elapsed.TotalMilliseconds);
+                }
+                else
+                {
+                    times.Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            medians[request.Name] = Median(times);
+            Log($"host {request.Name}: {medians[request.Name]:F1} ms");
+        }
+
+        return medians;
+    }
+
+    private static Task<HostRunner> StartHostAsync(string assembly, string connectionString, string work) =>
+        HostRunner.StartAsync(work, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["Definitions__Path"] = Path.Combine(HostRunner.SolutionFolder, "definitions"),
+            ["Notifications__Folder"] = Path.Combine(work, "notifications"),
+            ["Runtime__Background"] = "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, TimeSpan.FromSeconds(120), assembly: assembly);
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count == 0 ? 0 : values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
+    }
+
+    private static int IntOption(string[] args, string name, int fallback) =>
+        StringOption(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? StringOption(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await ExecuteAsync(connection, sql);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 1200 };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+}
