@@ -178,7 +178,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             .Select(name => $"<input type=\"hidden\" name=\"{name}\" value=\"{HtmlEncoder.Default.Encode(query[name])}\">"));
         var html = $"""
             <!DOCTYPE html>
-            <html lang="vi"><head><meta charset="utf-8"><title>Nhà cung cấp định danh thử nghiệm</title></head>
+            <html lang="vi"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Nhà cung cấp định danh thử nghiệm</title></head>
             <body><h1>Nhà cung cấp định danh thử nghiệm</h1>
             <form method="post" action="/authorize">{hidden}
             <label for="username">Tên đăng nhập</label> <input id="username" name="username" autocomplete="username">
