@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Workflows.Designer.Tests.Support;
+using Workflows.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace Workflows.Designer.Tests.Browser;
@@ -75,5 +76,80 @@ public sealed class ProviderSignInTests(ProviderPlatform platform)
         await tab.ScreenshotAsync("03-nha-cung-cap-chua-co-tai-khoan");
 
         tab.Passed();
+    }
+
+    [Fact]
+    public async Task A_designer_configured_for_a_provider_the_host_does_not_accept_says_so_in_vietnamese()
+    {
+        // A Host on its own SQLite database without Access:OpenIdConnect, and a Designer configured for the provider.
+        var folder = Directory.CreateTempSubdirectory("workflows-provider-").FullName;
+        try
+        {
+            await SignInThroughADesignerWhoseHostHasNoProviderAsync(folder);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
+        }
+    }
+
+    private async Task SignInThroughADesignerWhoseHostHasNoProviderAsync(string folder)
+    {
+        await using var host = await AppProcess.StartAsync("Workflows.Host", new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Sqlite",
+            ["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(folder, "workflows.db")}",
+            ["Definitions__Path"] = Path.Combine(Repository.Root, "definitions"),
+            ["Notifications__Folder"] = Path.Combine(folder, "notifications"),
+            ["Runtime__Background"] = "false",
+        }, "/health");
+        await using var designer = await AppProcess.StartAsync("Workflows.Designer", new Dictionary<string, string>
+        {
+            ["Host__BaseUrl"] = host.Address.ToString(),
+            ["DataProtection__KeysPath"] = Path.Combine(folder, "designer-keys"),
+            ["Authentication__OpenIdConnect__Authority"] = platform.Provider.Issuer,
+            ["Authentication__OpenIdConnect__ClientId"] = TestIdentityProvider.ClientId,
+            ["Authentication__OpenIdConnect__ClientSecret"] = TestIdentityProvider.ClientSecret,
+            ["Authentication__OpenIdConnect__DisplayName"] = ProviderPlatform.ProviderName,
+            ["Authentication__OpenIdConnect__RequireHttpsMetadata"] = "false",
+        }, "/");
+        await using var tab = await platform.OpenPageAsync(nameof(A_designer_configured_for_a_provider_the_host_does_not_accept_says_so_in_vietnamese));
+        var page = tab.Page;
+
+        await page.GotoAsync(new Uri(designer.Address, "/dang-nhap").ToString());
+        await page.GetByTestId("sign-in-provider").ClickAsync();
+        await page.Locator("#username").FillAsync("thiet.ke");
+        await page.Locator("#continue").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/dang-nhap\\?loiNhaCungCap=notConfigured"));
+        await Expect(page.GetByTestId("provider-sign-in-error")).ToHaveTextAsync(
+            "Máy chủ nghiệp vụ chưa được cấu hình để nhận đăng nhập từ Cổng dịch vụ công tỉnh. Hãy báo quản trị viên.");
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == SessionCookie);
+        tab.Passed();
+    }
+
+    [Fact]
+    public async Task A_designer_with_a_provider_but_no_client_id_stops_at_start_naming_the_setting()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await using var designer = await AppProcess.StartAsync("Workflows.Designer", new Dictionary<string, string>
+            {
+                ["Host__BaseUrl"] = platform.Host.Address.ToString(),
+                ["DataProtection__KeysPath"] = Path.Combine(Path.GetTempPath(), "workflows-provider-keys-" + Guid.NewGuid().ToString("N")),
+                ["Authentication__OpenIdConnect__Authority"] = platform.Provider.Issuer,
+                ["Authentication__OpenIdConnect__RequireHttpsMetadata"] = "false",
+            }, "/");
+        });
+
+        Assert.Contains("exited", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Authentication:OpenIdConnect:ClientId", failure.Message, StringComparison.Ordinal);
     }
 }
