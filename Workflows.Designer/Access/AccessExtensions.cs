@@ -37,7 +37,7 @@ internal static class AccessExtensions
             o.ReturnUrlParameter = "returnUrl";
             // The cookie ends with the Host token it carries (AuthenticationProperties.ExpiresUtc at sign-in).
             o.SlidingExpiration = false;
-        });
+        }).AddProviderSignIn(configuration);
         services.AddAuthorizationBuilder()
             .AddPolicy(DesignerPolicies.Staff, p => p.RequireRole(HostRoles.Designer, HostRoles.Administrator, HostRoles.Officer))
             .AddPolicy(DesignerPolicies.Designer, p => p.RequireRole(HostRoles.Designer, HostRoles.Administrator))
@@ -94,6 +94,7 @@ internal static class AccessExtensions
             await context.SignOutAsync(CookieScheme);
             return Results.LocalRedirect(SignInPath + "?hetPhien=1");
         }).AllowAnonymous();
+        app.MapProviderSignIn();
         return app;
     }
 }

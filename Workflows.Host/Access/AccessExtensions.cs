@@ -18,6 +18,8 @@ internal static class AccessExtensions
     {
         services.AddSingleton<PrincipalCache>();
         services.AddValidatedOptions<AccessOptions>(configuration, AccessOptions.Section);
+        services.AddValidatedOptions<ProviderSignInOptions>(configuration, ProviderSignInOptions.Section);
+        services.AddSingleton<ProviderTokens>();
         services.AddAuthentication(CallerScheme)
             .AddPolicyScheme(CallerScheme, null, o => o.ForwardDefaultSelector = context =>
                 Sessions.BearerToken(context.Request) is null ? ApiKeyAuthenticationHandler.SchemeName : SessionAuthenticationHandler.SchemeName)

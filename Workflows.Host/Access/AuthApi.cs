@@ -24,6 +24,7 @@ internal static partial class AuthApi
         var api = app.MapGroup("/api/auth").WithTags("Access");
         api.MapPost("/sign-in", SignIn).AllowAnonymous()
             .WithSummary("Sign in with a user name and password; the session token (Authorization: Bearer) is returned once");
+        api.MapProviderSignIn();
         api.MapPost("/sign-out", SignOut).RequireAuthorization()
             .WithSummary("End the caller's session (its bearer token stops working)");
         if (environment.IsDevelopment())
@@ -90,6 +91,13 @@ internal static partial class AuthApi
         row.FailedSignIns = 0;
         row.LockedUntil = null;
         row.PasswordHash = rehash ?? row.PasswordHash;
+        return TypedResults.Ok(await StartSessionAsync(db, row, now, settings, cancellationToken));
+    }
+
+    /// <summary>A new session for <paramref name="row"/>, saved with any change made to the row; the token is in the answer only.</summary>
+    private static async Task<SignInDto> StartSessionAsync(
+        WorkflowsDbContext db, PrincipalRow row, DateTimeOffset now, AccessOptions settings, CancellationToken cancellationToken)
+    {
         var token = Sessions.NewToken();
         var expiresAt = StoredValues.Instant(now.AddHours(settings.SessionHours));
         // Expired sessions of this user are cleaned up here, so the table holds only live sessions and a few stale ones.
@@ -103,8 +111,8 @@ internal static partial class AuthApi
             ExpiresAt = expiresAt,
         });
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new SignInDto(token, expiresAt, new SignedInPrincipalDto(
-            row.Name, row.DisplayName, [.. PrincipalClaims.Split(row.Roles)], [.. PrincipalClaims.Split(row.Departments)])));
+        return new SignInDto(token, expiresAt, new SignedInPrincipalDto(
+            row.Name, row.DisplayName, [.. PrincipalClaims.Split(row.Roles)], [.. PrincipalClaims.Split(row.Departments)]));
     }
 
     private static async Task<NoContent> SignOut(HttpContext context, WorkflowsDbContext db, CancellationToken cancellationToken)

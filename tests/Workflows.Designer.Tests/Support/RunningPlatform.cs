@@ -8,7 +8,7 @@ namespace Workflows.Designer.Tests.Support;
 /// real Designer pointed at it, and Debian's Chromium driven by Playwright. One stack for every browser test class
 /// (the collection <see cref="PlatformTests"/>); each test opens its own browser context.
 /// </summary>
-public sealed class RunningPlatform : IAsyncLifetime
+public class RunningPlatform : IAsyncLifetime
 {
     /// <summary>Development keys the Host seeds in Development, for calls a test makes as a machine (intake) or to arrange data.</summary>
     public const string IntakeKey = "dev-intake-key";
@@ -31,19 +31,21 @@ public sealed class RunningPlatform : IAsyncLifetime
         var definitions = Path.Combine(workFolder, "definitions");
         CopyFolder(Path.Combine(Repository.Root, "definitions"), definitions);
 
-        Host = await AppProcess.StartAsync("Workflows.Host", new Dictionary<string, string>
+        var hostSettings = new Dictionary<string, string>
         {
             ["Database__Provider"] = "Postgres",
             ["ConnectionStrings__Postgres"] = database.ConnectionString,
             ["Definitions__Path"] = definitions,
             ["Notifications__Folder"] = Path.Combine(workFolder, "notifications"),
-        }, "/health");
+        };
+        Host = await AppProcess.StartAsync("Workflows.Host", await AddSettingsAsync(hostSettings, "Workflows.Host"), "/health");
 
-        Designer = await AppProcess.StartAsync("Workflows.Designer", new Dictionary<string, string>
+        var designerSettings = new Dictionary<string, string>
         {
             ["Host__BaseUrl"] = Host.Address.ToString(),
             ["DataProtection__KeysPath"] = Path.Combine(workFolder, "designer-keys"),
-        }, "/");
+        };
+        Designer = await AppProcess.StartAsync("Workflows.Designer", await AddSettingsAsync(designerSettings, "Workflows.Designer"), "/");
 
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -54,7 +56,7 @@ public sealed class RunningPlatform : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {
@@ -86,6 +88,13 @@ public sealed class RunningPlatform : IAsyncLifetime
             // A leftover temp folder is harmless.
         }
     }
+
+    /// <summary>
+    /// A variant of the platform adds settings of <paramref name="project"/> (environment variables) here; the shared
+    /// platform adds none.
+    /// </summary>
+    protected virtual Task<Dictionary<string, string>> AddSettingsAsync(Dictionary<string, string> settings, string project) =>
+        Task.FromResult(settings);
 
     /// <summary>A client for the Host's API with a development key, to arrange what a test needs (e.g. start a dossier).</summary>
     public HttpClient HostClient(string apiKey)
