@@ -312,16 +312,25 @@ class Canvas {
   // --- view commands ---------------------------------------------------------------------------------------------
 
   /**
-   * Fits the diagram to the view, but never below a readable scale: a long procedure then starts at its left end
-   * and the rest is a pan (or the minimap) away.
+   * Fits the diagram to the view, but never below a readable scale. What fits is centred (after zooming out to look
+   * around, "fit" brings the diagram back to the middle, not to a corner); a long procedure starts at its left end,
+   * centred vertically when its height fits, and the rest is a pan (or the minimap) away.
    */
   fit() {
     const graph = this.graph;
     graph.zoomToFit({ padding: 16, maxScale: 1, minScale: MIN_READABLE_SCALE });
     const area = graph.getContentArea();
     const view = graph.getGraphArea();
-    if (area.width > view.width || area.height > view.height) {
+    const wide = area.width > view.width;
+    const tall = area.height > view.height;
+    if (wide && tall) {
       graph.positionContent('top-left', { padding: 16 });
+    } else if (wide) {
+      graph.positionContent('left', { padding: 16 });
+    } else if (tall) {
+      graph.positionContent('top', { padding: 16 });
+    } else {
+      graph.centerContent();
     }
   }
 
@@ -331,15 +340,34 @@ class Canvas {
     this.graph.zoomTo(scale, { center: this.graph.getGraphArea().getCenter() });
   }
 
-  /** Centres the view on a node and selects it (e.g. a validation problem chosen in a list). */
+  /** Brings a node into view (see revealNode) and selects it (e.g. a validation problem chosen in a list). */
   focusNode(id) {
-    const cell = this.graph.getCellById(id);
+    const cell = this.revealNode(id);
     if (!cell) {
       throw new Error(`The canvas has no node ${id}.`);
     }
-    this.graph.centerCell(cell);
     this.graph.resetSelection(cell, PROGRAMMATIC);
     this.container.focus();
+  }
+
+  /**
+   * Brings a node into view: back to a readable scale if the user zoomed out below it, then, only when the node is not
+   * wholly visible, pans so it is in the middle (a node already in view stays put, so the diagram does not jump under
+   * the user's eyes). Returns the cell, or null when the canvas does not have it (yet).
+   */
+  revealNode(id) {
+    const graph = this.graph;
+    const cell = graph.getCellById(id);
+    if (!cell || !cell.isNode()) {
+      return null;
+    }
+    if (graph.zoom() < MIN_READABLE_SCALE) {
+      graph.zoomTo(MIN_READABLE_SCALE, { center: graph.getGraphArea().getCenter() });
+    }
+    if (!graph.getGraphArea().containsRect(cell.getBBox())) {
+      graph.centerCell(cell);
+    }
+    return cell;
   }
 
   dispose() {

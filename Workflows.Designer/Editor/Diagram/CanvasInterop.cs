@@ -55,6 +55,9 @@ public sealed class CanvasInterop(IJSRuntime js) : IAsyncDisposable
 
     public Task FocusNodeAsync(string id) => CallAsync(h => h.InvokeVoidAsync("focusNode", id).AsTask());
 
+    /// <summary>Pans (and zooms back to a readable scale) so the node is in view, without selecting it.</summary>
+    public Task RevealNodeAsync(string id) => CallAsync(h => h.InvokeVoidAsync("revealNode", id).AsTask());
+
     private Task CallAsync(Func<IJSObjectReference, Task> call)
     {
         ObjectDisposedException.ThrowIf(disposed, this);

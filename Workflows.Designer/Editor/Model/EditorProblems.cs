@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Workflows.Engine.Definitions;
 using Workflows.Engine.Validation;
@@ -15,8 +16,13 @@ public sealed record ProblemTarget(string? NodeId, string? NodeField, string? Me
     public static ProblemTarget Flowchart { get; } = new(null, null, null);
 }
 
-/// <summary>One problem of the definition with where it belongs.</summary>
-public sealed record EditorProblem(ValidationProblem Problem, ProblemTarget Target)
+/// <summary>
+/// One problem of the definition with where it belongs, and what a message in the user's language needs besides its code:
+/// <paramref name="Field"/>, the field the path ends at (<c>department</c>, <c>committedTimeLimit</c>; <c>outcomesItem</c>
+/// for one entry of a list, <c>nodesItem</c> for a whole node), and <paramref name="Value"/>, the text found there in the
+/// definition (the outcome, department id, node id... the problem is about), when it is a single value.
+/// </summary>
+public sealed record EditorProblem(ValidationProblem Problem, ProblemTarget Target, string? Field = null, string? Value = null)
 {
     /// <summary>A stable key for the list (the same problem keeps its key across edits that do not touch it).</summary>
     public string Key => Problem.Path + "|" + Problem.Code + "|" + Problem.Message;
@@ -29,7 +35,47 @@ public static partial class ProblemTargets
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(problems);
-        return [.. problems.Select(p => new EditorProblem(p, Of(definition, p.Path)))];
+        if (problems.Count == 0)
+        {
+            return [];
+        }
+
+        var json = JsonNode.Parse(DefinitionJson.Serialize(definition));
+        return [.. problems.Select(p => new EditorProblem(p, Of(definition, p.Path), FieldOf(p.Path), ValueAt(json, p.Path)))];
+    }
+
+    /// <summary>
+    /// The field a path ends at: its last property (<c>$.flowchart.nodes[2].department</c> → <c>department</c>), with
+    /// <c>Item</c> appended when it ends at one entry of a list (<c>outcomes[1]</c> → <c>outcomesItem</c>), and the time
+    /// limit rather than its number (<c>$.committedTimeLimit.value</c> → <c>committedTimeLimit</c>).
+    /// </summary>
+    public static string? FieldOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var segments = PathSegment().Matches(path).Select(m => (Name: m.Groups[1].Value, Indexed: m.Groups[2].Success)).ToList();
+        if (segments.Count > 1 && segments[^1] is { Name: "value" or "unit", Indexed: false })
+        {
+            segments.RemoveAt(segments.Count - 1);
+        }
+
+        return segments.Count == 0 ? null : segments[^1].Name + (segments[^1].Indexed ? "Item" : "");
+    }
+
+    /// <summary>The single value (text, number) at a validator's path in the definition's JSON; null for objects, lists, nothing.</summary>
+    private static string? ValueAt(JsonNode? root, string path)
+    {
+        var node = root;
+        foreach (Match segment in PathSegment().Matches(path))
+        {
+            node = node is JsonObject o ? o[segment.Groups[1].Value] : null;
+            if (segment.Groups[2].Success)
+            {
+                var index = int.Parse(segment.Groups[2].Value, CultureInfo.InvariantCulture);
+                node = node is JsonArray a && index < a.Count ? a[index] : null;
+            }
+        }
+
+        return node is JsonValue value ? value.ToString() : null;
     }
 
     public static ProblemTarget Of(ProcedureDefinition definition, string path)
@@ -60,6 +106,9 @@ public static partial class ProblemTargets
         var field = MetadataPath().Match(path);
         return field.Success && field.Groups[1].Value != "flowchart" ? new ProblemTarget(null, null, field.Groups[1].Value) : ProblemTarget.Flowchart;
     }
+
+    [GeneratedRegex(@"\.([A-Za-z$]+)(?:\[(\d+)\])?")]
+    private static partial Regex PathSegment();
 
     [GeneratedRegex(@"^\$\.flowchart\.nodes\[(\d+)\](?:\.([A-Za-z]+))?")]
     private static partial Regex NodePath();

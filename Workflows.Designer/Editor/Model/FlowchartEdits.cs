@@ -21,10 +21,11 @@ public static class EditorCommands
     /// </summary>
     public static IEditorCommand AddStep(string? afterNodeId, string department, string? newId = null) => new EditCommand("AddStep", definition =>
     {
-        var id = newId ?? NewId(definition, "step");
-        var step = new StepNode { Id = id, Department = department, AllottedTime = TimeLimit.Days(1), Outcomes = [Outcomes.Approved] };
         var nodes = definition.Flowchart.Nodes.ToList();
         var after = afterNodeId is null ? -1 : nodes.FindIndex(n => n.Id == afterNodeId);
+        var row = after < 0 ? 1 : nodes.Take(after + 1).Count(n => n is StepNode) + 1;
+        var id = newId ?? NewStepId(definition, row);
+        var step = new StepNode { Id = id, Department = department, AllottedTime = TimeLimit.Days(1), Outcomes = [Outcomes.Approved] };
         if (after < 0)
         {
             var firstStep = nodes.FindIndex(n => n is StepNode);
@@ -143,7 +144,9 @@ public static class EditorCommands
             return definition;
         }
 
-        var id = newId ?? NewId(definition, char.ToLowerInvariant(kind[0]) + kind[1..]);
+        var id = newId ?? (kind == "Step"
+            ? NewStepId(definition, definition.Flowchart.Nodes.Count(n => n is StepNode) + 1)
+            : NewId(definition, char.ToLowerInvariant(kind[0]) + kind[1..]));
         Node node = kind switch
         {
             "Start" => new StartNode { Id = id },
@@ -237,6 +240,25 @@ public static class EditorCommands
         });
 
     // ---- Helpers ------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The id of a new step: <c>buoc-N</c> from the row it takes (the step number the designer sees), or the next free
+    /// number when that one is taken. It is fixed when the step is created and never follows later renumbering: ids are
+    /// what a migration maps running dossiers by, so an id that exists in a published version must not change.
+    /// </summary>
+    public static string NewStepId(ProcedureDefinition definition, int row)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var used = definition.Flowchart.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        for (var n = Math.Max(1, row); ; n++)
+        {
+            var id = FormattableString.Invariant($"buoc-{n}");
+            if (!used.Contains(id))
+            {
+                return id;
+            }
+        }
+    }
 
     /// <summary>An id not used in the flowchart: <paramref name="stem"/>, then stem2, stem3...</summary>
     public static string NewId(ProcedureDefinition definition, string stem)

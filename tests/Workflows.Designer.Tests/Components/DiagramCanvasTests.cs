@@ -25,6 +25,7 @@ public sealed class DiagramCanvasTests : BunitContext, IAsyncLifetime
         graph.SetupVoid("fit", _ => true).SetVoidResult();
         graph.SetupVoid("zoom", _ => true).SetVoidResult();
         graph.SetupVoid("focusNode", _ => true).SetVoidResult();
+        graph.SetupVoid("revealNode", _ => true).SetVoidResult();
         graph.SetupVoid("dispose", _ => true).SetVoidResult();
     }
 
@@ -71,6 +72,30 @@ public sealed class DiagramCanvasTests : BunitContext, IAsyncLifetime
         // A problem on one node sends that node only.
         canvas.Render(p => p.Add(c => c.View, new DiagramView([Desk], [Node("a", problems: "Thiếu đơn vị"), Node("b", 640), Node("c", 900)], [])));
         Assert.Equal(["a"], Ids(Patches().Last(), "nodes"));
+    }
+
+    [Fact]
+    public void A_node_the_view_gains_is_brought_into_view_and_nothing_moves_the_view_otherwise()
+    {
+        var canvas = Render<DiagramCanvas>(p => p.Add(c => c.View, View(Node("a"), Node("b", 500))));
+        Assert.Empty(graph.Invocations["revealNode"]);
+
+        canvas.Render(p => p.Add(c => c.View, new DiagramView([Desk], [Node("a"), Node("b", 500), Node("c", 2400)], [])));
+        Assert.Equal("c", Assert.Single(graph.Invocations["revealNode"]).Arguments[0]);
+
+        // A change to nodes it already has (a problem, a move) does not pan the view.
+        canvas.Render(p => p.Add(c => c.View, new DiagramView([Desk], [Node("a", problems: "Thiếu đơn vị"), Node("b", 640), Node("c", 2400)], [])));
+        Assert.Single(graph.Invocations["revealNode"]);
+    }
+
+    [Fact]
+    public void A_diff_opens_on_its_first_added_or_changed_node()
+    {
+        Render<DiagramCanvas>(p => p.Add(c => c.ReadOnly, true).Add(c => c.View, new DiagramView([Desk],
+            [Node("a"), Node("b", 500), Node("late", 3000) with { Diff = DiffState.Changed }, Node("new", 2600) with { Diff = DiffState.Added }], [])));
+
+        Assert.Single(graph.Invocations["fit"]);
+        Assert.Equal("new", Assert.Single(graph.Invocations["revealNode"]).Arguments[0]);
     }
 
     [Fact]

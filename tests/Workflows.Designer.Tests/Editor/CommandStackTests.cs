@@ -44,6 +44,23 @@ public sealed class CommandStackTests
     }
 
     [Fact]
+    public void A_new_step_is_named_after_its_row_number_and_keeps_its_id_when_rows_move()
+    {
+        stack.Execute(EditorCommands.AddStep("officeApproval", "leadership"));
+        Assert.Equal(["intake", "siteInspection", "review", "officeApproval", "buoc-5", "signing", "returnResult"], Rows);
+
+        // Another step before it takes row 5 too: buoc-5 is taken, so it gets the next free number, and the first keeps its id.
+        stack.Execute(EditorCommands.AddStep("officeApproval", "leadership"));
+        stack.Execute(EditorCommands.AddStep(null, "one-stop"));
+        Assert.Equal(["buoc-1", "intake", "siteInspection", "review", "officeApproval", "buoc-6", "buoc-5", "signing", "returnResult"], Rows);
+
+        // From the palette, a step takes the number after the last row.
+        stack.Execute(EditorCommands.AddNode("Step", 10, 10, "leadership"));
+        Assert.Equal("buoc-10", Rows[^1]);
+        Assert.Equal(Current.Flowchart.Nodes.Count, Current.Flowchart.Nodes.Select(n => n.Id).Distinct().Count());
+    }
+
+    [Fact]
     public void Removing_a_node_removes_its_connections_and_its_position()
     {
         stack.Execute(EditorCommands.MoveNode("signing", 100, 200));

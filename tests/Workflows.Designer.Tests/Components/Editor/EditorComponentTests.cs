@@ -97,7 +97,7 @@ public sealed class ProcessTableTests : EditorComponentTests
         var row = table.Find("[data-node-id=review]");
         Assert.Contains("row-has-problem", row.ClassList);
         Assert.NotNull(row.QuerySelector("[data-testid=row-problem]"));
-        Assert.Equal("Thiếu thông tin bắt buộc", row.QuerySelector("[data-testid=cell-problem]")!.TextContent);
+        Assert.Equal("Chưa chọn đơn vị thực hiện.", row.QuerySelector("[data-testid=cell-problem]")!.TextContent);
         Assert.Single(table.FindAll("[data-testid=row-problem]"));
     }
 
@@ -137,7 +137,7 @@ public sealed class MetadataFormTests : EditorComponentTests
 
         Assert.Equal(TimeLimit.Days(20), Session.Definition.CommittedTimeLimit);
         var messages = form.Find("[data-testid=problems-committedTimeLimit]");
-        Assert.Equal("Thời hạn cam kết dài hơn thời hạn luật định", messages.QuerySelector("[data-testid=cell-problem]")!.TextContent);
+        Assert.Equal("Thời hạn cam kết dài hơn thời hạn luật định; trung tâm chỉ được cam kết ít thời gian hơn, không được nhiều hơn.", messages.QuerySelector("[data-testid=cell-problem]")!.TextContent);
         Assert.Single(form.FindAll("[data-testid=cell-problem]"));
     }
 
@@ -183,9 +183,32 @@ public sealed class ProblemListTests : EditorComponentTests
         var list = Render<ProblemList>(p => p.Add(l => l.Problems, Session.Problems).Add(l => l.NodeName, id => id == "review" ? "Bước 3" : id));
 
         var item = list.Find("[data-testid=problem-item]");
-        Assert.Contains("Thiếu thông tin bắt buộc", item.TextContent);
+        Assert.Contains("Chưa chọn đơn vị thực hiện.", item.TextContent);
         Assert.Contains("Bước 3", item.TextContent);
         Assert.Equal("1", list.Find("[data-testid=problem-count]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void A_problem_reads_as_one_message_in_the_chosen_language_naming_its_value()
+    {
+        var culture = System.Globalization.CultureInfo.CurrentUICulture;
+        try
+        {
+            Session.Execute(EditorCommands.SetOutcomes("review", ["approved", "rejected", "extraCheck"]));
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("vi-VN");
+            var vietnamese = Render<ProblemList>(p => p.Add(l => l.Problems, Session.Problems)).Find("[data-testid=problem-item]").TextContent;
+            Assert.Contains("Kết quả “extraCheck” chưa được nối tới bước tiếp theo.", vietnamese);
+            Assert.DoesNotContain("connect", vietnamese, StringComparison.OrdinalIgnoreCase);
+
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("en");
+            var english = Render<ProblemList>(p => p.Add(l => l.Problems, Session.Problems)).Find("[data-testid=problem-item]").TextContent;
+            Assert.Contains("The outcome “extraCheck” is not connected to the next step.", english);
+            Assert.DoesNotContain("Kết quả", english);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = culture;
+        }
     }
 }
 
