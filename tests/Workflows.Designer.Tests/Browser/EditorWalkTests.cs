@@ -133,8 +133,9 @@ public sealed class EditorWalkTests(RunningPlatform platform)
             // The versions page: the new version is in force; pick it and the one before, and compare them.
             await tab.OpenAsync($"/thu-tuc/{Code}/phien-ban");
             await Expect(page.GetByTestId($"version-{next}")).ToContainTextAsync("Đã ban hành");
-            var pickPrevious = page.GetByTestId($"pick-{previous}").Locator("input");
-            var pickNext = page.GetByTestId($"pick-{next}").Locator("input");
+            // MudCheckBox puts the test id on its input.
+            var pickPrevious = page.Locator($"input[data-testid=pick-{previous}]");
+            var pickNext = page.Locator($"input[data-testid=pick-{next}]");
             await pickPrevious.UncheckAsync();
             await pickNext.UncheckAsync();
             await Expect(page.GetByTestId("compare")).ToBeDisabledAsync();
@@ -355,6 +356,69 @@ public sealed class EditorWalkTests(RunningPlatform platform)
 
             // The Host stored nothing: no new draft.
             Assert.Equal(versionsBefore, (await RunningPlatform.ReadAsync<JsonArray>(await host.GetAsync($"/api/definitions/{Code}/versions")))!.Count);
+
+            tab.Passed();
+        }
+        finally
+        {
+            await host.DeleteAsync($"api/definitions/{Code}/draft");
+        }
+    }
+
+    [Fact]
+    public async Task A_decision_that_loops_forever_is_marked_on_its_node_cannot_be_published_and_the_host_keeps_whole_drafts()
+    {
+        const string Code = "VD-HT-001";
+        const string Looping = "while(true){}";
+        using var host = platform.HostClient(RunningPlatform.DesignerKey);
+        try
+        {
+            // A draft whose decision loops forever, saved through the API as another tool would: the Host stores it
+            // (problems are for publishing) and refuses to publish it, naming the script limit on the decision's field.
+            var latest = await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}"));
+            var published = (int)latest!["version"]!;
+            var definition = latest["definition"]!.AsObject();
+            var decision = definition["flowchart"]!["nodes"]!.AsArray().Single(n => (string?)n!["id"] == "needsVerification")!;
+            decision["expression"] = Looping;
+            await RunningPlatform.EnsureSuccessAsync(await host.PostAsJsonAsync("/api/definitions", definition));
+            var refused = await host.PostAsync($"/api/definitions/{Code}/draft/publish", null);
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+            var errors = (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
+            var field = Assert.Single(errors, e => e.Key.EndsWith(".expression", StringComparison.Ordinal));
+            Assert.Contains("limits", field.Value!.ToJsonString(), StringComparison.Ordinal);
+
+            await using var tab = await platform.OpenPageAsync(nameof(A_decision_that_loops_forever_is_marked_on_its_node_cannot_be_published_and_the_host_keeps_whole_drafts));
+            await tab.SignInAsync("thiet.ke");
+            await tab.OpenAsync($"/thu-tuc/{Code}");
+            var page = tab.Page;
+            await Expect(page.GetByTestId("editor-state")).ToContainTextAsync($"Bản nháp phiên bản {published + 1}");
+
+            // The editor says it on the decision: in the problem list and on its node; publishing is not offered.
+            var limit = page.Locator("[data-testid=problem-item][data-code=expressionExceedsLimits]");
+            await Expect(limit).ToHaveCountAsync(1);
+            await Expect(limit).ToContainTextAsync("Biểu thức điều kiện vượt giới hạn");
+            var node = page.GetByTestId("diagram").Locator(".wf-canvas-graph [data-cell-id='needsVerification']");
+            await Expect(node.Locator("[data-problems]").First).ToBeAttachedAsync();
+            await Expect(page.GetByTestId("publish")).ToBeDisabledAsync();
+            await Expect(page.GetByTestId("publish-blocked")).ToBeVisibleAsync();
+
+            // What the designer types meanwhile is kept and saved whole with the decision as it is.
+            var first = page.GetByTestId("step-row").First;
+            var stepId = await first.GetAttributeAsync("data-node-id");
+            await first.GetByTestId("step-name").FillAsync("Tiếp nhận hồ sơ đăng ký kết hôn (đã sửa)");
+            await first.GetByTestId("step-name").BlurAsync();
+            await page.GetByTestId("save").ClickAsync();
+            await Expect(page.GetByTestId("editor-state")).Not.ToContainTextAsync("chưa lưu");
+            await Expect(limit).ToHaveCountAsync(1);
+            await page.EvaluateAsync("window.scrollTo(0, 0)");
+            await tab.ScreenshotAsync("15-editor-dieu-kien-lap-vo-han");
+
+            var draft = (await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}/versions/{published + 1}")))!["definition"]!;
+            var nodes = draft["flowchart"]!["nodes"]!.AsArray();
+            Assert.Equal("Tiếp nhận hồ sơ đăng ký kết hôn (đã sửa)", (string?)nodes.Single(n => (string?)n!["id"] == stepId)!["name"]);
+            Assert.Equal(Looping, (string?)nodes.Single(n => (string?)n!["id"] == "needsVerification")!["expression"]);
+            var after = await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}"));
+            Assert.Equal(published, (int)after!["version"]!);
 
             tab.Passed();
         }
