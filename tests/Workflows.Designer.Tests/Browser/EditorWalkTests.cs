@@ -369,7 +369,8 @@ public sealed class EditorWalkTests(RunningPlatform platform)
     public async Task A_decision_that_loops_forever_is_marked_on_its_node_cannot_be_published_and_the_host_keeps_whole_drafts()
     {
         const string Code = "VD-HT-001";
-        const string Looping = "while(true){}";
+        // A decision is one expression (a bare `while(true){}` does not even compile): a function called in place loops.
+        const string Looping = "(() => { while (true) {} })()";
         using var host = platform.HostClient(RunningPlatform.DesignerKey);
         try
         {
