@@ -72,21 +72,15 @@ public sealed partial class HostClient
     public Task<EditorDiff> GetDiffAsync(string code, int from, int to, CancellationToken cancellationToken = default) =>
         GetAsync<EditorDiff>(string.Create(CultureInfo.InvariantCulture, $"api/definitions/{Uri.EscapeDataString(code)}/diff?from={from}&to={to}"), cancellationToken);
 
-    /// <summary>How many dossiers of the procedure are still being handled (no result yet), on whichever published version.</summary>
-    public async Task<int> CountDossiersInFlightAsync(string code, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// How many dossiers of the procedure are still being handled (no result yet) on <paramref name="version"/>: those a
+    /// publish leaves on their version unless they are migrated. The Host counts them (only the total is read).
+    /// </summary>
+    public async Task<int> CountOpenDossiersAsync(string code, int version, CancellationToken cancellationToken = default)
     {
-        const int PageSize = 200;
-        var inFlight = 0;
-        for (var page = 1; ; page++)
-        {
-            var found = await GetAsync<DossierPage>(
-                string.Create(CultureInfo.InvariantCulture, $"api/dossiers?procedure={Uri.EscapeDataString(code)}&page={page}&pageSize={PageSize}"), cancellationToken);
-            inFlight += found.Items.Count(d => d.Result is null);
-            if (page * PageSize >= found.Total || found.Items.Count == 0)
-            {
-                return inFlight;
-            }
-        }
+        var found = await GetAsync<DossierPage>(
+            string.Create(CultureInfo.InvariantCulture, $"api/dossiers?procedure={Uri.EscapeDataString(code)}&version={version}&open=true&pageSize=1"), cancellationToken);
+        return found.Total;
     }
 
     /// <summary>The length of a working day (hours) on the calendar of <paramref name="year"/> (7.5 h for the default sessions).</summary>
@@ -114,7 +108,5 @@ public sealed partial class HostClient
 
     private static string? ETagOf(HttpResponseMessage response) => response.Headers.ETag?.ToString();
 
-    private sealed record DossierPage(IReadOnlyList<DossierRow> Items, int Total);
-
-    private sealed record DossierRow(string Code, string? Result);
+    private sealed record DossierPage(int Total);
 }

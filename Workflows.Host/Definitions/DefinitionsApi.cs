@@ -283,7 +283,9 @@ internal static class DefinitionsApi
     private static ProblemHttpResult TooLarge(int maxBytes) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Payload too large",
-        detail: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A procedure file is limited to {maxBytes} bytes (Definitions:MaxFileBytes)."));
+        detail: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A procedure file is limited to {maxBytes} bytes (Definitions:MaxFileBytes)."),
+        // The limit as a number, so a client can say it in its user's language.
+        extensions: new Dictionary<string, object?> { ["maxBytes"] = maxBytes });
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DiscardDraft(string code, HttpRequest request, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
     {

@@ -110,7 +110,7 @@ internal static class DossiersApi
     public static IEndpointRouteBuilder MapDossiersApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/dossiers").WithTags("Dossiers").RequireAuthorization(Policies.Staff);
-        api.MapGet("/", Search).WithSummary("Search dossiers by code, applicant, procedure, status, department and receipt days");
+        api.MapGet("/", Search).WithSummary("Search dossiers by code, applicant, procedure (and version), status, open or ended, department and receipt days");
         api.MapGet("/{code}", Get).WithSummary("A dossier: status, appointment, SLA state, current steps");
         api.MapGet("/{code}/timeline", Timeline).WithSummary("Handovers (control slip, form 06) and journal events");
         api.MapPost("/{code}/result-returned", ResultReturned).RequireAuthorization(OneStopDeskRequirement.Policy)
@@ -124,7 +124,7 @@ internal static class DossiersApi
     private static async Task<Results<Ok<PageDto<DossierSummaryDto>>, ValidationProblem>> Search(
         HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, TimeProvider time, CancellationToken cancellationToken,
         string? code = null, string? applicant = null, string? procedure = null, string? status = null, string? department = null,
-        string? from = null, string? to = null, string? page = null, string? pageSize = null)
+        string? from = null, string? to = null, string? page = null, string? pageSize = null, int? version = null, bool? open = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var pageNumber = Whole(page, "page", 1, 1, InputLimits.MaxPage, errors);
@@ -135,6 +135,17 @@ internal static class DossiersApi
         if (fromDay is not null && toDay is not null && toDay < fromDay)
         {
             errors["to"] = ["Must not be before 'from'."];
+        }
+
+        // A version number belongs to one procedure: the Designer asks how many dossiers a publish leaves on the
+        // version in force, which the procedure alone cannot tell once several versions run side by side.
+        if (version is < 1)
+        {
+            errors["version"] = ["A version number from 1."];
+        }
+        else if (version is not null && string.IsNullOrWhiteSpace(procedure))
+        {
+            errors["version"] = ["Give 'procedure' with 'version': a version number belongs to one procedure."];
         }
 
         if (errors.Count > 0)
@@ -166,6 +177,17 @@ internal static class DossiersApi
         {
             var term = procedure.Trim();
             query = query.Where(d => d.ProcedureCode == term);
+        }
+
+        if (version is { } v)
+        {
+            query = query.Where(d => d.ProcedureVersion == v);
+        }
+
+        // Open: still being handled, no result yet (a result ends the dossier whatever its status afterwards).
+        if (open is { } isOpen)
+        {
+            query = isOpen ? query.Where(d => d.Result == null) : query.Where(d => d.Result != null);
         }
 
         if (statusCode is { } s)

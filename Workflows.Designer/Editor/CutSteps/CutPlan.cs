@@ -46,14 +46,22 @@ public sealed class CutPlan
 {
     private readonly Dictionary<string, StepCut> cuts = new(StringComparer.Ordinal);
 
-    public CutPlan(ProcedureDefinition published)
+    /// <param name="hoursPerWorkingDay">
+    /// The calendar's working day (the Host's calendar, 7.5 h by default), the one the editor's time bar counts with:
+    /// steps given in hours then save the same days here as there.
+    /// </param>
+    public CutPlan(ProcedureDefinition published, decimal hoursPerWorkingDay)
     {
         ArgumentNullException.ThrowIfNull(published);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hoursPerWorkingDay);
         Published = published;
+        HoursPerWorkingDay = hoursPerWorkingDay;
         Steps = [.. published.Flowchart.Nodes.OfType<StepNode>()];
     }
 
     public ProcedureDefinition Published { get; }
+
+    public decimal HoursPerWorkingDay { get; }
 
     /// <summary>The steps in the order of the internal process table (the flowchart's order).</summary>
     public IReadOnlyList<StepNode> Steps { get; }
@@ -113,7 +121,7 @@ public sealed class CutPlan
                 case CutAction.MergeWithNext:
                     if (NextStep(new Flowchart { Nodes = nodes, Connections = connections }, id) is { } next)
                     {
-                        Merge(nodes, connections, id, next, cut.Time);
+                        Merge(nodes, connections, id, next, cut.Time, HoursPerWorkingDay);
                         mergedInto[next.Id] = id;
                     }
 
@@ -128,7 +136,7 @@ public sealed class CutPlan
             Flowchart = flowchart,
             Layout = Published.Layout?.WithoutUnknownNodes(flowchart),
         };
-        var comparison = DefinitionComparison.Compare(Published, cut1);
+        var comparison = DefinitionComparison.Compare(Published, cut1, HoursPerWorkingDay);
         return new CutResult(cut1 with { CommittedTimeLimit = Committed(comparison.LongestPathDaysAfter) }, comparison);
     }
 
@@ -185,10 +193,10 @@ public sealed class CutPlan
         nodes.Remove(node);
     }
 
-    private static void Merge(List<Node> nodes, List<Connection> connections, string firstId, StepNode second, TimeLimit? chosen)
+    private static void Merge(List<Node> nodes, List<Connection> connections, string firstId, StepNode second, TimeLimit? chosen, decimal hoursPerWorkingDay)
     {
         var first = (StepNode)nodes.Single(n => n.Id == firstId);
-        var time = chosen ?? Sum(first.AllottedTime, second.AllottedTime);
+        var time = chosen ?? Sum(first.AllottedTime, second.AllottedTime, hoursPerWorkingDay);
         var merged = first with
         {
             Name = Join(first.Name, second.Name),
@@ -212,9 +220,9 @@ public sealed class CutPlan
         connections.AddRange(into.Where(c => c.From != firstId).Select(c => c with { To = firstId }).Where(c => !connections.Contains(c)));
     }
 
-    private static TimeLimit Sum(TimeLimit a, TimeLimit b) =>
+    private static TimeLimit Sum(TimeLimit a, TimeLimit b, decimal hoursPerWorkingDay) =>
         a.Unit == b.Unit ? a with { Value = a.Value + b.Value }
-        : TimeLimit.Hours(a.ToWorkingHours() + b.ToWorkingHours());
+        : TimeLimit.Hours(a.ToWorkingHours(hoursPerWorkingDay) + b.ToWorkingHours(hoursPerWorkingDay));
 
     private static string? Join(string? a, string? b) => (a, b) switch
     {

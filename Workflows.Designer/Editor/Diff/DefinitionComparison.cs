@@ -53,7 +53,11 @@ public sealed record DefinitionComparison(
     public IReadOnlyDictionary<string, DiffState> EdgeDiff =>
         Edges.ToDictionary(e => e.Key, e => ToDiffState(e.Value), StringComparer.Ordinal);
 
-    public static DefinitionComparison Compare(ProcedureDefinition before, ProcedureDefinition after)
+    /// <param name="hoursPerWorkingDay">
+    /// The calendar's working day, as the editor's time bar counts it (steps given in hours are divided by it); without
+    /// it, <see cref="TimeLimit.HoursPerWorkingDay"/>.
+    /// </param>
+    public static DefinitionComparison Compare(ProcedureDefinition before, ProcedureDefinition after, decimal hoursPerWorkingDay = TimeLimit.HoursPerWorkingDay)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -93,7 +97,7 @@ public sealed record DefinitionComparison(
         }
 
         var metadata = Fields(JsonSerializerNode(before), JsonSerializerNode(after), NotMetadata);
-        return new DefinitionComparison(nodes, edges, metadata, LongestPath.WorkingDays(before), LongestPath.WorkingDays(after));
+        return new DefinitionComparison(nodes, edges, metadata, LongestPath.WorkingDays(before, hoursPerWorkingDay), LongestPath.WorkingDays(after, hoursPerWorkingDay));
     }
 
     private static DiffState ToDiffState(ChangeKind change) => change switch
@@ -146,9 +150,12 @@ public sealed record DefinitionComparison(
 public static class LongestPath
 {
     /// <summary>
-    /// Steps given in hours count <see cref="TimeLimit.HoursPerWorkingDay"/> hours a day here (the Designer knows no
-    /// calendar); steps given in days, the usual case, count exactly their days.
+    /// Steps given in hours count <paramref name="hoursPerWorkingDay"/> hours a day (the calendar's day, as the editor's
+    /// time bar counts them); steps given in days, the usual case, count exactly their days.
     /// </summary>
-    public static decimal WorkingDays(ProcedureDefinition definition) =>
-        FlowchartAnalysis.LongestPathWorkingHours(definition) / TimeLimit.HoursPerWorkingDay;
+    public static decimal WorkingDays(ProcedureDefinition definition, decimal hoursPerWorkingDay)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hoursPerWorkingDay);
+        return FlowchartAnalysis.LongestPathWorkingHours(definition, hoursPerWorkingDay) / hoursPerWorkingDay;
+    }
 }

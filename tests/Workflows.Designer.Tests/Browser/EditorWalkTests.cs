@@ -82,42 +82,83 @@ public sealed class EditorWalkTests(RunningPlatform platform)
     }
 
     [Fact]
-    public async Task A_saved_change_is_published_after_the_dialog_lists_it_and_the_versions_page_shows_the_new_version_published()
+    public async Task A_step_added_and_published_in_the_editor_shows_as_added_with_the_time_difference_in_the_diff_of_that_version()
     {
         const string Code = "VD-CT-002";
         using var host = platform.HostClient(RunningPlatform.DesignerKey);
         var latest = await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}"));
-        var next = (int)latest!["version"]! + 1;
-        await using var tab = await platform.OpenPageAsync(nameof(A_saved_change_is_published_after_the_dialog_lists_it_and_the_versions_page_shows_the_new_version_published));
+        var previous = (int)latest!["version"]!;
+        var next = previous + 1;
+        await using var tab = await platform.OpenPageAsync(nameof(A_step_added_and_published_in_the_editor_shows_as_added_with_the_time_difference_in_the_diff_of_that_version));
         await tab.SignInAsync("thiet.ke");
         try
         {
             await tab.OpenAsync($"/thu-tuc/{Code}");
             var page = tab.Page;
-            var first = page.GetByTestId("step-row").First;
-            var stepId = await first.GetAttributeAsync("data-node-id");
-            var name = $"Tiếp nhận hồ sơ tách hộ (lần sửa {next})";
-            await first.GetByTestId("step-name").FillAsync(name);
-            await first.GetByTestId("step-name").BlurAsync();
+            var rows = page.GetByTestId("step-row");
+            await Expect(rows).ToHaveCountAsync(4);
+            await Expect(page.GetByTestId("longest-path-days")).ToHaveTextAsync("5");
+
+            // The police verify in one day instead of two, and check the population database for half a day after the
+            // update: 5 days become 4.5.
+            var verify = page.Locator("[data-testid=step-row][data-node-id=verify]");
+            await verify.GetByTestId("step-time-value").FillAsync("1");
+            await verify.GetByTestId("step-time-value").BlurAsync();
+            await page.Locator("[data-testid=step-row][data-node-id=update]").GetByTestId("step-add-after").ClickAsync();
+            await Expect(rows).ToHaveCountAsync(5);
+            var added = rows.Nth(3);
+            var stepId = await added.GetAttributeAsync("data-node-id");
+            Assert.False(string.IsNullOrEmpty(stepId));
+            const string Name = "Đối chiếu Cơ sở dữ liệu quốc gia về dân cư";
+            await added.GetByTestId("step-name").FillAsync(Name);
+            await added.GetByTestId("step-name").BlurAsync();
+            await added.GetByTestId("step-time-value").FillAsync("0.5");
+            await added.GetByTestId("step-time-value").BlurAsync();
+            await Expect(page.GetByTestId("longest-path-days")).ToHaveTextAsync("4,5");
+            await Expect(page.GetByTestId("problem-count")).ToHaveTextAsync("0");
 
             await page.GetByTestId("save").ClickAsync();
             await Expect(page.GetByTestId("editor-state")).ToContainTextAsync($"Bản nháp phiên bản {next}");
             await Expect(page.GetByTestId("editor-state")).Not.ToContainTextAsync("chưa lưu");
 
-            // The confirmation names what changes against the published version before anything is published.
+            // The confirmation names the added step and the dossiers left on the version in force before anything is published.
             await page.GetByTestId("publish").ClickAsync();
-            await Expect(page.GetByTestId("publish-changes")).ToContainTextAsync(name);
-            await Expect(page.GetByTestId("publish-in-flight")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("publish-changes")).ToContainTextAsync(Name);
+            await Expect(page.GetByTestId("publish-in-flight")).ToContainTextAsync($"0 hồ sơ đang giải quyết theo phiên bản {previous}");
             await page.EvaluateAsync("window.scrollTo(0, 0)");
             await tab.ScreenshotAsync("12-editor-cong-bo");
             await page.GetByTestId("publish-confirm").ClickAsync();
             await Expect(page.GetByTestId("publish-dialog")).ToHaveCountAsync(0);
 
+            // The versions page: the new version is in force; pick it and the one before, and compare them.
             await tab.OpenAsync($"/thu-tuc/{Code}/phien-ban");
             await Expect(page.GetByTestId($"version-{next}")).ToContainTextAsync("Đã ban hành");
+            // MudCheckBox puts the test id on its input.
+            var pickPrevious = page.Locator($"input[data-testid=pick-{previous}]");
+            var pickNext = page.Locator($"input[data-testid=pick-{next}]");
+            await pickPrevious.UncheckAsync();
+            await pickNext.UncheckAsync();
+            await Expect(page.GetByTestId("compare")).ToBeDisabledAsync();
+            await pickPrevious.CheckAsync();
+            await pickNext.CheckAsync();
+            await page.GetByTestId("compare").ClickAsync();
+
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($@"/thu-tuc/{Code}/so-sanh\?tu={previous}&den={next}$"));
+            var row = page.GetByTestId($"diff-node-{stepId}");
+            await Expect(row).ToContainTextAsync("Thêm mới");
+            await Expect(row).ToContainTextAsync(Name);
+            await Expect(page.GetByTestId("diff-field-verify-allottedTime")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("time-before")).ToHaveTextAsync("5 ngày làm việc");
+            await Expect(page.GetByTestId("time-after")).ToHaveTextAsync("4,5 ngày làm việc");
+            await Expect(page.GetByTestId("time-difference")).ToContainTextAsync("-0,5 ngày làm việc (-10 %)");
+            var diagram = page.GetByTestId("diff-diagram").Locator(".wf-canvas-graph");
+            await Expect(diagram.Locator($"[data-cell-id='{stepId}'] [data-diff='Added']")).ToHaveCountAsync(1);
+            await Expect(diagram.Locator("[data-cell-id='verify'] [data-diff='Changed']")).ToHaveCountAsync(1);
+            await tab.ScreenshotAsync("33-so-sanh-ban-vua-cong-bo");
+
             var published = await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}"));
             Assert.Equal(next, (int)published!["version"]!);
-            Assert.Contains(published["definition"]!["flowchart"]!["nodes"]!.AsArray(), n => (string?)n!["id"] == stepId && (string?)n["name"] == name);
+            Assert.Contains(published["definition"]!["flowchart"]!["nodes"]!.AsArray(), n => (string?)n!["id"] == stepId && (string?)n["name"] == Name);
 
             tab.Passed();
         }
@@ -277,6 +318,114 @@ public sealed class EditorWalkTests(RunningPlatform platform)
         {
             await host.DeleteAsync($"api/definitions/{Code}/draft");
             folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_five_megabyte_file_is_refused_in_vietnamese_by_the_import_button_and_the_unsaved_edit_stays()
+    {
+        const string Code = "VD-DN-002";
+        using var host = platform.HostClient(RunningPlatform.DesignerKey);
+        await using var tab = await platform.OpenPageAsync(nameof(A_five_megabyte_file_is_refused_in_vietnamese_by_the_import_button_and_the_unsaved_edit_stays));
+        await tab.SignInAsync("thiet.ke");
+        try
+        {
+            var versionsBefore = (await RunningPlatform.ReadAsync<JsonArray>(await host.GetAsync($"/api/definitions/{Code}/versions")))!.Count;
+            await tab.OpenAsync($"/thu-tuc/{Code}");
+            var page = tab.Page;
+            var first = page.GetByTestId("step-row").First;
+            await first.GetByTestId("step-name").FillAsync("Tiếp nhận hồ sơ (chưa lưu)");
+            await first.GetByTestId("step-name").BlurAsync();
+
+            // The procedure's own export padded to 5 MB with a description: well-formed, only too big.
+            var exported = JsonNode.Parse(await (await host.GetAsync($"/api/definitions/{Code}/versions/1/export")).Content.ReadAsStringAsync())!.AsObject();
+            exported["description"] = new string('x', 5 * 1024 * 1024);
+            var upload = page.GetByTestId("import").Locator("input[type=file]");
+            await upload.SetInputFilesAsync(new FilePayload { Name = "lon.json", MimeType = "application/json", Buffer = System.Text.Encoding.UTF8.GetBytes(exported.ToJsonString()) });
+
+            var problem = page.GetByTestId("problem");
+            await Expect(problem).ToContainTextAsync("Tệp quá lớn", new() { Timeout = 60_000 });
+            await Expect(problem).ToContainTextAsync("lon.json");
+            await Expect(problem).ToContainTextAsync("5 MB");
+            await Expect(problem).ToContainTextAsync("máy chủ chỉ nhận tệp thủ tục đến 1 MB");
+            await Expect(problem).Not.ToContainTextAsync("bytes");
+            await Expect(first.GetByTestId("step-name")).ToHaveValueAsync("Tiếp nhận hồ sơ (chưa lưu)");
+            await Expect(page.GetByTestId("editor-state")).ToContainTextAsync("chưa lưu");
+            await page.EvaluateAsync("window.scrollTo(0, 0)");
+            await tab.ScreenshotAsync("14-editor-nhap-tep-lon");
+
+            // The Host stored nothing: no new draft.
+            Assert.Equal(versionsBefore, (await RunningPlatform.ReadAsync<JsonArray>(await host.GetAsync($"/api/definitions/{Code}/versions")))!.Count);
+
+            tab.Passed();
+        }
+        finally
+        {
+            await host.DeleteAsync($"api/definitions/{Code}/draft");
+        }
+    }
+
+    [Fact]
+    public async Task A_decision_that_loops_forever_is_marked_on_its_node_cannot_be_published_and_the_host_keeps_whole_drafts()
+    {
+        const string Code = "VD-HT-001";
+        // A decision is one expression (a bare `while(true){}` does not even compile): a function called in place loops.
+        const string Looping = "(() => { while (true) {} })()";
+        using var host = platform.HostClient(RunningPlatform.DesignerKey);
+        try
+        {
+            // A draft whose decision loops forever, saved through the API as another tool would: the Host stores it
+            // (problems are for publishing) and refuses to publish it, naming the script limit on the decision's field.
+            var latest = await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}"));
+            var published = (int)latest!["version"]!;
+            var definition = latest["definition"]!.AsObject();
+            var decision = definition["flowchart"]!["nodes"]!.AsArray().Single(n => (string?)n!["id"] == "needsVerification")!;
+            decision["expression"] = Looping;
+            await RunningPlatform.EnsureSuccessAsync(await host.PostAsJsonAsync("/api/definitions", definition));
+            var refused = await host.PostAsync($"/api/definitions/{Code}/draft/publish", null);
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+            var errors = (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
+            var field = Assert.Single(errors, e => e.Key.EndsWith(".expression", StringComparison.Ordinal));
+            Assert.Contains("limits", field.Value!.ToJsonString(), StringComparison.Ordinal);
+
+            await using var tab = await platform.OpenPageAsync(nameof(A_decision_that_loops_forever_is_marked_on_its_node_cannot_be_published_and_the_host_keeps_whole_drafts));
+            await tab.SignInAsync("thiet.ke");
+            await tab.OpenAsync($"/thu-tuc/{Code}");
+            var page = tab.Page;
+            await Expect(page.GetByTestId("editor-state")).ToContainTextAsync($"Bản nháp phiên bản {published + 1}");
+
+            // The editor says it on the decision: in the problem list and on its node; publishing is not offered.
+            var limit = page.Locator("[data-testid=problem-item][data-code=expressionExceedsLimits]");
+            await Expect(limit).ToHaveCountAsync(1);
+            await Expect(limit).ToContainTextAsync("Biểu thức điều kiện vượt giới hạn");
+            var node = page.GetByTestId("diagram").Locator(".wf-canvas-graph [data-cell-id='needsVerification']");
+            await Expect(node.Locator("[data-problems]").First).ToBeAttachedAsync();
+            await Expect(page.GetByTestId("publish")).ToBeDisabledAsync();
+            await Expect(page.GetByTestId("publish-blocked")).ToBeVisibleAsync();
+
+            // What the designer types meanwhile is kept and saved whole with the decision as it is.
+            var first = page.GetByTestId("step-row").First;
+            var stepId = await first.GetAttributeAsync("data-node-id");
+            await first.GetByTestId("step-name").FillAsync("Tiếp nhận hồ sơ đăng ký kết hôn (đã sửa)");
+            await first.GetByTestId("step-name").BlurAsync();
+            await page.GetByTestId("save").ClickAsync();
+            await Expect(page.GetByTestId("editor-state")).Not.ToContainTextAsync("chưa lưu");
+            await Expect(limit).ToHaveCountAsync(1);
+            await page.EvaluateAsync("window.scrollTo(0, 0)");
+            await tab.ScreenshotAsync("15-editor-dieu-kien-lap-vo-han");
+
+            var draft = (await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}/versions/{published + 1}")))!["definition"]!;
+            var nodes = draft["flowchart"]!["nodes"]!.AsArray();
+            Assert.Equal("Tiếp nhận hồ sơ đăng ký kết hôn (đã sửa)", (string?)nodes.Single(n => (string?)n!["id"] == stepId)!["name"]);
+            Assert.Equal(Looping, (string?)nodes.Single(n => (string?)n!["id"] == "needsVerification")!["expression"]);
+            var after = await RunningPlatform.ReadAsync<JsonObject>(await host.GetAsync($"/api/definitions/{Code}"));
+            Assert.Equal(published, (int)after!["version"]!);
+
+            tab.Passed();
+        }
+        finally
+        {
+            await host.DeleteAsync($"api/definitions/{Code}/draft");
         }
     }
 

@@ -1,13 +1,18 @@
 using Workflows.Designer.Editor.CutSteps;
 using Workflows.Designer.Editor.Diagram;
+using Workflows.Designer.Editor.Model;
 using Workflows.Designer.Tests.Support;
 using Workflows.Engine.Definitions;
+using Workflows.Engine.Validation;
 
 namespace Workflows.Designer.Tests.Editor;
 
 public sealed class CutPlanTests
 {
-    private readonly CutPlan plan = new(SampleProcedures.ByCode());
+    /// <summary>The default calendar's working day (07:30-11:30 and 13:30-17:00), the day the editor's time bar counts.</summary>
+    private const decimal CalendarDay = 7.5m;
+
+    private readonly CutPlan plan = new(SampleProcedures.ByCode(), CalendarDay);
 
     [Fact]
     public void Without_cuts_the_result_is_the_published_path_and_saves_nothing()
@@ -133,5 +138,54 @@ public sealed class CutPlanTests
     {
         // returnResult is followed by the End.
         Assert.Throws<InvalidOperationException>(() => plan.Set("returnResult", new StepCut(CutAction.MergeWithNext)));
+    }
+
+    [Fact]
+    public void Steps_given_in_hours_save_the_days_the_editor_shows_on_the_calendar_day()
+    {
+        // The permit with its inspection (24 h) and intake (4 h) given in hours, as some centres write them.
+        var published = WithStepTimes(SampleProcedures.ByCode(), ("siteInspection", TimeLimit.Hours(24)), ("intake", TimeLimit.Hours(4)));
+        var hourPlan = new CutPlan(published, CalendarDay);
+        hourPlan.Set("siteInspection", new StepCut(CutAction.Remove));
+
+        var result = hourPlan.Apply();
+        var editorBefore = EditorDays(published);
+        var editorAfter = EditorDays(result.Definition);
+
+        Assert.Equal(editorBefore, result.DaysBefore);
+        Assert.Equal(editorAfter, result.DaysAfter);
+        Assert.Equal(editorBefore - editorAfter, result.SavingDays);
+        Assert.Equal(3.2m, result.SavingDays);
+    }
+
+    [Fact]
+    public void Merging_a_step_in_days_with_one_in_hours_sums_on_the_calendar_day()
+    {
+        var published = WithStepTimes(SampleProcedures.ByCode(), ("signing", TimeLimit.Hours(12)));
+        var hourPlan = new CutPlan(published, CalendarDay);
+        hourPlan.Set("officeApproval", new StepCut(CutAction.MergeWithNext));
+
+        var result = hourPlan.Apply();
+        var merged = Assert.IsType<StepNode>(result.Definition.Flowchart.Nodes.Single(n => n.Id == "officeApproval"));
+
+        // 1.5 working days of 7.5 h and 12 h.
+        Assert.Equal(TimeLimit.Hours(23.25m), merged.AllottedTime);
+        Assert.Equal(EditorDays(result.Definition), result.DaysAfter);
+        Assert.Equal(0m, result.SavingDays);
+    }
+
+    /// <summary>The longest path in days as the editor's time bar shows it for the calendar's day.</summary>
+    private static decimal EditorDays(ProcedureDefinition definition)
+    {
+        var session = new EditorSession(definition, null, new ValidationContext(HoursPerWorkingDay: CalendarDay));
+        return session.LongestPathHours / session.HoursPerWorkingDay;
+    }
+
+    private static ProcedureDefinition WithStepTimes(ProcedureDefinition definition, params (string Id, TimeLimit Time)[] times)
+    {
+        var nodes = definition.Flowchart.Nodes
+            .Select(n => n is StepNode step && times.FirstOrDefault(t => t.Id == step.Id) is { Id: not null } t ? step with { AllottedTime = t.Time } : n)
+            .ToList();
+        return definition with { Flowchart = definition.Flowchart with { Nodes = nodes } };
     }
 }

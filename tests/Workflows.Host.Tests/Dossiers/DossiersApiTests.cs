@@ -7,6 +7,7 @@ using Workflows.Engine.Runtime;
 using Workflows.Host.Persistence;
 using Workflows.Host.Runtime;
 using Workflows.Host.Tests.Intake;
+using Workflows.Host.Tests.Runtime;
 using Workflows.Host.Tests.Support;
 
 namespace Workflows.Host.Tests.Dossiers;
@@ -138,7 +139,50 @@ public abstract class DossiersApiTests(DatabaseFixture database)
         Assert.Equal(0, (int)otherDay["total"]!);
     }
 
+    [Fact]
+    public async Task Dossiers_are_counted_by_procedure_version_and_open_or_ended()
+    {
+        await using var app = new WorkflowsApp(database, clock: new ManualClock(IntakeTests.ReceivedAt.AddHours(1)));
+        await FaultedInstancesTests.PublishAsync(app, TestProcedure("V.0001", "Thủ tục thử, phiên bản 1"));
+        var onFirst = new[] { await TestFolders.ReceiveAsync(app, "V.0001"), await TestFolders.ReceiveAsync(app, "V.0001") };
+        await CompleteOpenTaskAsync(app, onFirst[0], "canbo.motcua", null);
+        Assert.Equal(9, await CompleteOpenTaskAsync(app, onFirst[0], "canbo.xaydung", null));
+        await FaultedInstancesTests.PublishAsync(app, TestProcedure("V.0001", "Thủ tục thử, phiên bản 2"));
+        var onSecond = await TestFolders.ReceiveAsync(app, "V.0001");
+        using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
+
+        async Task<IReadOnlyList<string>> CodesAsync(string query)
+        {
+            var page = (await admin.GetFromJsonAsync<JsonObject>($"/api/dossiers?procedure=V.0001&{query}"))!;
+            var codes = page["items"]!.AsArray().Select(i => (string)i!["code"]!).Order().ToList();
+            Assert.Equal(codes.Count, (int)page["total"]!);
+            return codes;
+        }
+
+        Assert.Equal(onFirst.Order(), await CodesAsync("version=1"));
+        Assert.Equal([onFirst[1]], await CodesAsync("version=1&open=true"));
+        Assert.Equal([onFirst[0]], await CodesAsync("version=1&open=false"));
+        Assert.Equal([onSecond], await CodesAsync("version=2&open=true"));
+        Assert.Empty(await CodesAsync("version=3"));
+        Assert.Equal(new[] { onFirst[1], onSecond }.Order(), await CodesAsync("open=true"));
+    }
+
+    [Fact]
+    public async Task The_version_and_open_filters_are_typed_in_the_openapi_document()
+    {
+        await using var app = new WorkflowsApp(database);
+        using var client = app.CreateClient();
+
+        var document = (await client.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        var parameters = document["paths"]!["/api/dossiers"]!["get"]!["parameters"]!.AsArray();
+
+        Assert.Equal("integer", TypeOf(parameters, "version"));
+        Assert.Equal("boolean", TypeOf(parameters, "open"));
+    }
+
     [Theory]
+    [InlineData("procedure=T.0001&version=0", "version")]
+    [InlineData("version=1", "version")]
     [InlineData("status=11", "status")]
     [InlineData("status=processing", "status")]
     [InlineData("from=02/03/2026", "from")]
@@ -154,6 +198,23 @@ public abstract class DossiersApiTests(DatabaseFixture database)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]![field]);
+    }
+
+    /// <summary>T.0001 (receive at the desk, review by construction) under another code and name.</summary>
+    private static JsonObject TestProcedure(string code, string name)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(WorkflowsApp.SampleDefinitions, "procedures", "T.0001-thu-tuc-thu.json")))!.AsObject();
+        json["code"] = code;
+        json["name"] = name;
+        return json;
+    }
+
+    /// <summary>The JSON type of query parameter <paramref name="name"/> (OpenAPI 3.1 may list it with "null").</summary>
+    private static string? TypeOf(JsonArray parameters, string name)
+    {
+        var schema = parameters.Single(p => (string?)p!["name"] == name)!["schema"]!;
+        var type = schema["type"];
+        return type is JsonArray types ? types.Select(t => (string?)t).Single(t => t != "null") : (string?)type;
     }
 
     /// <summary>Completes the dossier's one open task as an officer would (the Task API is elsewhere); returns the new status.</summary>
