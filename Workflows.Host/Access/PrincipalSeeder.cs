@@ -26,6 +26,21 @@ internal static class PrincipalSeeder
         new("canbo.thue", "Công chức Thuế cơ sở", PrincipalKinds.User, Roles.Officer, "tax-office,finance", "dev-officer-tax-key"),
         new("canbo.congan", "Cán bộ Công an", PrincipalKinds.User, Roles.Officer, "police", "dev-officer-police-key"),
         new("canbo.bhxh", "Cán bộ Bảo hiểm xã hội", PrincipalKinds.User, Roles.Officer, "social-insurance", "dev-officer-insurance-key"),
+        // The city's departments (departments.json): one officer each, so every lane of the city's procedures can be walked.
+        new("canbo.noivu", "Chuyên viên Sở Nội vụ", PrincipalKinds.User, Roles.Officer, "home-affairs", "dev-officer-home-affairs-key"),
+        new("canbo.vieclam", "Cán bộ Trung tâm Dịch vụ việc làm", PrincipalKinds.User, Roles.Officer, "employment-service", "dev-officer-employment-key"),
+        new("canbo.dkkd", "Chuyên viên Phòng Đăng ký kinh doanh", PrincipalKinds.User, Roles.Officer, "business-registration", "dev-officer-business-key"),
+        new("canbo.kcn", "Chuyên viên Ban Quản lý các khu chế xuất và công nghiệp", PrincipalKinds.User, Roles.Officer, "industrial-zones", "dev-officer-industrial-zones-key"),
+        new("canbo.vantai", "Chuyên viên Phòng Quản lý vận tải, phương tiện và người lái", PrincipalKinds.User, Roles.Officer, "transport-office", "dev-officer-transport-key"),
+        new("canbo.yte", "Chuyên viên Sở Y tế", PrincipalKinds.User, Roles.Officer, "health", "dev-officer-health-key"),
+        new("canbo.giaoduc", "Chuyên viên Sở Giáo dục và Đào tạo", PrincipalKinds.User, Roles.Officer, "education", "dev-officer-education-key"),
+        new("canbo.congthuong", "Chuyên viên Sở Công Thương", PrincipalKinds.User, Roles.Officer, "industry-trade", "dev-officer-industry-trade-key"),
+        new("canbo.vanhoa", "Chuyên viên Sở Văn hóa, Thể thao và Du lịch", PrincipalKinds.User, Roles.Officer, "culture-sports-tourism", "dev-officer-culture-key"),
+        new("canbo.khcn", "Chuyên viên Sở Khoa học và Công nghệ", PrincipalKinds.User, Roles.Officer, "science-technology", "dev-officer-science-key"),
+        new("canbo.congan.tp", "Cán bộ Công an thành phố", PrincipalKinds.User, Roles.Officer, "city-police", "dev-officer-city-police-key"),
+        new("canbo.pccc", "Cán bộ Phòng Cảnh sát phòng cháy, chữa cháy và cứu nạn, cứu hộ", PrincipalKinds.User, Roles.Officer, "fire-police", "dev-officer-fire-police-key"),
+        new("canbo.thue.tp", "Công chức Thuế thành phố", PrincipalKinds.User, Roles.Officer, "city-tax", "dev-officer-city-tax-key"),
+        new("canbo.vhxh", "Công chức Phòng Văn hóa - Xã hội (UBND xã, phường)", PrincipalKinds.User, Roles.Officer, "commune-culture-social", "dev-officer-commune-social-key"),
     ];
 
     public static async Task SeedPrincipalsAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

@@ -17,6 +17,7 @@ internal sealed partial class DefinitionCatalogue(
     WorkflowsDbContext db,
     DefinitionRegistry registry,
     DefinitionFolder folder,
+    DepartmentDirectory directory,
     Engine.Calendar.WorkingCalendar calendar,
     TimeProvider time,
     ILogger<DefinitionCatalogue> logger)
@@ -435,7 +436,7 @@ internal sealed partial class DefinitionCatalogue(
         new(await db.ProcedureVersions.Select(p => p.Code).Distinct().ToListAsync(cancellationToken), StringComparer.Ordinal);
 
     // Days and hours compare in the calendar's working day, as due times are counted.
-    private ValidationContext Context(IReadOnlySet<string> procedures) => new(folder.Departments, folder.Templates, procedures, calendar.HoursPerWorkingDay);
+    private ValidationContext Context(IReadOnlySet<string> procedures) => new(directory.KnownIds, folder.Templates, procedures, calendar.HoursPerWorkingDay);
 
     private ProcedureVersionRow NewRow(ProcedureDefinition definition, string status, string? savedBy)
     {

@@ -5,8 +5,9 @@ using Workflows.Host.Infrastructure;
 namespace Workflows.Host.Definitions;
 
 /// <summary>
-/// The definitions folder: procedures/*.json, departments.json and templates/*.hbs. Department and template
-/// ids are what the validator checks references against (unchecked when the file or folder is missing).
+/// The definitions folder: procedures/*.json, departments.json and templates/*.hbs. Template ids are what the
+/// validator checks references against (unchecked when the folder is missing); departments.json only seeds the
+/// departments table (<see cref="DepartmentSeeder"/>), which the validator reads through <see cref="DepartmentDirectory"/>.
 /// </summary>
 internal sealed class DefinitionFolder
 {
@@ -16,7 +17,6 @@ internal sealed class DefinitionFolder
         ArgumentNullException.ThrowIfNull(environment);
         Path = Resolve(options.Value.Path, environment.ContentRootPath);
         DepartmentList = ReadDepartments(System.IO.Path.Combine(Path, "departments.json"), logger);
-        Departments = DepartmentList?.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var templates = System.IO.Path.Combine(Path, "templates");
         Templates = Directory.Exists(templates)
             ? new HashSet<string>(Directory.EnumerateFiles(templates, "*.hbs").Select(f => System.IO.Path.GetFileNameWithoutExtension(f)), StringComparer.Ordinal)
@@ -25,11 +25,11 @@ internal sealed class DefinitionFolder
 
     public string Path { get; }
 
-    /// <summary>Ids of the departments (null when departments.json is missing or unreadable: references go unchecked).</summary>
-    public IReadOnlySet<string>? Departments { get; }
-
-    /// <summary>The departments as departments.json lists them (an entry that is only an id is named by its id).</summary>
-    public IReadOnlyList<DepartmentDto>? DepartmentList { get; }
+    /// <summary>
+    /// The departments as departments.json lists them (an entry that is only an id is named by its id); null when the
+    /// file is missing or unreadable.
+    /// </summary>
+    public IReadOnlyList<DepartmentFileEntry>? DepartmentList { get; }
 
     public IReadOnlySet<string>? Templates { get; }
 
@@ -63,7 +63,7 @@ internal sealed class DefinitionFolder
     }
 
     // departments.json: an array of { "id": ... } objects (or of plain ids).
-    private static List<DepartmentDto>? ReadDepartments(string file, ILogger logger)
+    private static List<DepartmentFileEntry>? ReadDepartments(string file, ILogger logger)
     {
         if (!File.Exists(file))
         {
@@ -76,7 +76,7 @@ internal sealed class DefinitionFolder
             var items = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("departments", out var inner)
                 ? inner
                 : document.RootElement;
-            var departments = new List<DepartmentDto>();
+            var departments = new List<DepartmentFileEntry>();
             foreach (var item in items.EnumerateArray())
             {
                 var id = item.ValueKind == JsonValueKind.String ? item.GetString()
@@ -85,8 +85,8 @@ internal sealed class DefinitionFolder
                 if (!string.IsNullOrEmpty(id))
                 {
                     departments.Add(item.ValueKind == JsonValueKind.Object
-                        ? new DepartmentDto(id, Text(item, "name") ?? id, Text(item, "nameEn"), Text(item, "kind"))
-                        : new DepartmentDto(id, id, null, null));
+                        ? new DepartmentFileEntry(id, Text(item, "name") ?? id, Text(item, "nameEn"), Text(item, "kind"))
+                        : new DepartmentFileEntry(id, id, null, null));
                 }
             }
 
@@ -102,3 +102,6 @@ internal sealed class DefinitionFolder
     private static string? Text(JsonElement item, string property) =>
         item.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
+
+/// <summary>A department as departments.json declares it (kind e.g. desk, department, agency, commune).</summary>
+internal sealed record DepartmentFileEntry(string Id, string Name, string? NameEn, string? Kind);

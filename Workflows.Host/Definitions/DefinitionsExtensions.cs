@@ -17,9 +17,13 @@ internal static class DefinitionsExtensions
         return services;
     }
 
-    /// <summary>Publishes new or changed procedure files, then loads every published version into the registry.</summary>
+    /// <summary>
+    /// Seeds and loads the departments (steps are validated against them), publishes new or changed procedure files,
+    /// then loads every published version into the registry.
+    /// </summary>
     public static async Task LoadDefinitionsAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
+        await services.SeedDepartmentsAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var catalogue = scope.ServiceProvider.GetRequiredService<DefinitionCatalogue>();
         await catalogue.SyncFolderAsync(cancellationToken);

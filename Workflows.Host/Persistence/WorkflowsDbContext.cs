@@ -46,6 +46,8 @@ internal abstract class WorkflowsDbContext : DbContext
 
     public DbSet<SessionRow> Sessions => Set<SessionRow>();
 
+    public DbSet<DepartmentRow> Departments => Set<DepartmentRow>();
+
     /// <summary>Column type for JSON documents that SQL may want to look into (dossier data, outbox payloads).</summary>
     protected virtual string? JsonColumnType => null;
 
@@ -223,6 +225,7 @@ internal abstract class WorkflowsDbContext : DbContext
         DeadlineModel.Configure(modelBuilder);
         JournalArchiveModel.Configure(modelBuilder);
         MigrationModel.Configure(modelBuilder);
+        DepartmentModel.Configure(modelBuilder);
         UseSnakeCaseNames(modelBuilder);
     }
 

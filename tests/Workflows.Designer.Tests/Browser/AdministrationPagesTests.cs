@@ -83,8 +83,46 @@ public sealed class AdministrationPagesTests(RunningPlatform platform)
 
         await tab.OpenAsync("/quan-tri/phong-ban");
         await Expect(tab.Page.GetByTestId("departments")).ToContainTextAsync("Bộ phận Một cửa");
-        await Expect(tab.Page.GetByTestId("departments-note")).ToContainTextAsync("departments.json");
         await tab.ScreenshotAsync("43-phong-ban");
+        tab.Passed();
+    }
+
+    [Fact]
+    public async Task An_administrator_adds_a_department_that_the_catalogue_offers_renames_it_and_cannot_deactivate_one_in_use()
+    {
+        var id = $"phong-thu-{Random.Shared.Next(1000, 9999)}";
+        await using var tab = await platform.OpenPageAsync(nameof(An_administrator_adds_a_department_that_the_catalogue_offers_renames_it_and_cannot_deactivate_one_in_use));
+        await tab.SignInAsync("quan.tri");
+        await tab.OpenAsync("/quan-tri/phong-ban");
+        await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Name = "Phòng ban" })).ToBeVisibleAsync();
+
+        await tab.Page.GetByTestId("open-create").ClickAsync();
+        await tab.Page.GetByTestId("field-id").Locator("input").FillAsync(id);
+        await tab.Page.GetByTestId("field-name").Locator("input").FillAsync("Phòng Thử nghiệm dịch vụ công");
+        await tab.Page.GetByTestId("save").ClickAsync();
+        await Expect(tab.Page.GetByTestId("notice")).ToContainTextAsync("Đã thêm phòng ban Phòng Thử nghiệm dịch vụ công");
+        await Expect(tab.Page.GetByTestId("departments")).ToContainTextAsync(id);
+
+        // The catalogue's department filter offers it at once.
+        await tab.OpenAsync("/thu-tuc");
+        await tab.Page.GetByTestId("filter-department").ClickAsync();
+        await Expect(tab.Page.Locator(".mud-popover-open").GetByText("Phòng Thử nghiệm dịch vụ công")).ToBeVisibleAsync();
+        await tab.Page.Keyboard.PressAsync("Escape");
+
+        await tab.OpenAsync("/quan-tri/phong-ban");
+        await tab.Page.GetByTestId($"edit-{id}").ClickAsync();
+        await tab.Page.GetByTestId("field-name").Locator("input").FillAsync("Phòng Kiểm thử quy trình");
+        await tab.Page.GetByTestId("save").ClickAsync();
+        await Expect(tab.Page.GetByTestId("notice")).ToContainTextAsync("Đã lưu phòng ban Phòng Kiểm thử quy trình");
+        await Expect(tab.Page.GetByTestId("departments").Locator("tr", new() { HasText = id })).ToContainTextAsync("Phòng Kiểm thử quy trình");
+
+        // The one-stop desk has steps in every procedure in force: the Host refuses, and the page says why.
+        await tab.Page.GetByTestId("deactivate-one-stop-desk").ClickAsync();
+        await tab.Page.GetByTestId("confirm-deactivate-one-stop-desk").ClickAsync();
+        await Expect(tab.Page.GetByTestId("refusal")).ToContainTextAsync("Không thể ngừng hoạt động");
+        await Expect(tab.Page.GetByTestId("refusal")).ToContainTextAsync("thủ tục đang áp dụng");
+        await Expect(tab.Page.GetByTestId("departments").Locator("tr", new() { HasText = "one-stop-desk" })).ToContainTextAsync("Đang hoạt động");
+        await tab.ScreenshotAsync("44-phong-ban-khong-the-ngung");
         tab.Passed();
     }
 
