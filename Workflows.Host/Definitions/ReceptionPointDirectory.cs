@@ -47,6 +47,9 @@ internal sealed class ReceptionPointDirectory
     /// <summary>The point's name, or null when it is not listed.</summary>
     public string? NameOf(string code) => byCode.TryGetValue(code, out var point) ? point.Name : null;
 
+    /// <summary>The listed point, or null.</summary>
+    public ReceptionPointDto? Find(string code) => byCode.GetValueOrDefault(code);
+
     private static List<ReceptionPointDto>? Read(string file, ILogger logger)
     {
         if (!File.Exists(file))

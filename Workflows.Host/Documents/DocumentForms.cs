@@ -100,7 +100,12 @@ internal sealed class DocumentForms(
             row.Channel, Channels.GetValueOrDefault(row.Channel, row.Channel),
             row.ReceptionPoint, PlaceName(row.ReceptionPoint),
             row.ReceivedAt.ToOffset(offset), row.DueAt.ToOffset(offset), row.OriginalDueAt.ToOffset(offset),
-            row.Status, DossierStatus.Name(row.Status));
+            row.Status, DossierStatus.Name(row.Status))
+        {
+            // Where the applicant collects the result: the return point chosen at intake (or by the desk since), else
+            // the receiving point.
+            ReturnPoint = DossiersApi.Place(row.ReturnPoint ?? row.ReceptionPoint, receptionPoints, departments),
+        };
         return new DocumentContext(row, definition, journal, options.Agency(), dossier, time.GetUtcNow().ToOffset(offset));
     }
 
@@ -225,7 +230,7 @@ internal sealed class DocumentForms(
     {
         // The Dossier API's timeline: the same handovers, units, working times and SLA states (the reception point
         // printed by its name when departments.json has one).
-        var timeline = await DossiersApi.BuildTimelineAsync(context.Row, db, catalogue, calendar, departments, time.GetUtcNow(), cancellationToken);
+        var timeline = await DossiersApi.BuildTimelineAsync(context.Row, db, catalogue, calendar, departments, receptionPoints, time.GetUtcNow(), cancellationToken);
         var rows = timeline.Handovers.Select(h => new ControlSlipRow(
             h.Number, h.StepName ?? h.NodeId, UnitName(h.GivingUnit), UnitName(h.ReceivingUnit),
             h.ReceivedAt, h.CompletedAt, h.DueAt, h.CompletedBy, h.AllottedTime,

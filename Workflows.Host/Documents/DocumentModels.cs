@@ -1,4 +1,5 @@
 using Workflows.Engine.Definitions;
+using Workflows.Host.Dossiers;
 
 namespace Workflows.Host.Documents;
 
@@ -28,7 +29,11 @@ internal sealed record DocumentDossier(
     DateTimeOffset DueAt,
     DateTimeOffset OriginalDueAt,
     int Status,
-    string StatusName);
+    string StatusName)
+{
+    /// <summary>Nơi trả kết quả: the return point, else the receiving point; printed with its address.</summary>
+    public PlaceDto? ReturnPoint { get; init; }
+}
 
 /// <summary>A document received with the dossier (thành phần hồ sơ).</summary>
 internal sealed record ReceivedDocument(int Number, string Name, int Originals, int Copies);

@@ -44,7 +44,17 @@ internal sealed record DossierDto(
     DateTimeOffset? ResultReturnedAt,
     JsonNode? Documents,
     IReadOnlyList<CurrentStepDto> CurrentSteps,
-    DossierFaultDto? Fault);
+    DossierFaultDto? Fault)
+{
+    /// <summary>The receiving point's name (reception-points.json, else departments.json, else its code).</summary>
+    public string? ReceptionPointName { get; init; }
+
+    /// <summary>Where the result is returned when not at the receiving point (location-independent service); else null.</summary>
+    public PlaceDto? ReturnPoint { get; init; }
+}
+
+/// <summary>A reception point as a dossier names it: code, name and address (null when the directory lists none).</summary>
+internal sealed record PlaceDto(string Code, string Name, string? Address);
 
 /// <summary>
 /// The workflow stopped with an error at <see cref="NodeId"/>: the dossier waits for an administrator to retry or
@@ -90,7 +100,14 @@ internal sealed record HandoverGiverDto(UnitDto Unit, DateTimeOffset HandedOverA
 
 internal sealed record TimelineEventDto(long Sequence, DateTimeOffset At, string Kind, string? NodeId, string? NodeName, string? Outcome, string? Actor, string? Note, string? Detail);
 
-internal sealed record TimelineDto(string Code, string Status, IReadOnlyList<HandoverDto> Handovers, IReadOnlyList<TimelineEventDto> Events);
+internal sealed record TimelineDto(string Code, string Status, IReadOnlyList<HandoverDto> Handovers, IReadOnlyList<TimelineEventDto> Events)
+{
+    /// <summary>Where the dossier was received.</summary>
+    public PlaceDto? ReceptionPoint { get; init; }
+
+    /// <summary>Where the result is returned when not at the receiving point; else null.</summary>
+    public PlaceDto? ReturnPoint { get; init; }
+}
 
 /// <summary>
 /// /api/dossiers: what the centre's staff read about dossiers. Officers see only dossiers that have (or had) a
@@ -116,6 +133,7 @@ internal static class DossiersApi
         api.MapPost("/{code}/result-returned", ResultReturned).RequireAuthorization(OneStopDeskRequirement.Policy)
             .WithSummary("The one-stop desk returned the result to the applicant (status 10)");
         api.MapStopDossier();
+        api.MapReturnPoint();
         return app;
     }
 
@@ -230,7 +248,8 @@ internal static class DossiersApi
     }
 
     private static async Task<Results<Ok<DossierDto>, ProblemHttpResult>> Get(
-        string code, HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, DepartmentDirectory departments, TimeProvider time, CancellationToken cancellationToken)
+        string code, HttpContext context, WorkflowsDbContext db, WorkingCalendar calendar, DepartmentDirectory departments,
+        ReceptionPointDirectory receptionPoints, TimeProvider time, CancellationToken cancellationToken)
     {
         var row = await DossierAccess.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (row is null)
@@ -255,7 +274,11 @@ internal static class DossiersApi
             SlaName(Sla.Classify(calendar, row.DueAt, row.CompletedAt, now)),
             row.Result, row.CompletedAt?.ToOffset(offset), row.ResultReturnedAt?.ToOffset(offset),
             JsonNode.Parse(row.Documents), steps,
-            fault is null ? null : new DossierFaultDto(fault.NodeId, fault.Message, fault.At.ToOffset(offset), FaultedMessage)));
+            fault is null ? null : new DossierFaultDto(fault.NodeId, fault.Message, fault.At.ToOffset(offset), FaultedMessage))
+        {
+            ReceptionPointName = Place(row.ReceptionPoint, receptionPoints, departments).Name,
+            ReturnPoint = row.ReturnPoint is { } returnPoint ? Place(returnPoint, receptionPoints, departments) : null,
+        });
     }
 
     /// <summary>What the desk reads on a faulted dossier (also in the statusChanged message).</summary>
@@ -270,7 +293,7 @@ internal static class DossiersApi
 
     private static async Task<Results<Ok<TimelineDto>, ProblemHttpResult>> Timeline(
         string code, HttpContext context, WorkflowsDbContext db, DefinitionCatalogue catalogue, WorkingCalendar calendar,
-        DepartmentDirectory departments, TimeProvider time, CancellationToken cancellationToken)
+        DepartmentDirectory departments, ReceptionPointDirectory receptionPoints, TimeProvider time, CancellationToken cancellationToken)
     {
         var row = await DossierAccess.Visible(db, context.User).SingleOrDefaultAsync(d => d.Code == code, cancellationToken);
         if (row is null)
@@ -278,26 +301,30 @@ internal static class DossiersApi
             return NotFound(code);
         }
 
-        return TypedResults.Ok(await BuildTimelineAsync(row, db, catalogue, calendar, departments, time.GetUtcNow(), cancellationToken));
+        return TypedResults.Ok(await BuildTimelineAsync(row, db, catalogue, calendar, departments, receptionPoints, time.GetUtcNow(), cancellationToken));
     }
 
     /// <summary>The dossier's handovers (control slip, form 06) and journal events, as of <paramref name="now"/>.</summary>
     internal static async Task<TimelineDto> BuildTimelineAsync(
         DossierRow row, WorkflowsDbContext db, DefinitionCatalogue catalogue, WorkingCalendar calendar,
-        DepartmentDirectory departments, DateTimeOffset now, CancellationToken cancellationToken)
+        DepartmentDirectory departments, ReceptionPointDirectory receptionPoints, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(catalogue);
         ArgumentNullException.ThrowIfNull(calendar);
         ArgumentNullException.ThrowIfNull(departments);
+        ArgumentNullException.ThrowIfNull(receptionPoints);
         var definition = await catalogue.GetPublishedAsync(row.ProcedureCode, row.ProcedureVersion, cancellationToken);
         var nodes = definition?.Flowchart.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal) ?? [];
         var offset = calendar.UtcOffset;
         var tasks = (await db.Tasks.AsNoTracking().Where(t => t.InstanceId == row.Id).ToListAsync(cancellationToken))
             .OrderBy(t => t.OpenedAt).ThenBy(t => t.ClosedAt ?? DateTimeOffset.MaxValue).ThenBy(t => t.NodeId, StringComparer.Ordinal).ToList();
         var journal = await JournalReader.ForInstanceAsync(db, row.Id, cancellationToken);
-        var reception = new UnitDto(row.ReceptionPoint, row.ReceptionPoint);
+        // The receiving point by its name, as the receipt (form 01) prints it.
+        var receptionPlace = Place(row.ReceptionPoint, receptionPoints, departments);
+        var returnPlace = row.ReturnPoint is { } returnPoint ? Place(returnPoint, receptionPoints, departments) : null;
+        var reception = new UnitDto(receptionPlace.Code, receptionPlace.Name);
         var handovers = new List<HandoverDto>(tasks.Count);
         for (var i = 0; i < tasks.Count; i++)
         {
@@ -329,7 +356,8 @@ internal static class DossiersApi
 
         if (ControlSlipHandovers.ResultReturned(row, calendar, departments, now) is { } returned)
         {
-            handovers.Add(returned);
+            // Returned at another point: that point's desk handed the result over.
+            handovers.Add(returnPlace is null ? returned : returned with { GivingUnit = new UnitDto(returnPlace.Code, returnPlace.Name) });
         }
 
         handovers = [.. handovers.Select((h, n) => h with { Number = n + 1 })];
@@ -343,7 +371,11 @@ internal static class DossiersApi
                 (journal.Count == 0 ? 0 : journal[^1].Sequence) + 1, returnedAt.ToOffset(offset), HandoverKinds.ResultReturned, null, null, null, null, null, null));
         }
 
-        return new TimelineDto(row.Code, DossierStatus.Name(row.Status), handovers, events);
+        return new TimelineDto(row.Code, DossierStatus.Name(row.Status), handovers, events)
+        {
+            ReceptionPoint = receptionPlace,
+            ReturnPoint = returnPlace,
+        };
     }
 
     private static async Task<Results<Ok<DossierSummaryDto>, ProblemHttpResult>> ResultReturned(
@@ -386,6 +418,12 @@ internal static class DossiersApi
     }
 
     private static string SlaName(SlaState state) => RowMapping.Name(state);
+
+    /// <summary>A reception point by its directory entry; a department's name (or the code) for one it does not list.</summary>
+    internal static PlaceDto Place(string code, ReceptionPointDirectory receptionPoints, DepartmentDirectory departments) =>
+        receptionPoints.Find(code) is { } point
+            ? new PlaceDto(point.Code, point.Name, point.Address)
+            : new PlaceDto(code, departments.NameOf(code), null);
 
     private static ProblemHttpResult NotFound(string code) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dossier not found", detail: $"No dossier {code} that you may see.");

@@ -23,7 +23,11 @@ internal sealed record IntakeInput(
     DateTimeOffset ReceivedAt,
     JsonObject FormData,
     IReadOnlyList<DocumentInput> Documents,
-    string PayloadHash);
+    string PayloadHash)
+{
+    /// <summary>Where the applicant collects the result, when not at <see cref="ReceptionPoint"/>; null there.</summary>
+    public string? ReturnPoint { get; init; }
+}
 
 /// <summary>
 /// Reads intake JSON by hand so every problem (missing field, wrong type, unparseable instant) is reported
@@ -92,6 +96,13 @@ internal static partial class IntakeReader
             errors["receptionPoint"] = [$"'{receptionPoint}' is not a reception point of the centre; GET /api/reception-points lists them."];
         }
 
+        // Location-independent service: the result may be returned at another point than the one that received it.
+        var returnPoint = OptionalString(body, "returnPoint", "returnPoint", ColumnSizes.ReceptionPoint, errors);
+        if (returnPoint is not null && isReceptionPoint?.Invoke(returnPoint) == false)
+        {
+            errors["returnPoint"] = [$"'{returnPoint}' is not a reception point of the centre; GET /api/reception-points lists them."];
+        }
+
         DateTimeOffset? receivedAt = null;
         if (RequiredString(body, "receivedAt", "receivedAt", 64, errors) is { } receivedText)
         {
@@ -136,7 +147,11 @@ internal static partial class IntakeReader
             return null;
         }
 
-        return new IntakeInput(procedureCode!, externalCode!, applicant!, channel!.Value, receptionPoint!, receivedAt!.Value, formData!, documents, Hash(body));
+        return new IntakeInput(procedureCode!, externalCode!, applicant!, channel!.Value, receptionPoint!, receivedAt!.Value, formData!, documents, Hash(body))
+        {
+            // Returning where it was received is no other point: recorded as none.
+            ReturnPoint = returnPoint == receptionPoint ? null : returnPoint,
+        };
     }
 
     private static List<DocumentInput> ReadDocuments(JsonNode? node, Dictionary<string, string[]> errors)

@@ -90,6 +90,7 @@ internal sealed class IntakeService(
             ["externalCode"] = input.ExternalCode,
             ["channel"] = channelName,
             ["receptionPoint"] = input.ReceptionPoint,
+            ["returnPoint"] = input.ReturnPoint,
             ["receivedAt"] = input.ReceivedAt,
         };
 
@@ -111,6 +112,7 @@ internal sealed class IntakeService(
             ApplicantAddress = input.Applicant.Address,
             Channel = channelName,
             ReceptionPoint = input.ReceptionPoint,
+            ReturnPoint = input.ReturnPoint,
             ReceivedAt = input.ReceivedAt,
             CountingFrom = appointment.CountingFrom,
             OriginalDueAt = appointment.Due,

@@ -41,6 +41,12 @@ internal sealed class DossierRow
     /// <summary>Where it was received; any reception point may receive any procedure.</summary>
     public required string ReceptionPoint { get; set; }
 
+    /// <summary>
+    /// Where the applicant collects the result when it is not the receiving point (location-independent service): a
+    /// code of reception-points.json; null returns it where it was received. The desk may change it until it is returned.
+    /// </summary>
+    public string? ReturnPoint { get; set; }
+
     public DateTimeOffset ReceivedAt { get; set; }
 
     /// <summary>When processing time starts to count (after the cut-off rule).</summary>

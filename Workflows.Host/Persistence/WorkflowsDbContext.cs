@@ -167,6 +167,7 @@ internal abstract class WorkflowsDbContext : DbContext
             e.Property(d => d.ApplicantAddress).HasMaxLength(ColumnSizes.ApplicantAddress);
             e.Property(d => d.Channel).HasMaxLength(16);
             e.Property(d => d.ReceptionPoint).HasMaxLength(ColumnSizes.ReceptionPoint);
+            e.Property(d => d.ReturnPoint).HasMaxLength(ColumnSizes.ReceptionPoint);
             e.Property(d => d.Result).HasMaxLength(16);
             e.Property(d => d.Documents).HasColumnType(JsonColumnType);
             e.Property(d => d.RowVersion).IsConcurrencyToken();

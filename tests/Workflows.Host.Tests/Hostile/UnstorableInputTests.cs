@@ -55,6 +55,7 @@ public abstract class UnstorableInputTests(DatabaseFixture database) : IAsyncLif
         yield return new(WorkflowsApp.IntakeKey, HttpMethod.Post, "/api/intake/dossiers", With(intakeBody, b => b["applicant"]!["address"] = ValueMarker), "applicant.address");
         yield return new(WorkflowsApp.IntakeKey, HttpMethod.Post, "/api/intake/dossiers", With(intakeBody, b => b["externalCode"] = ValueMarker), "externalCode");
         yield return new(WorkflowsApp.IntakeKey, HttpMethod.Post, "/api/intake/dossiers", With(intakeBody, b => b["receptionPoint"] = ValueMarker), "receptionPoint");
+        yield return new(WorkflowsApp.IntakeKey, HttpMethod.Post, "/api/intake/dossiers", With(intakeBody, b => b["returnPoint"] = ValueMarker), "returnPoint");
         yield return new(WorkflowsApp.IntakeKey, HttpMethod.Post, "/api/intake/dossiers", With(intakeBody, b => b["formData"]!["siteAddress"] = ValueMarker), "formData.siteAddress", TakesNumbers: true);
         yield return new(WorkflowsApp.IntakeKey, HttpMethod.Post, "/api/intake/dossiers", With(intakeBody, b => b["formData"]![KeyMarker] = "x"), "formData.");
         yield return new(WorkflowsApp.IntakeKey, HttpMethod.Post, "/api/intake/dossiers", With(intakeBody, b => b["documents"]![1]!["name"] = ValueMarker), "documents[1].name");
@@ -76,6 +77,8 @@ public abstract class UnstorableInputTests(DatabaseFixture database) : IAsyncLif
         yield return new(WorkflowsApp.DeskOfficerKey, HttpMethod.Post, task + "/forward", new JsonObject { ["department"] = ValueMarker }, "department");
         yield return new(WorkflowsApp.DeskOfficerKey, HttpMethod.Post, task + "/forward", new JsonObject { ["department"] = "construction", ["note"] = ValueMarker }, "note");
         yield return new(WorkflowsApp.DeskOfficerKey, HttpMethod.Post, $"/api/dossiers/{dossierCode}/stop", new JsonObject { ["reason"] = ValueMarker }, "reason");
+        yield return new(WorkflowsApp.DeskOfficerKey, HttpMethod.Put, $"/api/dossiers/{dossierCode}/return-point", new JsonObject { ["returnPoint"] = ValueMarker }, "returnPoint");
+        yield return new(WorkflowsApp.DeskOfficerKey, HttpMethod.Put, $"/api/dossiers/{dossierCode}/return-point", new JsonObject { ["returnPoint"] = "chi-nhanh-so-1", ["note"] = ValueMarker }, "note");
         yield return new(WorkflowsApp.DeskOfficerKey, HttpMethod.Post, $"/api/apologies/{Guid.NewGuid()}/confirm", new JsonObject { ["reason"] = ValueMarker }, "reason");
 
         var procedure = Procedure("HOSTILE.1");
