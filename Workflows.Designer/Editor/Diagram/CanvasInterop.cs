@@ -108,27 +108,27 @@ public sealed class CanvasInterop(IJSRuntime js) : IAsyncDisposable
     {
         disposed = true;
         queued.Clear();
+        // Taken before the first await: the component and a create that finished late may both dispose.
+        var graph = handle;
+        var loaded = module;
+        handle = null;
+        module = null;
         try
         {
-            if (handle is not null)
+            if (graph is not null)
             {
-                await handle.InvokeVoidAsync("dispose");
-                await handle.DisposeAsync();
+                await graph.InvokeVoidAsync("dispose");
+                await graph.DisposeAsync();
             }
 
-            if (module is not null)
+            if (loaded is not null)
             {
-                await module.DisposeAsync();
+                await loaded.DisposeAsync();
             }
         }
         catch (JSDisconnectedException)
         {
             // The circuit is gone with the browser tab: there is no graph left to dispose.
-        }
-        finally
-        {
-            handle = null;
-            module = null;
         }
     }
 }

@@ -1,4 +1,7 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.JSInterop;
+using MudBlazor.Services;
 using Workflows.Designer.Editor.Diagram;
 
 namespace Workflows.Designer.Tests.Components;
@@ -7,8 +10,39 @@ namespace Workflows.Designer.Tests.Components;
 /// The canvas interop when the user leaves a page before the canvas module has loaded (the designer benchmark found
 /// it: leaving the editor quickly ended the circuit, and every later click of the tab went unanswered).
 /// </summary>
-public sealed class CanvasInteropTests
+public sealed class CanvasInteropTests : BunitContext, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's popover service only disposes asynchronously.
+    Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Leaving_the_page_while_the_first_drawing_travels_fails_nothing()
+    {
+        Services.AddMudServices();
+        Services.AddLocalization();
+        JSInterop.Mode = JSRuntimeMode.Strict;
+        JSInterop.SetupVoid(i => i.Identifier.StartsWith("mud", StringComparison.Ordinal)).SetVoidResult();
+        var graph = JSInterop.SetupModule(CanvasInterop.ModulePath).SetupModule("create", _ => true);
+        var drawing = graph.SetupVoid("render", _ => true);
+        graph.SetupVoid("fit", _ => true).SetVoidResult();
+        graph.SetupVoid("dispose", _ => true).SetVoidResult();
+        var node = new NodeView("a", "Step", "Bước a", "desk", 200, 20, 210, 84, [new PortView("approved", "Đồng ý")], []);
+        Render<DiagramCanvas>(p => p.Add(c => c.View, new DiagramView([new LaneView("desk", "Bộ phận Một cửa", 0, 130, 900)], [node], [])));
+
+        // The user navigates away while the first patch is on its way; then the browser answers it.
+        await DisposeComponentsAsync();
+        drawing.SetVoidResult();
+        for (var i = 0; i < 5; i++)
+        {
+            await Renderer.Dispatcher.InvokeAsync(() => { });
+        }
+
+        Assert.False(Renderer.UnhandledException.IsCompleted, "the renderer met an unhandled exception");
+        Assert.Empty(graph.Invocations["fit"]);
+    }
+
     [Fact]
     public async Task Leaving_the_page_while_the_canvas_module_loads_creates_no_graph_and_does_not_fail()
     {
