@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Workflows.Benchmarks.Designer;
 using Workflows.Benchmarks.Durable;
 
 // `durable [--seconds 20] [--warmup 30] [--clients 2,16] [--repeat 1]`: the Host over HTTP on PostgreSQL against pgbench baselines (on demand only).
@@ -11,6 +12,12 @@ if (args.Length > 0 && args[0] == "durable")
 if (args.Length > 0 && args[0] == "reports")
 {
     return await Workflows.Benchmarks.Reports.ReportsBenchmark.RunAsync(args[1..]);
+}
+
+// `designer [--procedures 2000] [--repetitions 20] [--warmup 5]`: Designer page times with a city-sized catalogue, in Chromium (on demand only).
+if (args.Length > 0 && args[0] == "designer")
+{
+    return await DesignerHarness.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

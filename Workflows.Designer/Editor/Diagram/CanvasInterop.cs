@@ -28,15 +28,26 @@ public sealed class CanvasInterop(IJSRuntime js) : IAsyncDisposable
 
     public bool IsReady => handle is not null;
 
-    /// <summary>Creates the graph in <paramref name="element"/> and runs the calls queued so far.</summary>
-    public async Task CreateAsync(object element, DotNetObjectReference<DiagramCanvas> callback, bool readOnly)
+    /// <summary>
+    /// Creates the graph in <paramref name="element"/> and runs the calls queued so far; false when the canvas was
+    /// disposed meanwhile (nothing was created, nothing more may be called).
+    /// </summary>
+    public async Task<bool> CreateAsync(object element, DotNetObjectReference<DiagramCanvas> callback, bool readOnly)
     {
         module = await js.InvokeAsync<IJSObjectReference>("import", ModulePath);
+        // The user may have left the page while the module loaded: the component's callback is disposed by then, and
+        // handing it to the module would fail the whole circuit (every page of the tab stops answering).
+        if (disposed)
+        {
+            await DisposeAsync();
+            return false;
+        }
+
         handle = await module.InvokeAsync<IJSObjectReference>("create", element, callback, JsonSerializer.Serialize(new { readOnly }, Json));
         if (disposed)
         {
             await DisposeAsync();
-            return;
+            return false;
         }
 
         var pending = queued.ToList();
@@ -45,6 +56,8 @@ public sealed class CanvasInterop(IJSRuntime js) : IAsyncDisposable
         {
             await call(handle);
         }
+
+        return true;
     }
 
     public Task RenderAsync(DiagramPatch patch) => CallAsync(h => h.InvokeVoidAsync("render", JsonSerializer.Serialize(patch, Json)).AsTask());
@@ -98,27 +111,27 @@ public sealed class CanvasInterop(IJSRuntime js) : IAsyncDisposable
     {
         disposed = true;
         queued.Clear();
+        // Taken before the first await: the component and a create that finished late may both dispose.
+        var graph = handle;
+        var loaded = module;
+        handle = null;
+        module = null;
         try
         {
-            if (handle is not null)
+            if (graph is not null)
             {
-                await handle.InvokeVoidAsync("dispose");
-                await handle.DisposeAsync();
+                await graph.InvokeVoidAsync("dispose");
+                await graph.DisposeAsync();
             }
 
-            if (module is not null)
+            if (loaded is not null)
             {
-                await module.DisposeAsync();
+                await loaded.DisposeAsync();
             }
         }
         catch (JSDisconnectedException)
         {
             // The circuit is gone with the browser tab: there is no graph left to dispose.
-        }
-        finally
-        {
-            handle = null;
-            module = null;
         }
     }
 }
