@@ -44,6 +44,33 @@ public sealed class CanvasInteropTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Leaving_a_diff_while_its_first_fit_travels_reveals_nothing_and_fails_nothing()
+    {
+        Services.AddMudServices();
+        Services.AddLocalization();
+        JSInterop.Mode = JSRuntimeMode.Strict;
+        JSInterop.SetupVoid(i => i.Identifier.StartsWith("mud", StringComparison.Ordinal)).SetVoidResult();
+        var graph = JSInterop.SetupModule(CanvasInterop.ModulePath).SetupModule("create", _ => true);
+        graph.SetupVoid("render", _ => true).SetVoidResult();
+        var fitting = graph.SetupVoid("fit", _ => true);
+        graph.SetupVoid("revealNode", _ => true).SetVoidResult();
+        graph.SetupVoid("dispose", _ => true).SetVoidResult();
+        var added = new NodeView("a", "Step", "Bước a", "desk", 200, 20, 210, 84, [new PortView("approved", "Đồng ý")], [], DiffState.Added);
+        Render<DiagramCanvas>(p => p.Add(c => c.View, new DiagramView([new LaneView("desk", "Bộ phận Một cửa", 0, 130, 900)], [added], [])));
+
+        // The diff page is left while the first fit is on its way; then the browser answers it.
+        await DisposeComponentsAsync();
+        fitting.SetVoidResult();
+        for (var i = 0; i < 5; i++)
+        {
+            await Renderer.Dispatcher.InvokeAsync(() => { });
+        }
+
+        Assert.False(Renderer.UnhandledException.IsCompleted, "the renderer met an unhandled exception");
+        Assert.Empty(graph.Invocations["revealNode"]);
+    }
+
+    [Fact]
     public async Task Leaving_the_page_while_the_canvas_module_loads_creates_no_graph_and_does_not_fail()
     {
         var js = new SlowModuleRuntime();
