@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Npgsql;
+using Workflows.Benchmarks.Common;
 using Workflows.Benchmarks.Durable;
 
 namespace Workflows.Benchmarks.Designer;
@@ -41,8 +40,8 @@ internal static class DesignerHarness
         var rows = new List<Row>();
         try
         {
-            var loadAtStart = LoadAverage();
-            var definitions = Path.Combine(HostRunner.SolutionFolder, "definitions");
+            var loadAtStart = MarkdownReport.LoadAverage();
+            var definitions = Path.Combine(ServiceProcess.SolutionFolder, "definitions");
             using var host = await HostRunner.StartAsync(work, new Dictionary<string, string>
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -68,7 +67,7 @@ internal static class DesignerHarness
             });
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
             {
-                BaseURL = designer.Address.ToString(),
+                BaseURL = designer.BaseAddress.ToString(),
                 ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
                 Locale = "vi-VN",
             });
@@ -140,16 +139,11 @@ internal static class DesignerHarness
                     new Timings(usableTimes), new Timings(largeCalls), new Timings(drawnTimes), DiagramTargetMs);
                 rows.Add(diagram);
                 Log($"  usable {diagram.Page}; every node drawn {diagram.Drawn}; Host calls alone {diagram.Baseline}");
-                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(HostRunner.SolutionFolder, "tests", "Workflows.Benchmarks", "results", "designer-60-nodes.png") });
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(MarkdownReport.ResultsFolder, "designer-60-nodes.png") });
             }
 
-            var report = Report(options, started, seeded, catalogueSize, rows, loadAtStart, LoadAverage(), errors);
-            Console.WriteLine();
-            Console.WriteLine(report);
-            var results = Path.Combine(HostRunner.SolutionFolder, "tests", "Workflows.Benchmarks", "results");
-            Directory.CreateDirectory(results);
-            var file = Path.Combine(results, $"designer-{started:yyyy-MM-dd}{(options.Label is null ? "" : "-" + options.Label)}.md");
-            await File.WriteAllTextAsync(file, report);
+            var report = Report(options, started, seeded, catalogueSize, rows, loadAtStart, errors);
+            var file = await report.WriteAsync($"designer-{started:yyyy-MM-dd}{(options.Label is null ? "" : "-" + options.Label)}.md");
             Log($"report written to {file}");
             return 0;
         }
@@ -246,72 +240,37 @@ internal static class DesignerHarness
         await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
     }
 
-    private static string Report(Options options, DateTimeOffset started, SeededCatalogue seeded, int catalogueSize, List<Row> rows, string loadAtStart, string loadAtEnd, List<string> errors)
+    private static MarkdownReport Report(Options options, DateTimeOffset started, SeededCatalogue seeded, int catalogueSize, List<Row> rows, string loadAtStart, List<string> errors)
     {
-        var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        md.AppendLine(inv, $"# Designer benchmark, {started:yyyy-MM-dd HH:mm zzz}");
-        md.AppendLine();
-        md.AppendLine(inv, $"`dotnet run -c Release --project tests/Workflows.Benchmarks -- {string.Join(' ', ["designer", .. options.Arguments])}`");
-        md.AppendLine();
-        md.AppendLine(inv, $"- Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at start {loadAtStart}, at end {loadAtEnd} (the machine is shared).");
-        md.AppendLine(inv, $"- Catalogue: {catalogueSize} procedures ({seeded.Procedures} loaded by the benchmark through the Host's API in {seeded.Took.TotalSeconds:F0} s, {seeded.Versions} versions, {seeded.Drafts} with a draft), Host and Designer Release builds in Development (for the development users), PostgreSQL.");
-        md.AppendLine(inv, $"- Each figure: {options.Repetitions} repetitions after {options.WarmUp} of warm-up; median and p95 (nearest rank), milliseconds.");
-        md.AppendLine("- Page: from `Blazor.navigateTo` in the signed-in tab (inside the circuit: no page load) to the page's ready condition in the DOM: the server's routing, Host calls and render, the render diff over the WebSocket on loopback and the browser applying it. An upper bound of the server time. Host calls: the same GET requests the page makes, one after the other, timed alone from the benchmark with the designer's key (the floor the page cannot go below).");
-        md.AppendLine("- Diagram: navigation to every node drawn (`data-nodes` on the canvas) and to a real click on a node having selected it (X6 selection box): includes the browser's work (X6 drawing), as the target means.");
-        md.AppendLine();
-        md.AppendLine("| Page | Page median | Page p95 | Host calls median | Host calls p95 | Page / calls | Target | Met (p95) |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
-        foreach (var row in rows)
-        {
-            md.AppendLine(inv, $"| {row.Name} | {row.Page.Median:F0} | {row.Page.P95:F0} | {row.Baseline.Median:F0} | {row.Baseline.P95:F0} | {row.Ratio:F1}× | {row.TargetMs:F0} | {(row.Page.P95 < row.TargetMs ? "yes" : $"no (+{row.Page.P95 - row.TargetMs:F0} ms)")} |");
-        }
-
-        md.AppendLine();
+        var report = new MarkdownReport(
+            $"Designer benchmark, {started:yyyy-MM-dd HH:mm zzz}",
+            $"dotnet run -c Release --project tests/Workflows.Benchmarks -- {string.Join(' ', ["designer", .. options.Arguments])}",
+            loadAtStart);
+        report.Machine($"Catalogue: {catalogueSize} procedures ({seeded.Procedures} loaded by the benchmark through the Host's API in {seeded.Took.TotalSeconds:F0} s, {seeded.Versions} versions, {seeded.Drafts} with a draft), Host and Designer Release builds in Development (for the development users), PostgreSQL.")
+            .Machine($"Each figure: {options.Repetitions} repetitions after {options.WarmUp} of warm-up; median and p95 (nearest rank), milliseconds.")
+            .Machine("Page: from `Blazor.navigateTo` in the signed-in tab (inside the circuit: no page load) to the page's ready condition in the DOM: the server's routing, Host calls and render, the render diff over the WebSocket on loopback and the browser applying it. An upper bound of the server time. Host calls: the same GET requests the page makes, one after the other, timed alone from the benchmark with the designer's key (the floor the page cannot go below).")
+            .Machine("Diagram: navigation to every node drawn (`data-nodes` on the canvas) and to a real click on a node having selected it (X6 selection box): includes the browser's work (X6 drawing), as the target means.");
+        report.Heading("Results").Table(
+            ["Page", ">Page median", ">Page p95", ">Host calls median", ">Host calls p95", ">Page / calls", ">Target", "Met (p95)"],
+            rows.Select(row => (IReadOnlyList<string>)[row.Name, row.Page.Median.ToString("F0", inv), row.Page.P95.ToString("F0", inv), row.Baseline.Median.ToString("F0", inv), row.Baseline.P95.ToString("F0", inv), string.Create(inv, $"{row.Ratio:F1}×"), row.TargetMs.ToString("F0", inv), row.Page.P95 < row.TargetMs ? "yes" : string.Create(inv, $"no (+{row.Page.P95 - row.TargetMs:F0} ms)")]));
         foreach (var row in rows.Where(r => r.Drawn is not null))
         {
-            md.AppendLine(inv, $"Every node of the {seeded.LargeNodes}-node diagram drawn: {row.Drawn}; usable (click selects): {row.Page}.");
-            md.AppendLine();
+            report.Line(string.Create(inv, $"Every node of the {seeded.LargeNodes}-node diagram drawn: {row.Drawn}; usable (click selects): {row.Page}."));
         }
 
-        md.AppendLine("Paths and Host calls:");
-        md.AppendLine();
+        report.Line("Paths and Host calls:");
         foreach (var row in rows)
         {
-            md.AppendLine(inv, $"- `{row.Path}`: {string.Join(", ", row.HostCalls.Select(c => $"`GET /{c}`"))}");
+            report.Line($"- `{row.Path}`: {string.Join(", ", row.HostCalls.Select(c => $"`GET /{c}`"))}", tight: true);
         }
 
         if (errors.Count > 0)
         {
-            md.AppendLine();
-            md.AppendLine(inv, $"Browser console errors during the run: {string.Join("; ", errors.Distinct().Take(5))}");
+            report.Line(string.Empty, tight: true).Line($"Browser console errors during the run: {string.Join("; ", errors.Distinct().Take(5))}");
         }
 
-        return md.ToString();
-    }
-
-    private static string CpuModel()
-    {
-        try
-        {
-            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
-        }
-        catch (IOException)
-        {
-            return "unknown CPU";
-        }
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
+        return report;
     }
 
     private static async Task ExecuteAsync(string server, string sql)

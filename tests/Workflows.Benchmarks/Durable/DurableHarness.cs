@@ -6,6 +6,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Workflows.Benchmarks.Common;
+using static Workflows.Benchmarks.Common.Sql;
 
 namespace Workflows.Benchmarks.Durable;
 
@@ -48,10 +50,9 @@ internal static class DurableHarness
         var work = Path.Combine(Path.GetTempPath(), database);
         Directory.CreateDirectory(work);
         await ExecuteAsync(server, $"CREATE DATABASE {database}");
-        var report = new Report(options, started, database);
+        var report = new Report(options, started, database, MarkdownReport.LoadAverage());
         try
         {
-            report.LoadAtStart = LoadAverage();
             await using var db = new NpgsqlConnection(connectionString);
             using (var host = await StartHostAsync(connectionString, work, options.Background, commandLog: false, options.HostEnvironment))
             {
@@ -141,14 +142,7 @@ internal static class DurableHarness
                 await TraceAsync(report, traced, "completion", () => CompleteOperation(http, [task])(0, 0, CancellationToken.None));
             }
 
-            report.LoadAtEnd = LoadAverage();
-            var markdown = report.Markdown();
-            Console.WriteLine();
-            Console.WriteLine(markdown);
-            var results = Path.Combine(HostRunner.SolutionFolder, "tests", "Workflows.Benchmarks", "results");
-            Directory.CreateDirectory(results);
-            var file = Path.Combine(results, $"durable-{started:yyyy-MM-dd}.md");
-            await File.WriteAllTextAsync(file, markdown);
+            var file = await report.Markdown().WriteAsync($"durable-{started:yyyy-MM-dd}.md");
             Log($"report written to {file}");
             return 0;
         }
@@ -167,14 +161,14 @@ internal static class DurableHarness
         }
     }
 
-    private static Task<HostRunner> StartHostAsync(string connectionString, string work, bool background, bool commandLog, IReadOnlyDictionary<string, string> extra)
+    private static Task<ServiceProcess> StartHostAsync(string connectionString, string work, bool background, bool commandLog, IReadOnlyDictionary<string, string> extra)
     {
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Database__Provider"] = "Postgres",
             ["ConnectionStrings__Postgres"] = connectionString,
-            ["Definitions__Path"] = Path.Combine(HostRunner.SolutionFolder, "definitions"),
+            ["Definitions__Path"] = Path.Combine(ServiceProcess.SolutionFolder, "definitions"),
             ["Notifications__Folder"] = Path.Combine(work, "notifications"),
             ["Runtime__Background"] = background ? "true" : "false",
             ["Logging__LogLevel__Default"] = "Warning",
@@ -324,7 +318,7 @@ internal static class DurableHarness
         return path;
     }
 
-    private static Task CreateBenchIdFunctionAsync(NpgsqlConnection db) => ExecuteAsync(db, """
+    internal static Task CreateBenchIdFunctionAsync(NpgsqlConnection db) => ExecuteAsync(db, """
         CREATE OR REPLACE FUNCTION bench_id(kind int, client int, k int) RETURNS uuid LANGUAGE sql IMMUTABLE PARALLEL SAFE
         AS $$ SELECT (lpad(to_hex(kind), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(client::bigint * 100000000 + k), 12, '0'))::uuid $$
         """);
@@ -418,7 +412,7 @@ internal static class DurableHarness
     }
 
     /// <summary>Runs one request on a Host that logs every EF command, and records the commands that request ran.</summary>
-    private static async Task TraceAsync(Report report, HostRunner host, string name, Func<Task<(Outcome Outcome, string? Error)>> request)
+    private static async Task TraceAsync(Report report, ServiceProcess host, string name, Func<Task<(Outcome Outcome, string? Error)>> request)
     {
         var from = host.Lines.Count;
         var (outcome, error) = await request();
@@ -445,39 +439,6 @@ internal static class DurableHarness
 
         report.Traces.Add((name, outcome == Outcome.Success ? "ok" : error ?? "failed", commands));
     }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await ExecuteAsync(connection, sql);
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<string> StringAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (string?)await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No result: {sql}");
-    }
-
-    private static async Task<Guid> GuidAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (Guid?)await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No row: {sql}");
-    }
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
 
@@ -570,7 +531,7 @@ internal static class DurableHarness
     /// <summary>CPU used: the Host process, this harness (the HTTP load generator) and the whole machine (busy time from /proc/stat).</summary>
     internal sealed record Cpu(TimeSpan Host, TimeSpan Harness, TimeSpan Machine)
     {
-        public static Cpu Read(HostRunner host) => new(host.CpuTime, Process.GetCurrentProcess().TotalProcessorTime, MachineBusy());
+        public static Cpu Read(ServiceProcess host) => new(host.CpuTime, Process.GetCurrentProcess().TotalProcessorTime, MachineBusy());
 
         public static Cpu operator -(Cpu a, Cpu b) => new(a.Host - b.Host, a.Harness - b.Harness, a.Machine - b.Machine);
 
@@ -594,15 +555,11 @@ internal static class DurableHarness
         public double Ratio => Baseline.Tps > 0 ? Ours.Rate / Baseline.Tps : double.NaN;
     }
 
-    private sealed class Report(Options options, DateTimeOffset started, string database)
+    private sealed class Report(Options options, DateTimeOffset started, string database, string loadAtStart)
     {
         public List<Measurement> Measurements { get; } = [];
 
         public List<(string Name, string Outcome, List<(string Text, string Elapsed, string Note)> Commands)> Traces { get; } = [];
-
-        public string LoadAtStart { get; set; } = "n/a";
-
-        public string LoadAtEnd { get; set; } = "n/a";
 
         private string postgres = "?";
         private string settings = "?";
@@ -626,113 +583,85 @@ internal static class DurableHarness
                 """);
         }
 
-        public string Markdown()
+        public MarkdownReport Markdown()
         {
-            var md = new StringBuilder();
             var c = CultureInfo.InvariantCulture;
-            md.AppendLine(c, $"# Durable throughput: Host over HTTP vs pgbench doing the same writes ({started:yyyy-MM-dd})");
-            md.AppendLine();
-            md.AppendLine(c, $"Command: `dotnet run -c Release --project tests/Workflows.Benchmarks -- durable --seconds {options.Seconds} --warmup {options.WarmUp} --clients {string.Join(',', options.Clients)}{(options.Background ? " --background" : string.Empty)}{string.Concat(options.HostEnvironment.Select(e => $" --host-env {e.Key}={e.Value}"))}`");
-            md.AppendLine();
-            md.AppendLine("## Machine");
-            md.AppendLine();
-            md.AppendLine(c, $"- Cores: {Environment.ProcessorCount}; OS: {RuntimeInformation.OSDescription}; .NET {Environment.Version}");
-            md.AppendLine(c, $"- PostgreSQL: {postgres}");
-            md.AppendLine(c, $"- Settings: {settings}");
-            md.AppendLine(c, $"- Load average (1/5/15 min) at start: {LoadAtStart}; at end: {LoadAtEnd}. The Host, PostgreSQL, pgbench and this load generator share these cores (other builds may too): absolute numbers are noisy, compare the ratios, which come from back-to-back runs.");
-            md.AppendLine(c, $"- Host: Release Workflows.Host.dll, Development environment, logging at Warning, Runtime:Background={(options.Background ? "true (timer runner and outbox dispatcher running)" : "false (timer runner and outbox dispatcher off: only the request path is measured)")}. Fresh database `{database}`.");
-            md.AppendLine(c, $"- Load: closed loop, each client one request at a time on its own keep-alive HTTP/1.1 connection (a lean client sending prepared bytes: RawHttp.cs), {options.Seconds} s per run. Intake: distinct dossiers of {Procedure} with {IntakeClientState.FormDataBytes} bytes of form data; 201 counted (sent after commit). Completion: each client completes its own open `intake` tasks (outcome approved, key {OfficerKey}); 200 counted.");
-            md.AppendLine(c, $"- Baseline: `pgbench -n -f <script> -c N -j min(N,2) -T {options.Seconds}` (simple protocol), scripts generated from rows the Host wrote in this run (see below). Both sides connect over loopback TCP without TLS (`SslMode=Disable`, `PGSSLMODE=disable`). Warm-up before measuring: {options.WarmUp} s of intake and {options.WarmUp / 2} s of completions.");
-            md.AppendLine();
+            var report = new MarkdownReport(
+                $"Durable throughput: Host over HTTP vs pgbench doing the same writes ({started:yyyy-MM-dd})",
+                $"dotnet run -c Release --project tests/Workflows.Benchmarks -- durable --seconds {options.Seconds} --warmup {options.WarmUp} --clients {string.Join(',', options.Clients)}{(options.Background ? " --background" : string.Empty)}{string.Concat(options.HostEnvironment.Select(e => $" --host-env {e.Key}={e.Value}"))}",
+                loadAtStart);
+            report.Machine($"PostgreSQL: {postgres}")
+                .Machine($"Settings: {settings}")
+                .Machine("The Host, PostgreSQL, pgbench and this load generator share these cores (other builds may too).")
+                .Machine($"Host: Release Workflows.Host.dll, Development environment, logging at Warning, Runtime:Background={(options.Background ? "true (timer runner and outbox dispatcher running)" : "false (timer runner and outbox dispatcher off: only the request path is measured)")}. Fresh database `{database}`.")
+                .Machine($"Load: closed loop, each client one request at a time on its own keep-alive HTTP/1.1 connection (a lean client sending prepared bytes: RawHttp.cs), {options.Seconds} s per run. Intake: distinct dossiers of {Procedure} with {IntakeClientState.FormDataBytes} bytes of form data; 201 counted (sent after commit). Completion: each client completes its own open `intake` tasks (outcome approved, key {OfficerKey}); 200 counted.")
+                .Machine($"Baseline: `pgbench -n -f <script> -c N -j min(N,2) -T {options.Seconds}` (simple protocol), scripts generated from rows the Host wrote in this run (see below). Both sides connect over loopback TCP without TLS (`SslMode=Disable`, `PGSSLMODE=disable`). Warm-up before measuring: {options.WarmUp} s of intake and {options.WarmUp / 2} s of completions.");
             var repeated = Measurements.GroupBy(m => (m.Scenario, m.Clients)).Where(g => g.Count() > 1).ToList();
             if (repeated.Count > 0)
             {
                 // Single back-to-back pairs differ by up to ±30 % on this shared machine: the verdict is the median pair.
-                md.AppendLine("## Summary (median over the repeated pairs)");
-                md.AppendLine();
-                md.AppendLine("| Scenario | Clients | Pairs | Ours, median (ops/s) | Ours failed (all pairs) | pgbench, median (tps) | pgbench failed (all pairs) | Ratios of the pairs | Median ratio | Target ≥ 50% |");
-                md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---:|:--:|");
-                foreach (var group in repeated)
-                {
-                    var ratios = group.Select(m => m.Ratio).Order().ToArray();
-                    var median = Median(ratios);
-                    md.AppendLine(c, $"| {group.Key.Scenario} | {group.Key.Clients} | {ratios.Length} | {Median(group.Select(m => m.Ours.Rate)):F1} | {group.Sum(m => m.Ours.Failures)} | {Median(group.Select(m => m.Baseline.Tps)):F1} | {group.Sum(m => m.Baseline.Failed)} | {string.Join(", ", group.Select(m => m.Ratio.ToString("P0", c)))} | {median:P0} | {(median >= 0.5 ? "met" : "**missed**")} |");
-                }
-
-                md.AppendLine();
+                report.Heading("Summary (median over the repeated pairs)").Table(
+                    ["Scenario", ">Clients", ">Pairs", ">Ours, median (ops/s)", ">Ours failed (all pairs)", ">pgbench, median (tps)", ">pgbench failed (all pairs)", "Ratios of the pairs", ">Median ratio", "Target ≥ 50%"],
+                    repeated.Select(group =>
+                    {
+                        var median = Median(group.Select(m => m.Ratio));
+                        return (IReadOnlyList<string>)[group.Key.Scenario, $"{group.Key.Clients}", $"{group.Count()}", Median(group.Select(m => m.Ours.Rate)).ToString("F1", c), $"{group.Sum(m => m.Ours.Failures)}", Median(group.Select(m => m.Baseline.Tps)).ToString("F1", c), $"{group.Sum(m => m.Baseline.Failed)}", string.Join(", ", group.Select(m => m.Ratio.ToString("P0", c))), median.ToString("P0", c), median >= 0.5 ? "met" : "**missed**"];
+                    }));
             }
 
-            md.AppendLine("## Results");
-            md.AppendLine();
             // Failures beside every figure: a rate is only comparable when neither side dropped requests.
-            md.AppendLine("| Scenario | Clients | Ours (ops/s) | Ours failed / sent | Ours p50 / p95 (ms) | pgbench (tps) | pgbench failed / sent | pgbench p50 / p95 (ms) | Ours / baseline | Target ≥ 50% |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|:--:|");
-            foreach (var m in Measurements)
-            {
-                md.AppendLine(c, $"| {m.Scenario} | {m.Clients} | {m.Ours.Rate:F1} | {m.Ours.Failures} / {m.Ours.Successes + m.Ours.Failures} | {m.Ours.P50:F1} / {m.Ours.P95:F1} | {m.Baseline.Tps:F1} | {m.Baseline.Failed} / {m.Baseline.Transactions + m.Baseline.Failed} | {m.Baseline.P50:F1} / {m.Baseline.P95:F1} | {m.Ratio:P0} | {(m.Ratio >= 0.5 ? "met" : "**missed**")} |");
-            }
-
-            md.AppendLine();
+            report.Heading("Results").Table(
+                ["Scenario", ">Clients", ">Ours (ops/s)", ">Ours failed / sent", ">Ours p50 / p95 (ms)", ">pgbench (tps)", ">pgbench failed / sent", ">pgbench p50 / p95 (ms)", ">Ours / baseline", "Target ≥ 50%"],
+                Measurements.Select(m => (IReadOnlyList<string>)[m.Scenario, $"{m.Clients}", m.Ours.Rate.ToString("F1", c), $"{m.Ours.Failures} / {m.Ours.Successes + m.Ours.Failures}", string.Create(c, $"{m.Ours.P50:F1} / {m.Ours.P95:F1}"), m.Baseline.Tps.ToString("F1", c), $"{m.Baseline.Failed} / {m.Baseline.Transactions + m.Baseline.Failed}", string.Create(c, $"{m.Baseline.P50:F1} / {m.Baseline.P95:F1}"), m.Ratio.ToString("P0", c), m.Ratio >= 0.5 ? "met" : "**missed**"]));
             var problems = Measurements.Where(m => m.Ours.Failures > 0 || m.Ours.ExhaustedClients > 0 || m.Baseline.Failed > 0 || m.Baseline.AbortedClients > 0 || m.Note is not null).ToList();
             foreach (var m in problems)
             {
-                md.AppendLine(c, $"- {m.Scenario}, {m.Clients} clients: Host failures {m.Ours.Failures} ({string.Join(", ", m.Ours.Errors.Select(e => $"{e.Key} ×{e.Value}"))}), clients out of tasks {m.Ours.ExhaustedClients}; pgbench failed {m.Baseline.Failed}, aborted clients {m.Baseline.AbortedClients}. {m.Note}");
+                report.Line($"- {m.Scenario}, {m.Clients} clients: Host failures {m.Ours.Failures} ({string.Join(", ", m.Ours.Errors.Select(e => $"{e.Key} ×{e.Value}"))}), clients out of tasks {m.Ours.ExhaustedClients}; pgbench failed {m.Baseline.Failed}, aborted clients {m.Baseline.AbortedClients}. {m.Note}", tight: true);
             }
 
-            if (problems.Count == 0)
-            {
-                md.AppendLine("No request failed, no client ran out of work, every pgbench transaction committed.");
-            }
+            report.Line(problems.Count == 0 ? "No request failed, no client ran out of work, every pgbench transaction committed." : string.Empty);
 
-            md.AppendLine();
-            md.AppendLine("## Database work per operation (pg_stat_database deltas over each run)");
-            md.AppendLine();
-            md.AppendLine("Commits count every transaction, including the Host's autocommit reads; rows are heap rows written.");
-            md.AppendLine();
-            md.AppendLine("| Scenario | Clients | Side | Operations | Commits / op | Rows inserted / op | Rows updated / op | Rows deleted / op |");
-            md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
-            foreach (var m in Measurements)
-            {
-                Row(md, m.Scenario, m.Clients, "Host", m.Ours.Successes + m.Ours.Failures, m.OursStats);
-                Row(md, m.Scenario, m.Clients, "pgbench", m.Baseline.Transactions, m.BaselineStats);
-            }
+            report.Heading("Database work per operation (pg_stat_database deltas over each run)")
+                .Line("Commits count every transaction, including the Host's autocommit reads; rows are heap rows written.")
+                .Table(
+                    ["Scenario", ">Clients", "Side", ">Operations", ">Commits / op", ">Rows inserted / op", ">Rows updated / op", ">Rows deleted / op"],
+                    Measurements.SelectMany(m => new[]
+                    {
+                        Row(m.Scenario, m.Clients, "Host", m.Ours.Successes + m.Ours.Failures, m.OursStats),
+                        Row(m.Scenario, m.Clients, "pgbench", m.Baseline.Transactions, m.BaselineStats),
+                    }));
 
-            md.AppendLine();
-            md.AppendLine("## CPU per operation (ms; machine = busy time of all cores from /proc/stat, which includes PostgreSQL and anything else running)");
-            md.AppendLine();
-            md.AppendLine("| Scenario | Clients | Host process | Load generator | Machine, Host run | Machine, pgbench run | Machine busy, Host run | Machine busy, pgbench run |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var m in Measurements)
-            {
-                var ops = Math.Max(1, m.Ours.Successes + m.Ours.Failures);
-                var tx = Math.Max(1, m.Baseline.Transactions);
-                var cores = Environment.ProcessorCount;
-                md.AppendLine(c, $"| {m.Scenario} | {m.Clients} | {m.OursCpu.Host.TotalMilliseconds / ops:F2} | {m.OursCpu.Harness.TotalMilliseconds / ops:F2} | {m.OursCpu.Machine.TotalMilliseconds / ops:F2} | {m.BaselineCpu.Machine.TotalMilliseconds / tx:F2} | {m.OursCpu.Machine / (m.Ours.Elapsed * cores):P0} | {m.BaselineCpu.Machine / (TimeSpan.FromSeconds(options.Seconds) * cores):P0} |");
-            }
+            report.Heading("CPU per operation (ms; machine = busy time of all cores from /proc/stat, which includes PostgreSQL and anything else running)").Table(
+                ["Scenario", ">Clients", ">Host process", ">Load generator", ">Machine, Host run", ">Machine, pgbench run", ">Machine busy, Host run", ">Machine busy, pgbench run"],
+                Measurements.Select(m =>
+                {
+                    var ops = Math.Max(1, m.Ours.Successes + m.Ours.Failures);
+                    var tx = Math.Max(1, m.Baseline.Transactions);
+                    var cores = Environment.ProcessorCount;
+                    return (IReadOnlyList<string>)[m.Scenario, $"{m.Clients}", (m.OursCpu.Host.TotalMilliseconds / ops).ToString("F2", c), (m.OursCpu.Harness.TotalMilliseconds / ops).ToString("F2", c), (m.OursCpu.Machine.TotalMilliseconds / ops).ToString("F2", c), (m.BaselineCpu.Machine.TotalMilliseconds / tx).ToString("F2", c), (m.OursCpu.Machine / (m.Ours.Elapsed * cores)).ToString("P0", c), (m.BaselineCpu.Machine / (TimeSpan.FromSeconds(options.Seconds) * cores)).ToString("P0", c)];
+                }));
 
-            md.AppendLine();
-            md.AppendLine("## Round trips of one request (command log, EF's and the Host's own insert batch, of a separate, freshly started Host with command logging on: times are cold, the count is what matters)");
+            report.Heading("Round trips of one request (command log, EF's and the Host's own insert batch, of a separate, freshly started Host with command logging on: times are cold, the count is what matters)");
             foreach (var (name, outcome, commands) in Traces)
             {
-                md.AppendLine();
-                md.AppendLine(c, $"**{name}** ({outcome}): {commands.Count} database commands (BEGIN is sent with the first command of an explicit transaction, its COMMIT is not logged: add one round trip per explicit transaction).");
-                md.AppendLine();
+                report.Line($"**{name}** ({outcome}): {commands.Count} database commands (BEGIN is sent with the first command of an explicit transaction, its COMMIT is not logged: add one round trip per explicit transaction).");
                 var i = 0;
                 foreach (var (text, elapsed, note) in commands)
                 {
                     var statements = text.Split(";\n", StringSplitOptions.RemoveEmptyEntries).Select(s => Summary(s)).ToList();
-                    md.AppendLine(c, $"{++i}. ({elapsed} ms){note} {(statements.Count > 1 ? $"batch of {statements.Count}: " : string.Empty)}{string.Join("; ", statements)}");
+                    report.Line($"{++i}. ({elapsed} ms){note} {(statements.Count > 1 ? $"batch of {statements.Count}: " : string.Empty)}{string.Join("; ", statements)}", tight: true);
                 }
+
+                report.Line(string.Empty, tight: true);
             }
 
-            md.AppendLine();
-            return md.ToString();
+            return report;
         }
 
-        private static void Row(StringBuilder md, string scenario, int clients, string side, long operations, Stats s)
+        private static IReadOnlyList<string> Row(string scenario, int clients, string side, long operations, Stats s)
         {
-            double Per(long v) => operations > 0 ? (double)v / operations : double.NaN;
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {scenario} | {clients} | {side} | {operations} | {Per(s.Commits):F2} | {Per(s.Inserted):F2} | {Per(s.Updated):F2} | {Per(s.Deleted):F2} |");
+            string Per(long v) => (operations > 0 ? (double)v / operations : double.NaN).ToString("F2", CultureInfo.InvariantCulture);
+            return [scenario, $"{clients}", side, $"{operations}", Per(s.Commits), Per(s.Inserted), Per(s.Updated), Per(s.Deleted)];
         }
 
         // "SELECT ... FROM tasks AS t INNER JOIN ..." → "SELECT tasks (+3 joins)"; "INSERT INTO journal (...)" → "INSERT journal".

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using Workflows.Benchmarks.Common;
 using Workflows.Benchmarks.Durable;
 
 namespace Workflows.Benchmarks.Reports;
@@ -196,7 +197,7 @@ internal static class ReportsBenchmark
         return medians;
     }
 
-    private static async Task<Dictionary<string, double>> TimeHostAsync(HostRunner host, List<Request> requests, int runs, Dictionary<string, double>? firstRun)
+    private static async Task<Dictionary<string, double>> TimeHostAsync(ServiceProcess host, List<Request> requests, int runs, Dictionary<string, double>? firstRun)
     {
         using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
         client.DefaultRequestHeaders.Add("X-Api-Key", AdministratorKey);
@@ -232,13 +233,13 @@ internal static class ReportsBenchmark
         return medians;
     }
 
-    private static Task<HostRunner> StartHostAsync(string assembly, string connectionString, string work) =>
+    private static Task<ServiceProcess> StartHostAsync(string assembly, string connectionString, string work) =>
         HostRunner.StartAsync(work, new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Database__Provider"] = "Postgres",
             ["ConnectionStrings__Postgres"] = connectionString,
-            ["Definitions__Path"] = Path.Combine(HostRunner.SolutionFolder, "definitions"),
+            ["Definitions__Path"] = Path.Combine(ServiceProcess.SolutionFolder, "definitions"),
             ["Notifications__Folder"] = Path.Combine(work, "notifications"),
             ["Runtime__Background"] = "false",
             ["Logging__LogLevel__Default"] = "Warning",
