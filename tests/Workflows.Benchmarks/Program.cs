@@ -8,6 +8,12 @@ if (args.Length > 0 && args[0] == "durable")
     return await DurableHarness.RunAsync(args[1..]);
 }
 
+// `dossiers [--seconds 15] [--warmup 20] [--clients 2,16] [--runs 5]`: S0, whole walkthrough dossiers per second over HTTP against pgbench writing the same rows.
+if (args.Length > 0 && args[0] == "dossiers")
+{
+    return await Workflows.Benchmarks.Dossiers.WholeDossierHarness.RunAsync(args[1..]);
+}
+
 // `reports [--dossiers 100000] [--runs 5] [--baseline-host <Workflows.Host.dll of an earlier build>]`: reports and search on a generated year.
 if (args.Length > 0 && args[0] == "reports")
 {

@@ -20,12 +20,24 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
     private readonly string authority = baseAddress.Authority;
 
     /// <summary>POSTs a JSON body with an API key on client <paramref name="client"/>'s connection; returns the status code.</summary>
-    public async Task<int> PostJsonAsync(int client, string pathAndQuery, string apiKey, string json, CancellationToken cancellationToken)
+    public async Task<int> PostJsonAsync(int client, string pathAndQuery, string apiKey, string json, CancellationToken cancellationToken) =>
+        (await SendAsync(client, "POST", pathAndQuery, apiKey, json, readBody: false, cancellationToken)).Status;
+
+    /// <summary>As <see cref="PostJsonAsync"/>, and returns the response body (UTF-8) too.</summary>
+    public Task<(int Status, string? Body)> PostJsonReadAsync(int client, string pathAndQuery, string apiKey, string json, CancellationToken cancellationToken) =>
+        SendAsync(client, "POST", pathAndQuery, apiKey, json, readBody: true, cancellationToken);
+
+    /// <summary>GETs a resource with an API key on client <paramref name="client"/>'s connection; returns the status and the body.</summary>
+    public Task<(int Status, string? Body)> GetAsync(int client, string pathAndQuery, string apiKey, CancellationToken cancellationToken) =>
+        SendAsync(client, "GET", pathAndQuery, apiKey, json: null, readBody: true, cancellationToken);
+
+    private async Task<(int Status, string? Body)> SendAsync(int client, string method, string pathAndQuery, string apiKey, string? json, bool readBody, CancellationToken cancellationToken)
     {
-        var body = Encoding.UTF8.GetBytes(json);
+        var body = json is null ? [] : Encoding.UTF8.GetBytes(json);
+        var content = json is null ? string.Empty : $"Content-Type: application/json; charset=utf-8\r\nContent-Length: {body.Length}\r\n";
         var head = Encoding.ASCII.GetBytes(string.Create(
             CultureInfo.InvariantCulture,
-            $"POST /{pathAndQuery.TrimStart('/')} HTTP/1.1\r\nHost: {authority}\r\nX-Api-Key: {apiKey}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {body.Length}\r\n\r\n"));
+            $"{method} /{pathAndQuery.TrimStart('/')} HTTP/1.1\r\nHost: {authority}\r\nX-Api-Key: {apiKey}\r\n{content}\r\n"));
         var request = new byte[head.Length + body.Length];
         head.CopyTo(request, 0);
         body.CopyTo(request, head.Length);
@@ -46,7 +58,7 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
             try
             {
                 connection ??= connections[client] = await Connection.OpenAsync(baseAddress, cancellationToken);
-                return await connection.SendAsync(request, cancellationToken);
+                return await connection.SendAsync(request, readBody, cancellationToken);
             }
             catch (Exception e) when (reused && !connection!.ResponseStarted && e is IOException or SocketException)
             {
@@ -54,7 +66,7 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
                 // nothing, so it processed nothing; send the request once more on a new connection, as HttpClient does.
                 Drop(client);
                 connection = connections[client] = await Connection.OpenAsync(baseAddress, cancellationToken);
-                return await connection.SendAsync(request, cancellationToken);
+                return await connection.SendAsync(request, readBody, cancellationToken);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or FormatException)
@@ -124,7 +136,7 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
             }
         }
 
-        public async Task<int> SendAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+        public async Task<(int Status, string? Body)> SendAsync(ReadOnlyMemory<byte> request, bool readBody, CancellationToken cancellationToken)
         {
             ResponseStarted = false;
             while (!request.IsEmpty)
@@ -158,6 +170,7 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
             }
 
             start = headerEnd + 4;
+            var sink = readBody ? new MemoryStream() : null;
             if (chunked)
             {
                 // size-in-hex[;extensions] CRLF data CRLF ... 0 CRLF CRLF (Kestrel sends no trailers here).
@@ -172,7 +185,8 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
                     }
 
                     start = lineEnd + 2;
-                    await SkipAsync(size + 2, cancellationToken);
+                    await SkipAsync(size, sink, cancellationToken);
+                    await SkipAsync(2, null, cancellationToken);
                     if (size == 0)
                     {
                         break;
@@ -181,11 +195,11 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
             }
             else
             {
-                await SkipAsync(length ?? 0, cancellationToken);
+                await SkipAsync(length ?? 0, sink, cancellationToken);
             }
 
             lastUsed = Stopwatch.GetTimestamp();
-            return status;
+            return (status, sink is null ? null : Encoding.UTF8.GetString(sink.GetBuffer(), 0, (int)sink.Length));
         }
 
         public void Dispose() => socket.Dispose();
@@ -215,7 +229,8 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
             }
         }
 
-        private async ValueTask SkipAsync(long count, CancellationToken cancellationToken)
+        // Consumes count bytes of the body, copying them to sink when the caller wants the body.
+        private async ValueTask SkipAsync(long count, MemoryStream? sink, CancellationToken cancellationToken)
         {
             while (count > 0)
             {
@@ -225,6 +240,7 @@ internal sealed class RawHttp(Uri baseAddress) : IDisposable
                 }
 
                 var taken = (int)Math.Min(count, end - start);
+                sink?.Write(buffer, start, taken);
                 start += taken;
                 count -= taken;
             }
