@@ -14,6 +14,12 @@ if (args.Length > 0 && args[0] == "dossiers")
     return await Workflows.Benchmarks.Dossiers.WholeDossierHarness.RunAsync(args[1..]);
 }
 
+// `footprint [--active 100000] [--closed 50000] [--variants default,DOTNET_gcServer=0]`: S5, Host memory, bytes per active dossier and the retention sweep.
+if (args.Length > 0 && args[0] == "footprint")
+{
+    return await Workflows.Benchmarks.Footprint.FootprintHarness.RunAsync(args[1..]);
+}
+
 // `reports [--dossiers 100000] [--runs 5] [--baseline-host <Workflows.Host.dll of an earlier build>]`: reports and search on a generated year.
 if (args.Length > 0 && args[0] == "reports")
 {
