@@ -32,6 +32,7 @@ builder.Services.AddDossiers();
 builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddDeadlineFlows(builder.Configuration);
 builder.Services.AddMigrations(builder.Configuration);
+builder.Services.AddReports(builder.Configuration);
 
 var app = builder.Build();
 

@@ -38,6 +38,8 @@ internal abstract class WorkflowsDbContext : DbContext
 
     public DbSet<DossierSequenceRow> DossierSequences => Set<DossierSequenceRow>();
 
+    public DbSet<DossierMonthCountRow> DossierMonthCounts => Set<DossierMonthCountRow>();
+
     public DbSet<PrincipalRow> Principals => Set<PrincipalRow>();
 
     public DbSet<MigrationRunRow> MigrationRuns => Set<MigrationRunRow>();
@@ -188,6 +190,21 @@ internal abstract class WorkflowsDbContext : DbContext
             e.HasIndex(d => d.CompletedAt).HasDatabaseName("ix_dossiers_completed_at");
             // Dossiers whose report facts are still to be filled (ReportFacts): empty once filled.
             e.HasIndex(d => d.Id).HasFilter("(completed_at IS NOT NULL AND timeliness IS NULL) OR document_count IS NULL").HasDatabaseName("ix_dossiers_facts_pending");
+            // Dossiers the monthly roll-up does not count (open, or facts not yet filled): the reports read them as rows.
+            e.HasIndex(d => d.ReceivedAt, "ix_dossiers_not_rolled_up").HasFilter("completed_at IS NULL OR timeliness IS NULL OR document_count IS NULL");
+            // Reports over part of a month read the counted dossiers due in that month as rows.
+            e.HasIndex(d => d.OriginalDueAt).HasDatabaseName("ix_dossiers_original_due_at");
+        });
+
+        modelBuilder.Entity<DossierMonthCountRow>(e =>
+        {
+            // Maintained by triggers (see DossierMonthCountRow); the Host only reads it.
+            e.ToTable("dossier_month_counts");
+            e.HasKey(c => new { c.ProcedureCode, c.ProcedureName, c.ReceptionPoint, c.Channel, c.Status, c.Timeliness, c.WithDocuments, c.ReceivedMonth, c.CompletedMonth, c.DueMonth });
+            e.Property(c => c.ProcedureCode).HasMaxLength(ColumnSizes.ProcedureCode);
+            e.Property(c => c.ProcedureName).HasMaxLength(ColumnSizes.ProcedureName);
+            e.Property(c => c.ReceptionPoint).HasMaxLength(ColumnSizes.ReceptionPoint);
+            e.Property(c => c.Channel).HasMaxLength(16);
         });
 
         modelBuilder.Entity<DossierSequenceRow>(e =>

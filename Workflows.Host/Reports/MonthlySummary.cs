@@ -24,11 +24,23 @@ internal sealed partial class ReportStatistics
         // A month's in-progress dossiers are late when their original due time is before min(month end, now).
         var references = months.Select(m => m.End < now ? m.End : now).ToList();
 
-        var grouped = await TouchingDossiers(period, procedure, department)
-            .Select(MonthPlacement(bounds, references))
-            .GroupBy(p => new { p.Received, p.Completed, p.Due, p.Channel, p.Status, p.Timeliness })
-            .Select(g => new { g.Key.Received, g.Key.Completed, g.Key.Due, g.Key.Channel, g.Key.Status, g.Key.Timeliness, Count = g.Count() })
-            .ToListAsync(cancellationToken);
+        // Whole months from the roll-up where it can answer (MonthlyRollUp), the rest from the rows.
+        var dossiers = TouchingDossiers(period, procedure, department);
+        var grouped = new List<PlacedCount>();
+        if (Split(period, department) is not { } split)
+        {
+            grouped.AddRange(await PlacedRowsAsync(dossiers, bounds, references, cancellationToken));
+        }
+        else
+        {
+            grouped.AddRange(await PlacedRowsAsync(NotRolledUp(dossiers), bounds, references, cancellationToken));
+            if (split.PartialRanges.Count > 0)
+            {
+                grouped.AddRange(await PlacedRowsAsync(RolledUpInPartialMonths(dossiers, split), bounds, references, cancellationToken));
+            }
+
+            grouped.AddRange(await WholeMonthPlacementsAsync(split, bounds, references, procedure, cancellationToken));
+        }
 
         var tallies = months.Select(m => new Tally(m.From.ToString("MM/yyyy", CultureInfo.InvariantCulture))).ToList();
         var total = new Tally(TotalLabel);
@@ -50,6 +62,14 @@ internal sealed partial class ReportStatistics
         var rows = months.Select((m, i) => ToRow(m.From.ToString("yyyy-MM", CultureInfo.InvariantCulture), tallies[i])).ToList();
         return (rows, ToRow(string.Empty, total));
     }
+
+    private static Task<List<PlacedCount>> PlacedRowsAsync(
+        IQueryable<DossierRow> dossiers, List<DateTimeOffset> bounds, List<DateTimeOffset> references, CancellationToken cancellationToken) =>
+        dossiers
+            .Select(MonthPlacement(bounds, references))
+            .GroupBy(p => new { p.Received, p.Completed, p.Due, p.Channel, p.Status, p.Timeliness })
+            .Select(g => new PlacedCount(g.Key.Received, g.Key.Completed, g.Key.Due, g.Key.Channel, g.Key.Status, g.Key.Timeliness, g.Count()))
+            .ToListAsync(cancellationToken);
 
     private static void Add(Tally tally, Placement p, int count, bool received, bool finished, bool lateInProgress)
     {
@@ -134,13 +154,13 @@ internal sealed partial class ReportStatistics
     /// instant &lt; t0 ? first : instant &lt; t1 ? first + 1 : … : first + n, for non-decreasing thresholds t0..t(n-1):
     /// the number of thresholds at or before the instant, plus <paramref name="first"/>.
     /// </summary>
-    private static Expression Bucket(Expression instant, List<DateTimeOffset> thresholds, int first)
+    private static Expression Bucket<T>(Expression instant, List<T> thresholds, int first)
     {
         Expression result = Expression.Constant(first + thresholds.Count);
         for (var k = thresholds.Count - 1; k >= 0; k--)
         {
             result = Expression.Condition(
-                Expression.LessThan(instant, Expression.Constant(thresholds[k], typeof(DateTimeOffset))),
+                Expression.LessThan(instant, Expression.Constant(thresholds[k], typeof(T))),
                 Expression.Constant(first + k),
                 result);
         }
@@ -162,7 +182,13 @@ internal sealed partial class ReportStatistics
         public int Status { get; init; }
 
         public int? Timeliness { get; init; }
+
+        /// <summary>How many dossiers the row stands for (the roll-up's count; rows are counted).</summary>
+        public int Dossiers { get; init; }
     }
+
+    /// <summary>The dossiers of one placement in the period's months.</summary>
+    private sealed record PlacedCount(int Received, int Completed, int Due, string Channel, int Status, int? Timeliness, int Count);
 
     /// <summary>What a grouped row's dossiers share besides their months (unfinished with status 5: waiting for a supplement now).</summary>
     private sealed record Placement(string Channel, int Status, int? Timeliness, bool WaitingForSupplement);

@@ -14,22 +14,29 @@ namespace Workflows.Host.Reports;
 /// sessions), which only the Host knows. So the migration only adds the columns, and this fill runs before every
 /// report: batched (<see cref="BatchSize"/> rows a transaction, never a whole table in memory), idempotent (it picks
 /// rows whose facts are null, through partial indexes that are empty once filled, so the check costs two index probes),
-/// and restartable (a batch that lost a race with a commit is read again). The first report after an upgrade pays for
-/// the history once.
+/// and restartable (a batch that lost a race with a commit is read again). ReportFactsFill runs it at start-up, so
+/// the first report after an upgrade does not pay for the history.
 /// </remarks>
 internal sealed class ReportFacts(WorkflowsDbContext db, WorkingCalendar calendar)
 {
     public const int BatchSize = 1000;
 
-    public async Task FillAsync(CancellationToken cancellationToken)
+    /// <summary>Fills every row still without facts; returns how many rows it read (a row that lost a race is read again).</summary>
+    public async Task<int> FillAsync(CancellationToken cancellationToken)
     {
-        while (await FillTasksAsync(cancellationToken) > 0)
+        var rows = 0;
+        int batch;
+        while ((batch = await FillTasksAsync(cancellationToken)) > 0)
         {
+            rows += batch;
         }
 
-        while (await FillDossiersAsync(cancellationToken) > 0)
+        while ((batch = await FillDossiersAsync(cancellationToken)) > 0)
         {
+            rows += batch;
         }
+
+        return rows;
     }
 
     private async Task<int> FillTasksAsync(CancellationToken cancellationToken)

@@ -54,6 +54,7 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
     public async Task<SummaryReport> SummaryAsync(SummaryQuery query, CancellationToken cancellationToken)
     {
         await new ReportFacts(db, calendar).FillAsync(cancellationToken);
+        await using var snapshot = await ReadSnapshot.BeginAsync(db, cancellationToken);
         var now = Now;
         var period = query.Period;
         List<SummaryRow> rows;
@@ -193,21 +194,31 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
     public async Task<IndicatorReport> IndicatorsAsync(ReportPeriod period, CancellationToken cancellationToken)
     {
         await new ReportFacts(db, calendar).FillAsync(cancellationToken);
+        await using var snapshot = await ReadSnapshot.BeginAsync(db, cancellationToken);
         var now = Now;
         var total = RollUp(await DossierFactsAsync(period, now, null, null, cancellationToken), _ => (string.Empty, string.Empty))
             .Values.SingleOrDefault() ?? new Tally(string.Empty);
-        var digitised = await db.Dossiers
-            .CountAsync(d => d.ReceivedAt >= period.Start && d.ReceivedAt < period.End && d.DocumentCount > 0, cancellationToken);
+        var received = db.Dossiers.AsNoTracking().Where(d => d.ReceivedAt >= period.Start && d.ReceivedAt < period.End && d.DocumentCount > 0);
+        int digitised;
+        if (Split(period, null) is not { } split)
+        {
+            digitised = await received.CountAsync(cancellationToken);
+        }
+        else
+        {
+            digitised = await NotRolledUp(received).CountAsync(cancellationToken)
+                + (split.PartialRanges.Count > 0 ? await RolledUpInPartialMonths(received, split).CountAsync(cancellationToken) : 0)
+                + await WholeMonthDigitisedAsync(split, period, cancellationToken);
+        }
 
         var resolved = total.Early + total.OnTime + total.Late;
-        var received = total.Received;
         Indicator Make(string code, string name, int numerator, int denominator) =>
             new(code, name, numerator, denominator, Percentage(numerator, denominator));
         return new IndicatorReport(period.From, period.To, now,
         [
             Make("onTimeRate", "Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn", total.Early + total.OnTime, resolved),
-            Make("onlineShare", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", total.Online, received),
-            Make("digitisedShare", "Tỷ lệ hồ sơ có thành phần hồ sơ được số hóa", digitised, received),
+            Make("onlineShare", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", total.Online, total.Received),
+            Make("digitisedShare", "Tỷ lệ hồ sơ có thành phần hồ sơ được số hóa", digitised, total.Received),
             Make("resultsReturnedShare", "Tỷ lệ hồ sơ đã trả kết quả", total.Returned, resolved),
         ]);
     }
@@ -267,7 +278,27 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
         var end = period.End;
         var reference = end < now ? end : now;
         var touching = TouchingDossiers(period, procedure, department);
+        var facts = new Facts();
+        if (Split(period, department) is not { } split)
+        {
+            facts.Counts.AddRange(await DossierCountsAsync(touching, start, end, reference, cancellationToken));
+            return facts;
+        }
 
+        // Whole months from the roll-up, the rest from the rows (MonthlyRollUp).
+        facts.Counts.AddRange(await DossierCountsAsync(NotRolledUp(touching), start, end, reference, cancellationToken));
+        if (split.PartialRanges.Count > 0)
+        {
+            facts.Counts.AddRange(await DossierCountsAsync(RolledUpInPartialMonths(touching, split), start, end, reference, cancellationToken));
+        }
+
+        facts.Counts.AddRange(await WholeMonthCountFactsAsync(split, period, now, procedure, cancellationToken));
+        return facts;
+    }
+
+    private static async Task<List<CountFact>> DossierCountsAsync(
+        IQueryable<DossierRow> touching, DateTimeOffset start, DateTimeOffset end, DateTimeOffset reference, CancellationToken cancellationToken)
+    {
         var counts = await touching
             .GroupBy(d => new { d.ProcedureCode, d.ReceptionPoint, d.Channel })
             .Select(g => new
@@ -291,15 +322,10 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
             })
             .ToListAsync(cancellationToken);
 
-        var facts = new Facts();
-        foreach (var c in counts)
-        {
-            facts.Counts.Add(new CountFact(
+        return counts.Select(c => new CountFact(
                 new Dimensions(c.ProcedureCode, c.ProcedureName ?? c.ProcedureCode, c.ReceptionPoint, c.Channel, string.Empty, string.Empty, string.Empty),
-                c.Received, c.CarriedOver, c.Early, c.Resolved - c.Early - c.Late, c.Late, c.Refused, c.Withdrawn, c.Stopped, 0, c.Returned, c.InProgress, c.InProgressLate, c.Supplement));
-        }
-
-        return facts;
+                c.Received, c.CarriedOver, c.Early, c.Resolved - c.Early - c.Late, c.Late, c.Refused, c.Withdrawn, c.Stopped, 0, c.Returned, c.InProgress, c.InProgressLate, c.Supplement))
+            .ToList();
     }
 
     /// <summary>

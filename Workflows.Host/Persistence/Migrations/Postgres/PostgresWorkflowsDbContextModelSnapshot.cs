@@ -324,6 +324,62 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.ToTable("departments", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Host.Persistence.DossierMonthCountRow", b =>
+                {
+                    b.Property<string>("ProcedureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<string>("ProcedureName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("procedure_name");
+
+                    b.Property<string>("ReceptionPoint")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("reception_point");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Timeliness")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeliness");
+
+                    b.Property<bool>("WithDocuments")
+                        .HasColumnType("boolean")
+                        .HasColumnName("with_documents");
+
+                    b.Property<int>("ReceivedMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("received_month");
+
+                    b.Property<int>("CompletedMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("completed_month");
+
+                    b.Property<int>("DueMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("due_month");
+
+                    b.Property<int>("Dossiers")
+                        .HasColumnType("integer")
+                        .HasColumnName("dossiers");
+
+                    b.HasKey("ProcedureCode", "ProcedureName", "ReceptionPoint", "Channel", "Status", "Timeliness", "WithDocuments", "ReceivedMonth", "CompletedMonth", "DueMonth")
+                        .HasName("pk_dossier_month_counts");
+
+                    b.ToTable("dossier_month_counts", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -495,6 +551,9 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_dossiers_facts_pending")
                         .HasFilter("(completed_at IS NOT NULL AND timeliness IS NULL) OR document_count IS NULL");
 
+                    b.HasIndex("OriginalDueAt")
+                        .HasDatabaseName("ix_dossiers_original_due_at");
+
                     b.HasIndex("ReceivedAt")
                         .HasDatabaseName("ix_dossiers_received_at");
 
@@ -507,6 +566,9 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
 
                     b.HasIndex("Status", "DueAt")
                         .HasDatabaseName("ix_dossiers_status_due_at");
+
+                    b.HasIndex(new[] { "ReceivedAt" }, "ix_dossiers_not_rolled_up")
+                        .HasFilter("completed_at IS NULL OR timeliness IS NULL OR document_count IS NULL");
 
                     b.ToTable("dossiers", (string)null);
                 });

@@ -329,6 +329,62 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.ToTable("departments", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Host.Persistence.DossierMonthCountRow", b =>
+                {
+                    b.Property<string>("ProcedureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<string>("ProcedureName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_name");
+
+                    b.Property<string>("ReceptionPoint")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reception_point");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Timeliness")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timeliness");
+
+                    b.Property<bool>("WithDocuments")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("with_documents");
+
+                    b.Property<int>("ReceivedMonth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_month");
+
+                    b.Property<int>("CompletedMonth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_month");
+
+                    b.Property<int>("DueMonth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_month");
+
+                    b.Property<int>("Dossiers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dossiers");
+
+                    b.HasKey("ProcedureCode", "ProcedureName", "ReceptionPoint", "Channel", "Status", "Timeliness", "WithDocuments", "ReceivedMonth", "CompletedMonth", "DueMonth")
+                        .HasName("pk_dossier_month_counts");
+
+                    b.ToTable("dossier_month_counts", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Host.Persistence.DossierRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -506,6 +562,9 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_dossiers_facts_pending")
                         .HasFilter("(completed_at IS NOT NULL AND timeliness IS NULL) OR document_count IS NULL");
 
+                    b.HasIndex("OriginalDueAt")
+                        .HasDatabaseName("ix_dossiers_original_due_at");
+
                     b.HasIndex("ReceivedAt")
                         .HasDatabaseName("ix_dossiers_received_at");
 
@@ -518,6 +577,9 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Status", "DueAt")
                         .HasDatabaseName("ix_dossiers_status_due_at");
+
+                    b.HasIndex(new[] { "ReceivedAt" }, "ix_dossiers_not_rolled_up")
+                        .HasFilter("completed_at IS NULL OR timeliness IS NULL OR document_count IS NULL");
 
                     b.ToTable("dossiers", (string)null);
                 });
