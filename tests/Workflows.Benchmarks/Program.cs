@@ -32,5 +32,14 @@ if (args.Length > 0 && args[0] == "designer")
     return await DesignerHarness.RunAsync(args[1..]);
 }
 
+// S4 at scale (issue 13): `scale-lookups`, `scale-timers`, `scale-startup`, `scale-calendar` (see docs/benchmarks.md).
+switch (args.Length > 0 ? args[0] : string.Empty)
+{
+    case "scale-lookups": return await Workflows.Benchmarks.Scale.LookupsBenchmark.RunAsync(args[1..]);
+    case "scale-timers": return await Workflows.Benchmarks.Scale.TimerBurstBenchmark.RunAsync(args[1..]);
+    case "scale-startup": return await Workflows.Benchmarks.Scale.StartupBenchmark.RunAsync(args[1..]);
+    case "scale-calendar": return await Workflows.Benchmarks.Scale.CalendarEditBenchmark.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
