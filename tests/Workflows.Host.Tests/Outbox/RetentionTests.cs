@@ -96,6 +96,42 @@ public abstract class RetentionTests(DatabaseFixture database)
     }
 
     [Fact]
+    public async Task The_timeline_and_control_slip_of_a_dossier_in_flight_never_query_the_journal_archive()
+    {
+        // Three years on (same weekday): the other tests' sweeps never reach these dossiers.
+        var clock = new ManualClock(IntakeTests.ReceivedAt.AddDays(7 * 52 * 3).AddHours(1));
+        var commands = new CommandRecorder();
+        await using var app = new WorkflowsApp(database, DocumentDefinitions.Path, clock, services: commands.AddTo, settings: Settings);
+        var open = await ReceiveAsync(app);
+        clock.Now = clock.Now.AddHours(1);
+        await CompleteAsync(app, open, WorkflowsApp.DeskOfficerKey);
+        var closed = await ReceiveAndCloseAsync(app, clock);
+        using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
+        await ViewsAsync(admin, open);
+
+        commands.Start();
+        await ViewsAsync(admin, open);
+        commands.Stop();
+        var inFlight = commands.Commands;
+        commands.Start();
+        await ViewsAsync(admin, closed.Code);
+        commands.Stop();
+        var ofClosed = commands.Commands;
+
+        // The control slip (form context, then its handovers) and the timeline read the journal three times, the
+        // archive never.
+        Assert.Equal(3, inFlight.Count(ReadsJournal));
+        Assert.DoesNotContain(inFlight, c => c.Contains("journal_archive", StringComparison.Ordinal));
+        // A closed dossier may have been archived: each of those queries reads both tables, with no extra round trip.
+        Assert.Equal(3, ofClosed.Count(ReadsJournal));
+        Assert.Equal(3, ofClosed.Count(c => c.Contains("journal_archive", StringComparison.Ordinal)));
+        Assert.Equal(inFlight.Count, ofClosed.Count);
+    }
+
+    private static bool ReadsJournal(string command) =>
+        command.Contains("FROM journal", StringComparison.Ordinal) || command.Contains("FROM \"journal\"", StringComparison.Ordinal);
+
+    [Fact]
     public async Task Two_hosts_sweeping_at_once_archive_every_journal_row_exactly_once()
     {
         var clock = new ManualClock(IntakeTests.ReceivedAt.AddHours(1));
