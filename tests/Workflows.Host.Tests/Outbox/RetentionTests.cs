@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -130,6 +131,28 @@ public abstract class RetentionTests(DatabaseFixture database)
 
     private static bool ReadsJournal(string command) =>
         command.Contains("FROM journal", StringComparison.Ordinal) || command.Contains("FROM \"journal\"", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task The_archive_has_the_journals_columns_key_and_sizes()
+    {
+        await using var app = new WorkflowsApp(database, settings: Settings);
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+
+        static IEnumerable<string> Shape(IEntityType entity)
+        {
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            return entity.GetProperties()
+                .Select(p => $"{p.GetColumnName(table)} {p.GetColumnType(table)} null={p.IsNullable} max={p.GetMaxLength()} key={p.IsPrimaryKey()}")
+                .Order(StringComparer.Ordinal);
+        }
+
+        var journal = db.Model.FindEntityType(typeof(JournalRow))!;
+        var archive = db.Model.FindEntityType(typeof(ArchivedJournalRow))!;
+        Assert.Equal("journal_archive", archive.GetTableName());
+        Assert.Equal(Shape(journal), Shape(archive));
+        Assert.Equal(string.Join(", ", Shape(journal).Select(c => c.Split(' ')[0])), JournalModel.ColumnList(db));
+    }
 
     [Fact]
     public async Task Two_hosts_sweeping_at_once_archive_every_journal_row_exactly_once()
