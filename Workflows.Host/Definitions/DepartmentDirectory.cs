@@ -12,7 +12,9 @@ internal sealed record DepartmentDto(string Id, string Name, string? NameEn, str
 /// <summary>
 /// The one home of the departments: the departments table, seeded from departments.json, kept in memory so that the
 /// validator, the pickers, the forms, the reports and the principals read the same list without a query each. It is
-/// loaded at start-up and reloaded by every change made through this process (<see cref="ReloadAsync"/>).
+/// loaded at start-up, reloaded by every change made through this process (<see cref="ReloadAsync"/>), and every
+/// Definitions:DepartmentRefreshInterval by <see cref="DepartmentRefresh"/>, which reloads when another Host changed the
+/// table (<see cref="RefreshIfChangedAsync"/>).
 /// A department of kind <see cref="DeskKind"/> is a one-stop desk (bộ phận một cửa): it returns results and is warned
 /// about dossiers no other department holds. Each province names its desk as it likes; the kind says which it is.
 /// </summary>
@@ -59,11 +61,36 @@ internal sealed class DepartmentDirectory(IServiceScopeFactory scopes)
         current = new Snapshot([.. rows.Select(ToDto)]);
     }
 
+    /// <summary>
+    /// Reloads if the table changed since the last load, wherever the change was made; true if it reloaded. The check
+    /// is one aggregate over the (small) table: departments are never deleted and every edit raises its row's
+    /// revision, so the count of rows and the sum of revisions both stay equal only while nothing changed.
+    /// </summary>
+    public async Task<bool> RefreshIfChangedAsync(CancellationToken cancellationToken = default)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+            var stamp = await db.Departments.GroupBy(_ => 1)
+                .Select(g => new Stamp(g.Count(), g.Sum(d => (long)d.Revision)))
+                .SingleOrDefaultAsync(cancellationToken) ?? new Stamp(0, 0);
+            if (stamp == current.Stamp)
+            {
+                return false;
+            }
+        }
+
+        await ReloadAsync(cancellationToken);
+        return true;
+    }
+
     public static DepartmentDto ToDto(DepartmentRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
         return new DepartmentDto(row.Id, row.Name, row.NameEn, row.Kind, row.Parent, row.Level, row.Active, row.Revision);
     }
+
+    private sealed record Stamp(int Count, long Revisions);
 
     private sealed class Snapshot
     {
@@ -74,7 +101,11 @@ internal sealed class DepartmentDirectory(IServiceScopeFactory scopes)
             ActiveIds = Active.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
             Names = all.ToDictionary(d => d.Id, d => d.Name, StringComparer.Ordinal);
             Desks = [.. Active.Where(d => d.Kind == DeskKind).Select(d => d.Id)];
+            Stamp = new Stamp(all.Count, all.Sum(d => (long)d.Revision));
         }
+
+        /// <summary>What <see cref="RefreshIfChangedAsync"/> compares with the table's.</summary>
+        public Stamp Stamp { get; }
 
         public List<DepartmentDto> All { get; }
 

@@ -91,7 +91,7 @@ internal sealed class DocumentForms(
     {
         ArgumentNullException.ThrowIfNull(row);
         var definition = await catalogue.GetPublishedAsync(row.ProcedureCode, row.ProcedureVersion, cancellationToken);
-        var journal = await JournalReader.ForInstanceAsync(db, row.Id, cancellationToken);
+        var journal = await JournalReader.ForDossierAsync(db, row, cancellationToken);
         var offset = calendar.UtcOffset;
         var dossier = new DocumentDossier(
             row.Code, row.ExternalCode,

@@ -320,7 +320,7 @@ internal static class DossiersApi
         var offset = calendar.UtcOffset;
         var tasks = (await db.Tasks.AsNoTracking().Where(t => t.InstanceId == row.Id).ToListAsync(cancellationToken))
             .OrderBy(t => t.OpenedAt).ThenBy(t => t.ClosedAt ?? DateTimeOffset.MaxValue).ThenBy(t => t.NodeId, StringComparer.Ordinal).ToList();
-        var journal = await JournalReader.ForInstanceAsync(db, row.Id, cancellationToken);
+        var journal = await JournalReader.ForDossierAsync(db, row, cancellationToken);
         // The receiving point by its name, as the receipt (form 01) prints it.
         var receptionPlace = Place(row.ReceptionPoint, receptionPoints, departments);
         var returnPlace = row.ReturnPoint is { } returnPoint ? Place(returnPoint, receptionPoints, departments) : null;

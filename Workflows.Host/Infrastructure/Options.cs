@@ -47,4 +47,11 @@ internal sealed class DefinitionsOptions
     /// real procedure is a few tens of kilobytes. Default 1 MiB.
     /// </summary>
     public int MaxFileBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How often each Host checks whether another Host edited the departments (a one-row aggregate over the small
+    /// departments table) and reloads its in-memory directory if so: the longest a Host shows a department as it was.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00", ErrorMessage = "must be a time span between 00:00:00.050 and 01:00:00.")]
+    public TimeSpan DepartmentRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

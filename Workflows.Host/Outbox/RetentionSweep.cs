@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Workflows.Host.Persistence;
@@ -77,45 +78,49 @@ internal sealed partial class RetentionSweep(
     private async Task<int> ArchiveJournalAsync(WorkflowsDbContext db, DateTimeOffset closedBefore, CancellationToken cancellationToken)
     {
         var batch = settings.BatchSize;
+        // Every journal column, from the model: a column added to the journal moves with its row without editing SQL.
+        var columns = JournalModel.ColumnList(db);
+        var moved = string.Join(", ", columns.Split(", ").Select(c => "j." + c));
         if (db.Database.IsNpgsql())
         {
             var cutoff = closedBefore.ToUniversalTime();
-            return (await db.Database.SqlQuery<int>($"""
+            // Parameters {0} and {1}; the column names come from the model, never from input.
+            return (await db.Database.SqlQuery<int>(FormattableStringFactory.Create($$"""
                 WITH batch AS (
                     SELECT j.instance_id, j.sequence
                     FROM journal AS j JOIN dossiers AS d ON d.id = j.instance_id
-                    WHERE d.completed_at < {cutoff}
-                    LIMIT {batch}
+                    WHERE d.completed_at < {0}
+                    LIMIT {1}
                     FOR UPDATE OF j SKIP LOCKED
                 ), moved AS (
                     DELETE FROM journal AS j USING batch AS b
                     WHERE j.instance_id = b.instance_id AND j.sequence = b.sequence
-                    RETURNING j.instance_id, j.sequence, j.at, j.kind, j.node_id, j.outcome, j.actor, j.note, j.detail
+                    RETURNING {{moved}}
                 ), archived AS (
-                    INSERT INTO journal_archive (instance_id, sequence, at, kind, node_id, outcome, actor, note, detail)
+                    INSERT INTO journal_archive ({{columns}})
                     SELECT * FROM moved
                     ON CONFLICT DO NOTHING
                 )
                 SELECT count(*)::int AS "Value" FROM moved
-                """).ToListAsync(cancellationToken)).Single();
+                """, cutoff, batch)).ToListAsync(cancellationToken)).Single();
         }
 
         // The same batch twice (ordered by rowid) in one transaction of the only writer: copy, then delete.
         var text = BulkRows.SqliteInstant(closedBefore);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT OR IGNORE INTO journal_archive (instance_id, sequence, at, kind, node_id, outcome, actor, note, detail)
-            SELECT instance_id, sequence, at, kind, node_id, outcome, actor, note, detail FROM journal WHERE rowid IN (
+        await db.Database.ExecuteSqlAsync(FormattableStringFactory.Create($$"""
+            INSERT OR IGNORE INTO journal_archive ({{columns}})
+            SELECT {{columns}} FROM journal WHERE rowid IN (
                 SELECT j.rowid FROM journal AS j JOIN dossiers AS d ON d.id = j.instance_id
-                WHERE d.completed_at < {text} ORDER BY j.rowid LIMIT {batch})
-            """, cancellationToken);
-        var moved = await db.Database.ExecuteSqlAsync($"""
+                WHERE d.completed_at < {0} ORDER BY j.rowid LIMIT {1})
+            """, text, batch), cancellationToken);
+        var count = await db.Database.ExecuteSqlAsync($"""
             DELETE FROM journal WHERE rowid IN (
                 SELECT j.rowid FROM journal AS j JOIN dossiers AS d ON d.id = j.instance_id
                 WHERE d.completed_at < {text} ORDER BY j.rowid LIMIT {batch})
             """, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return moved;
+        return count;
     }
 
     [LoggerMessage(EventId = 2701, Level = LogLevel.Information, Message = "Retention: removed {outboxRemoved} delivered outbox messages, archived {journalArchived} journal rows")]

@@ -1,4 +1,7 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Workflows.Host.Persistence;
 
@@ -7,63 +10,81 @@ namespace Workflows.Host.Persistence;
 /// so the hot table holds what is in flight. Same columns and key as <see cref="JournalRow"/>; the rows are still the
 /// dossier's history (the control slip, the timeline and every form read them through <see cref="JournalReader"/>).
 /// </summary>
-internal sealed class ArchivedJournalRow
-{
-    public Guid InstanceId { get; set; }
-
-    public long Sequence { get; set; }
-
-    public DateTimeOffset At { get; set; }
-
-    public required string Kind { get; set; }
-
-    public string? NodeId { get; set; }
-
-    public string? Outcome { get; set; }
-
-    public string? Actor { get; set; }
-
-    public string? Note { get; set; }
-
-    public string? Detail { get; set; }
-}
+internal sealed class ArchivedJournalRow : JournalColumns;
 
 /// <summary>
-/// The one reader of an instance's whole journal: the rows still in <c>journal</c> and those archived, in sequence
+/// The one reader of a dossier's whole journal: the rows still in <c>journal</c> and those archived, in sequence
 /// order. A dossier's journal may be in both while it is being archived (or gets a row after it was), never twice.
 /// </summary>
 internal static class JournalReader
 {
-    public static async Task<List<JournalRow>> ForInstanceAsync(WorkflowsDbContext db, Guid instanceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The journal of <paramref name="dossier"/>'s instance. The archive is read only for a closed dossier: the sweep
+    /// moves rows of dossiers whose <c>completed_at</c> is set (and old), and a closed dossier never reopens, so a
+    /// dossier in flight (most reads: the desk's timeline, receipts) costs one index lookup on <c>journal</c> alone.
+    /// Not "closed longer ago than the setting": the setting may have been shorter when a sweep ran.
+    /// </summary>
+    public static async Task<List<JournalRow>> ForDossierAsync(WorkflowsDbContext db, DossierRow dossier, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var current = await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).ToListAsync(cancellationToken);
-        var archived = await db.JournalArchive.AsNoTracking().Where(j => j.InstanceId == instanceId)
-            .Select(j => new JournalRow
-            {
-                InstanceId = j.InstanceId, Sequence = j.Sequence, At = j.At, Kind = j.Kind, NodeId = j.NodeId,
-                Outcome = j.Outcome, Actor = j.Actor, Note = j.Note, Detail = j.Detail,
-            })
+        ArgumentNullException.ThrowIfNull(dossier);
+        var instanceId = dossier.Id;
+        if (dossier.CompletedAt is null)
+        {
+            return await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).ToListAsync(cancellationToken);
+        }
+
+        // Both tables in one round trip (UNION ALL); a row being archived may be in both for a moment.
+        var rows = await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).Select(AsJournalRow<JournalRow>())
+            .Concat(db.JournalArchive.AsNoTracking().Where(j => j.InstanceId == instanceId).Select(AsJournalRow<ArchivedJournalRow>()))
             .ToListAsync(cancellationToken);
-        return [.. current.Concat(archived).DistinctBy(j => j.Sequence).OrderBy(j => j.Sequence)];
+        return [.. rows.DistinctBy(j => j.Sequence).OrderBy(j => j.Sequence)];
     }
+
+    // Every column, as a JournalRow, from either table (EF translates it into each side of the UNION ALL).
+    private static Expression<Func<T, JournalRow>> AsJournalRow<T>()
+        where T : JournalColumns =>
+        j => new JournalRow
+        {
+            InstanceId = j.InstanceId, Sequence = j.Sequence, At = j.At, Kind = j.Kind, NodeId = j.NodeId,
+            Outcome = j.Outcome, Actor = j.Actor, Note = j.Note, Detail = j.Detail,
+        };
 }
 
-/// <summary>The archive's table; called from WorkflowsDbContext.OnModelCreating (names become snake_case there).</summary>
-internal static class JournalArchiveModel
+/// <summary>
+/// The journal's two tables, <c>journal</c> and <c>journal_archive</c>, with one column configuration; called from
+/// WorkflowsDbContext.OnModelCreating (names become snake_case there).
+/// </summary>
+internal static class JournalModel
 {
     public static void Configure(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.Entity<ArchivedJournalRow>(e =>
-        {
-            e.ToTable("journal_archive");
-            e.HasKey(j => new { j.InstanceId, j.Sequence });
-            e.Property(j => j.Kind).HasMaxLength(32);
-            e.Property(j => j.NodeId).HasMaxLength(128);
-            e.Property(j => j.Outcome).HasMaxLength(128);
-            e.Property(j => j.Actor).HasMaxLength(256);
-            e.HasOne<InstanceRow>().WithMany().HasForeignKey(j => j.InstanceId).OnDelete(DeleteBehavior.Cascade);
-        });
+        modelBuilder.Entity<JournalRow>(e => ConfigureColumns(e, "journal"));
+        modelBuilder.Entity<ArchivedJournalRow>(e => ConfigureColumns(e, "journal_archive"));
+    }
+
+    /// <summary>
+    /// The journal's column names in the model, in one order, for the retention sweep's statements that copy rows from
+    /// one table to the other (so a column added to <see cref="JournalColumns"/> is moved without editing SQL).
+    /// </summary>
+    public static string ColumnList(WorkflowsDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var entity = db.Model.FindEntityType(typeof(JournalRow))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        return string.Join(", ", entity.GetProperties().Select(p => p.GetColumnName(table)!).Order(StringComparer.Ordinal));
+    }
+
+    private static void ConfigureColumns<T>(EntityTypeBuilder<T> e, string table)
+        where T : JournalColumns
+    {
+        e.ToTable(table);
+        e.HasKey(j => new { j.InstanceId, j.Sequence });
+        e.Property(j => j.Kind).HasMaxLength(32);
+        e.Property(j => j.NodeId).HasMaxLength(128);
+        e.Property(j => j.Outcome).HasMaxLength(128);
+        e.Property(j => j.Actor).HasMaxLength(256);
+        e.HasOne<InstanceRow>().WithMany().HasForeignKey(j => j.InstanceId).OnDelete(DeleteBehavior.Cascade);
     }
 }

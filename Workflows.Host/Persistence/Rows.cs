@@ -167,7 +167,12 @@ internal static class TaskStates
     public const string Cancelled = "cancelled";
 }
 
-internal sealed class JournalRow
+/// <summary>
+/// The columns of a journal row, shared by <see cref="JournalRow"/> (<c>journal</c>) and
+/// <see cref="ArchivedJournalRow"/> (<c>journal_archive</c>), configured once by <see cref="JournalModel"/>: a column is
+/// added or resized here and there, for both tables.
+/// </summary>
+internal abstract class JournalColumns
 {
     public Guid InstanceId { get; set; }
 
@@ -187,6 +192,8 @@ internal sealed class JournalRow
 
     public string? Detail { get; set; }
 }
+
+internal sealed class JournalRow : JournalColumns;
 
 internal sealed class OutboxRow
 {

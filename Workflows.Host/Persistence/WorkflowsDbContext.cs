@@ -129,17 +129,6 @@ internal abstract class WorkflowsDbContext : DbContext
             e.HasIndex(t => t.Id).HasFilter("state = 'completed' AND timeliness IS NULL").HasDatabaseName("ix_tasks_facts_pending");
         });
 
-        modelBuilder.Entity<JournalRow>(e =>
-        {
-            e.ToTable("journal");
-            e.HasKey(j => new { j.InstanceId, j.Sequence });
-            e.Property(j => j.Kind).HasMaxLength(32);
-            e.Property(j => j.NodeId).HasMaxLength(128);
-            e.Property(j => j.Outcome).HasMaxLength(128);
-            e.Property(j => j.Actor).HasMaxLength(256);
-            e.HasOne<InstanceRow>().WithMany().HasForeignKey(j => j.InstanceId).OnDelete(DeleteBehavior.Cascade);
-        });
-
         modelBuilder.Entity<OutboxRow>(e =>
         {
             e.ToTable("outbox");
@@ -241,7 +230,7 @@ internal abstract class WorkflowsDbContext : DbContext
         });
 
         DeadlineModel.Configure(modelBuilder);
-        JournalArchiveModel.Configure(modelBuilder);
+        JournalModel.Configure(modelBuilder);
         MigrationModel.Configure(modelBuilder);
         DepartmentModel.Configure(modelBuilder);
         UseSnakeCaseNames(modelBuilder);

@@ -1,3 +1,4 @@
+using Workflows.Host.Definitions;
 using Workflows.Host.Infrastructure;
 
 namespace Workflows.Host.Runtime;
@@ -12,6 +13,8 @@ internal static class RuntimeExtensions
         if (runtime.Background)
         {
             services.AddHostedService(p => p.GetRequiredService<TimerRunner>());
+            // Other Hosts' department edits reach this one's directory (Definitions, below Runtime, cannot read this switch).
+            services.AddHostedService<DepartmentRefresh>();
         }
 
         services.AddSingleton<RuntimeGauges>();

@@ -165,6 +165,38 @@ public abstract class DepartmentsApiTests(DatabaseFixture database) : IAsyncLife
         Assert.Equal("Phòng mới trong tệp", (string?)all.Single(d => (string?)d!["id"] == added)!["name"]);
     }
 
+    [Fact]
+    public async Task A_department_edited_through_one_host_is_seen_by_another_host_within_the_refresh_interval()
+    {
+        var id = NewId("hai-may");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/departments", new { id, name = "Phòng Tư pháp", kind = "department" })).StatusCode);
+        // A second Host on the same database with its background loops on, checking every 100 ms; it has read the list.
+        await using var other = new WorkflowsApp(database, settings: new Dictionary<string, string>
+        {
+            ["Runtime:Background"] = "true",
+            ["Definitions:DepartmentRefreshInterval"] = "00:00:00.100",
+        });
+        using var otherAdmin = other.ClientWithKey(WorkflowsApp.AdministratorKey);
+        Assert.Equal("Phòng Tư pháp", await NameOnAsync(otherAdmin, id));
+
+        var renamed = await Put(id, new { name = "Phòng Tư pháp và Hộ tịch", kind = "department" }, "\"1\"");
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+
+        // A real timer in the other process: poll its API until it shows the new name, with a deadline far above 100 ms.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var seen = await NameOnAsync(otherAdmin, id);
+        while (seen != "Phòng Tư pháp và Hộ tịch" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50)); // the polling step, not a wait for the outcome
+            seen = await NameOnAsync(otherAdmin, id);
+        }
+
+        Assert.Equal("Phòng Tư pháp và Hộ tịch", seen);
+    }
+
+    private static async Task<string?> NameOnAsync(HttpClient client, string id) =>
+        (string?)(await client.GetFromJsonAsync<JsonArray>("/api/departments?all=true"))!.Single(d => (string?)d!["id"] == id)!["name"];
+
     private async Task<HttpResponseMessage> Put(string id, object body, string? ifMatch)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/departments/{id}") { Content = JsonContent.Create(body) };

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -93,6 +94,64 @@ public abstract class RetentionTests(DatabaseFixture database)
         // Idempotent: a second sweep finds nothing, and the views still read the archive.
         Assert.Equal(new RetentionPass(0, 0), await sweep.RunOnceAsync(IntakeTests.ReceivedAt.AddMonths(13)));
         Assert.Equal(before, await ViewsAsync(admin, closed.Code));
+    }
+
+    [Fact]
+    public async Task The_timeline_and_control_slip_of_a_dossier_in_flight_never_query_the_journal_archive()
+    {
+        // Three years on (same weekday): the other tests' sweeps never reach these dossiers.
+        var clock = new ManualClock(IntakeTests.ReceivedAt.AddDays(7 * 52 * 3).AddHours(1));
+        var commands = new CommandRecorder();
+        await using var app = new WorkflowsApp(database, DocumentDefinitions.Path, clock, services: commands.AddTo, settings: Settings);
+        var open = await ReceiveAsync(app);
+        clock.Now = clock.Now.AddHours(1);
+        await CompleteAsync(app, open, WorkflowsApp.DeskOfficerKey);
+        var closed = await ReceiveAndCloseAsync(app, clock);
+        using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
+        await ViewsAsync(admin, open);
+
+        commands.Start();
+        await ViewsAsync(admin, open);
+        commands.Stop();
+        var inFlight = commands.Commands;
+        commands.Start();
+        await ViewsAsync(admin, closed.Code);
+        commands.Stop();
+        var ofClosed = commands.Commands;
+
+        // The control slip (form context, then its handovers) and the timeline read the journal three times, the
+        // archive never.
+        Assert.Equal(3, inFlight.Count(ReadsJournal));
+        Assert.DoesNotContain(inFlight, c => c.Contains("journal_archive", StringComparison.Ordinal));
+        // A closed dossier may have been archived: each of those queries reads both tables, with no extra round trip.
+        Assert.Equal(3, ofClosed.Count(ReadsJournal));
+        Assert.Equal(3, ofClosed.Count(c => c.Contains("journal_archive", StringComparison.Ordinal)));
+        Assert.Equal(inFlight.Count, ofClosed.Count);
+    }
+
+    private static bool ReadsJournal(string command) =>
+        command.Contains("FROM journal", StringComparison.Ordinal) || command.Contains("FROM \"journal\"", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task The_archive_has_the_journals_columns_key_and_sizes()
+    {
+        await using var app = new WorkflowsApp(database, settings: Settings);
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+
+        static IEnumerable<string> Shape(IEntityType entity)
+        {
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            return entity.GetProperties()
+                .Select(p => $"{p.GetColumnName(table)} {p.GetColumnType(table)} null={p.IsNullable} max={p.GetMaxLength()} key={p.IsPrimaryKey()}")
+                .Order(StringComparer.Ordinal);
+        }
+
+        var journal = db.Model.FindEntityType(typeof(JournalRow))!;
+        var archive = db.Model.FindEntityType(typeof(ArchivedJournalRow))!;
+        Assert.Equal("journal_archive", archive.GetTableName());
+        Assert.Equal(Shape(journal), Shape(archive));
+        Assert.Equal(string.Join(", ", Shape(journal).Select(c => c.Split(' ')[0])), JournalModel.ColumnList(db));
     }
 
     [Fact]
