@@ -2,20 +2,51 @@
 // C# owns the model and sends patches of view models by id; the canvas draws them and sends back what the user did
 // as intents (JSON strings), never the graph. Cells are only changed by patches: a drag's end, a connection, a delete
 // key become intents, and the editor's answer (a patch) is what moves, adds or removes cells.
-import { Graph, Selection, Snapline, MiniMap, Keyboard } from '@antv/x6';
+import { Graph, NodeView, Selection, Snapline, MiniMap, Keyboard } from '@antv/x6';
 import { registerShapes, nodeMetadata, laneMetadata, edgeMetadata, isLane, departmentColour, LANE_PREFIX } from './shapes.js';
 
 // Every change the canvas makes itself carries this flag; listeners ignore events that have it.
 const PROGRAMMATIC = { programmatic: true };
 const PASTE_OFFSET = 30;
-const MIN_READABLE_SCALE = 0.7;
+// Half size is the smallest at which a step's name (12 px, 6 px on screen) can still be read: the view never opens,
+// fits or reveals a node below it.
+const MIN_READABLE_SCALE = 0.5;
+const FIT_PADDING = 16;
+
+/**
+ * How the minimap draws a node or a lane: one plain box in its colour. The minimap is a second X6 graph on the same
+ * model: drawing full cells there (labels, ports, and every edge routed again around the nodes) doubled the work of
+ * opening a diagram, for a 200×120 px picture where no label can be read. Edges are not drawn there (null).
+ */
+class MinimapBox extends NodeView {
+  renderMarkup() {
+    return this.renderJSONMarkup({ tagName: 'rect', selector: 'body' });
+  }
+
+  update() {
+    const lane = isLane(this.cell);
+    const stroke = this.cell.getAttrs()?.body?.stroke ?? '#52606d';
+    super.update({
+      body: { refWidth: '100%', refHeight: '100%', fill: lane ? '#f5f7fa' : stroke, stroke: lane ? '#cbd2d9' : 'none', strokeWidth: lane ? 2 : 0 },
+    });
+  }
+}
+
+function minimapView(cell) {
+  return cell.isNode() ? MinimapBox : null;
+}
 
 /**
  * Creates the canvas inside `element` (a DiagramCanvas root with `.wf-canvas-graph`, `.wf-canvas-minimap` and, when
  * editable, palette items `[data-palette-kind]`). `optionsJson`: `{ "readOnly": bool }`.
  */
 export function create(element, dotnetRef, optionsJson) {
-  return new Canvas(element, dotnetRef, JSON.parse(optionsJson ?? '{}'));
+  // performance.mark('wf-canvas:…'): silent milestones (create, patch-N, fit, reveal) that the designer benchmark reads
+  // to say where the time of opening a diagram goes (tests/Workflows.Benchmarks/Designer/PageTimer.cs).
+  performance.mark('wf-canvas:create');
+  const canvas = new Canvas(element, dotnetRef, JSON.parse(optionsJson ?? '{}'));
+  performance.mark('wf-canvas:created');
+  return canvas;
 }
 
 class Canvas {
@@ -76,7 +107,9 @@ class Canvas {
     }
     const minimap = element.querySelector('.wf-canvas-minimap');
     if (minimap) {
-      this.graph.use(new MiniMap({ container: minimap, width: 200, height: 120, padding: 8, scalable: false }));
+      this.graph.use(new MiniMap({
+        container: minimap, width: 200, height: 120, padding: 8, scalable: false, graphOptions: { createCellView: minimapView },
+      }));
     }
     this.graph.use(new Keyboard({ enabled: true, global: false }));
 
@@ -228,9 +261,13 @@ class Canvas {
 
   /**
    * Applies a patch by id, in one batch: `{ lanes: LaneView[] | null, nodes: NodeView[], removedNodes: string[],
-   * edges: EdgeView[], removedEdges: string[] }`. `lanes`, when present, is the whole list of lanes.
+   * edges: EdgeView[], removedEdges: string[] }`. `lanes`, when present, is the whole list of lanes. `fit`: fit the view
+   * to the result (the first drawing) in the same call, before X6 draws the cells in the next frames: a separate call
+   * waited behind those frames and then moved every node the user could already see and click.
    */
-  render(patchJson) {
+  render(patchJson, fit) {
+    this.patches = (this.patches ?? 0) + 1;
+    performance.mark(`wf-canvas:patch-${this.patches}`);
     const patch = JSON.parse(patchJson);
     const graph = this.graph;
     graph.startBatch('patch');
@@ -253,8 +290,12 @@ class Canvas {
     } finally {
       graph.stopBatch('patch');
     }
+    if (fit === true) {
+      this.fit();
+    }
     this.element.dataset.nodes = String(graph.getNodes().filter((c) => !isLane(c)).length);
     this.element.dataset.rendered = String(Number(this.element.dataset.rendered ?? '0') + 1);
+    performance.mark(`wf-canvas:patched-${this.patches}`);
   }
 
   renderLanes(lanes) {
@@ -312,26 +353,29 @@ class Canvas {
   // --- view commands ---------------------------------------------------------------------------------------------
 
   /**
-   * Fits the diagram to the view, but never below a readable scale. What fits is centred (after zooming out to look
-   * around, "fit" brings the diagram back to the middle, not to a corner); a long procedure starts at its left end,
-   * centred vertically when its height fits, and the rest is a pan (or the minimap) away.
+   * Fits the diagram to the view: a diagram that fits at a readable scale is shown whole and centred (never enlarged
+   * past 100 %); a larger one opens at the smallest readable scale at its left end, where the procedure starts, centred
+   * vertically when its height fits, and the rest is a pan (or the minimap) away. Computed from the cells' geometry
+   * (the model), so it is right even while X6 is still drawing the cells.
    */
   fit() {
+    performance.mark('wf-canvas:fit');
     const graph = this.graph;
-    graph.zoomToFit({ padding: 16, maxScale: 1, minScale: MIN_READABLE_SCALE });
-    const area = graph.getContentArea();
-    const view = graph.getGraphArea();
-    const wide = area.width > view.width;
-    const tall = area.height > view.height;
-    if (wide && tall) {
-      graph.positionContent('top-left', { padding: 16 });
-    } else if (wide) {
-      graph.positionContent('left', { padding: 16 });
-    } else if (tall) {
-      graph.positionContent('top', { padding: 16 });
-    } else {
-      graph.centerContent();
+    const area = graph.getContentArea({ useCellGeometry: true });
+    const width = this.container.clientWidth;
+    const height = this.container.clientHeight;
+    if (area.width <= 0 || area.height <= 0 || width <= 0 || height <= 0) {
+      return;
     }
+    const room = (size) => Math.max(1, size - 2 * FIT_PADDING);
+    const whole = Math.min(1, room(width) / area.width, room(height) / area.height);
+    const scale = Math.max(MIN_READABLE_SCALE, whole);
+    const start = (from, size, available) => size * scale <= room(available)
+      ? (available - size * scale) / 2 - from * scale
+      : FIT_PADDING - from * scale;
+    graph.scale(scale, scale);
+    graph.translate(start(area.x, area.width, width), start(area.y, area.height, height));
+    performance.mark('wf-canvas:fitted');
   }
 
   /** Multiplies the scale by `factor` (1.2 zooms in, 1/1.2 out), around the centre of the view. */
@@ -356,6 +400,7 @@ class Canvas {
    * the user's eyes). Returns the cell, or null when the canvas does not have it (yet).
    */
   revealNode(id) {
+    performance.mark('wf-canvas:reveal');
     const graph = this.graph;
     const cell = graph.getCellById(id);
     if (!cell || !cell.isNode()) {

@@ -60,7 +60,12 @@ public sealed class CanvasInterop(IJSRuntime js) : IAsyncDisposable
         return true;
     }
 
-    public Task RenderAsync(DiagramPatch patch) => CallAsync(h => h.InvokeVoidAsync("render", JsonSerializer.Serialize(patch, Json)).AsTask());
+    /// <summary>
+    /// Applies a patch; with <paramref name="fit"/>, fits the view to the result in the same call (the first drawing:
+    /// a separate fit would wait behind the frames in which X6 draws the cells, then move what the user already sees).
+    /// </summary>
+    public Task RenderAsync(DiagramPatch patch, bool fit = false) =>
+        CallAsync(h => h.InvokeVoidAsync("render", JsonSerializer.Serialize(patch, Json), fit).AsTask());
 
     public Task FitAsync() => CallAsync(h => h.InvokeVoidAsync("fit").AsTask());
 

@@ -9,7 +9,7 @@ using Workflows.Benchmarks.Durable;
 namespace Workflows.Benchmarks.Designer;
 
 /// <summary>
-/// <c>designer [--procedures 2000] [--repetitions 20] [--warmup 5] [--parallel 4] [--label name] [--keep] [--connection "..."]</c>:
+/// <c>designer [--procedures 2000] [--repetitions 20] [--warmup 5] [--parallel 4] [--label name] [--keep] [--diagram-only] [--connection "..."]</c>:
 /// the Release Host on PostgreSQL with a city-sized catalogue loaded through its API, the Release Designer in front
 /// of it and Debian's Chromium; page times of the catalogue search, the editor, the diff and the versions page, the
 /// time to a usable 60-node diagram, each beside the Host calls it makes timed alone. On demand only (not a test).
@@ -26,7 +26,7 @@ internal static class DesignerHarness
         var server = options?.Connection ?? Environment.GetEnvironmentVariable("WORKFLOWS_TEST_POSTGRES");
         if (options is null || string.IsNullOrWhiteSpace(server))
         {
-            await Console.Error.WriteLineAsync("usage: designer [--procedures 2000] [--repetitions 20] [--warmup 5] [--parallel 4] [--label name] [--keep] [--connection <Npgsql connection string>]");
+            await Console.Error.WriteLineAsync("usage: designer [--procedures 2000] [--repetitions 20] [--warmup 5] [--parallel 4] [--label name] [--keep] [--diagram-only] [--connection <Npgsql connection string>]");
             await Console.Error.WriteLineAsync("PostgreSQL: run  eval \"$(bash scripts/start-postgres.sh --export)\"  (sets WORKFLOWS_TEST_POSTGRES) or pass --connection.");
             return 2;
         }
@@ -83,7 +83,9 @@ internal static class DesignerHarness
             await SignInAsync(page);
             var timer = new PageTimer(page);
 
-            var scenarios = await ScenariosAsync(api, seeded);
+            // --diagram-only: just the 60-node diagram (while working on the canvas).
+            var scenarios = options.DiagramOnly ? [] : await ScenariosAsync(api, seeded);
+            var diagramProfile = "";
             try
             {
                 await MeasureAsync();
@@ -123,17 +125,22 @@ internal static class DesignerHarness
                 var drawnTimes = new List<double>();
                 var usableTimes = new List<double>();
                 var largeCalls = new List<double>();
+                var profiles = new List<IReadOnlyDictionary<string, double>>();
                 for (var i = 0; i < options.WarmUp + options.Repetitions; i++)
                 {
-                    var (drawn, usable) = await timer.TimeDiagramAsync(large, seeded.LargeNodes, "intake");
+                    var (drawn, usable, profile) = await timer.TimeDiagramAsync(large, seeded.LargeNodes, "intake");
                     var callTime = await PageTimer.TimeCallsAsync(api, editorCalls);
                     if (i >= options.WarmUp)
                     {
                         drawnTimes.Add(drawn);
                         usableTimes.Add(usable);
                         largeCalls.Add(callTime);
+                        profiles.Add(profile);
                     }
                 }
+
+                diagramProfile = DiagramProfile(profiles);
+                Log($"  where the time goes (medians, ms after navigation): {diagramProfile}");
 
                 var diagram = new Row($"Editor, first usable diagram ({seeded.LargeNodes} nodes drawn, a click selects a node)", large, editorCalls,
                     new Timings(usableTimes), new Timings(largeCalls), new Timings(drawnTimes), DiagramTargetMs);
@@ -142,7 +149,7 @@ internal static class DesignerHarness
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(MarkdownReport.ResultsFolder, "designer-60-nodes.png") });
             }
 
-            var report = Report(options, started, seeded, catalogueSize, rows, loadAtStart, errors);
+            var report = Report(options, started, seeded, catalogueSize, rows, diagramProfile, loadAtStart, errors);
             var file = await report.WriteAsync($"designer-{started:yyyy-MM-dd}{(options.Label is null ? "" : "-" + options.Label)}.md");
             Log($"report written to {file}");
             return 0;
@@ -240,7 +247,27 @@ internal static class DesignerHarness
         await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
     }
 
-    private static MarkdownReport Report(Options options, DateTimeOffset started, SeededCatalogue seeded, int catalogueSize, List<Row> rows, string loadAtStart, List<string> errors)
+    /// <summary>
+    /// Medians of the diagram's milestones over the repetitions, in the order they happen: the canvas module's marks
+    /// (module created, patch sent and applied, fit), the last change of the graph's and the minimap's DOM before the
+    /// click (X6 draws in animation frames after the patch returns), Playwright's mousedown, the selection box; then the
+    /// frames, the longest gap between two frames and the long tasks (over 50 ms) before the click.
+    /// </summary>
+    private static string DiagramProfile(List<IReadOnlyDictionary<string, double>> profiles)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var keys = profiles.SelectMany(p => p.Keys).Distinct().ToList();
+        string[] counts = ["frames", "maxFrameGap", "longTasks", "longTaskMs"];
+        var milestones = keys.Except(counts)
+            .Select(k => (Key: k, Median: new Timings([.. profiles.Where(p => p.ContainsKey(k)).Select(p => p[k])]).Median))
+            .OrderBy(m => m.Median)
+            .Select(m => string.Create(inv, $"{m.Key} {m.Median:F0}"));
+        var totals = counts.Where(keys.Contains)
+            .Select(k => string.Create(inv, $"{k} {new Timings([.. profiles.Select(p => p.TryGetValue(k, out var v) ? v : 0)]).Median:F0}"));
+        return string.Join("; ", milestones) + " | " + string.Join("; ", totals);
+    }
+
+    private static MarkdownReport Report(Options options, DateTimeOffset started, SeededCatalogue seeded, int catalogueSize, List<Row> rows, string diagramProfile, string loadAtStart, List<string> errors)
     {
         var inv = CultureInfo.InvariantCulture;
         var report = new MarkdownReport(
@@ -257,6 +284,7 @@ internal static class DesignerHarness
         foreach (var row in rows.Where(r => r.Drawn is not null))
         {
             report.Line(string.Create(inv, $"Every node of the {seeded.LargeNodes}-node diagram drawn: {row.Drawn}; usable (click selects): {row.Page}."));
+            report.Line(string.Create(inv, $"Where the time goes (medians, ms after navigation; `wf-canvas:*` are the canvas module's marks, `graphChanged`/`minimapChanged` the last DOM change of the graph/minimap before the click, `mousedown` Playwright's click arriving, `selectionBox` X6's answer; then frames, longest frame gap and long tasks before the click): {diagramProfile}"));
         }
 
         report.Line("Paths and Host calls:");
@@ -283,13 +311,13 @@ internal static class DesignerHarness
 
     private static void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
 
-    private sealed record Options(int Procedures, int Repetitions, int WarmUp, int Parallel, string? Label, bool Keep, string? Connection, string[] Arguments)
+    private sealed record Options(int Procedures, int Repetitions, int WarmUp, int Parallel, string? Label, bool Keep, bool DiagramOnly, string? Connection, string[] Arguments)
     {
         public static Options? Parse(string[] args)
         {
             int procedures = 2000, repetitions = 20, warmUp = 5, parallel = 4;
             string? label = null, connection = null;
-            var keep = false;
+            bool keep = false, diagramOnly = false;
             for (var i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -302,13 +330,14 @@ internal static class DesignerHarness
                     case "--label": label = Next(); break;
                     case "--connection": connection = Next(); break;
                     case "--keep": keep = true; break;
+                    case "--diagram-only": diagramOnly = true; break;
                     default: return null;
                 }
             }
 
             return procedures < 1 || repetitions < 1 || warmUp < 0 || parallel < 1
                 ? null
-                : new Options(procedures, repetitions, warmUp, parallel, label, keep, connection, [.. args.Where((a, i) => a != "--connection" && (i == 0 || args[i - 1] != "--connection"))]);
+                : new Options(procedures, repetitions, warmUp, parallel, label, keep, diagramOnly, connection, [.. args.Where((a, i) => a != "--connection" && (i == 0 || args[i - 1] != "--connection"))]);
         }
     }
 }

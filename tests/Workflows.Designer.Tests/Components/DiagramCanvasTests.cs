@@ -38,7 +38,7 @@ public sealed class DiagramCanvasTests : BunitContext, IAsyncLifetime
         new([Desk], nodes, nodes.Length > 1 ? [new EdgeView("a:approved->b", "a", "approved", "b", "Đồng ý")] : []);
 
     [Fact]
-    public void The_first_render_creates_the_graph_draws_the_whole_view_and_fits_it()
+    public void The_first_render_creates_the_graph_draws_the_whole_view_and_fits_it_in_the_same_call()
     {
         var canvas = Render<DiagramCanvas>(p => p.Add(c => c.View, View(Node("a"), Node("b", 500))).Add(c => c.ReadOnly, true));
 
@@ -48,7 +48,9 @@ public sealed class DiagramCanvasTests : BunitContext, IAsyncLifetime
         Assert.Equal(["desk"], patch.GetProperty("lanes").EnumerateArray().Select(l => l.GetProperty("id").GetString()));
         Assert.Equal(["a", "b"], Ids(patch, "nodes"));
         Assert.Equal(["a:approved->b"], Ids(patch, "edges"));
-        Assert.Single(graph.Invocations["fit"]);
+        // Fitted by the canvas in the same call as the drawing: no second round trip that would move what is drawn.
+        Assert.Equal(true, Assert.Single(graph.Invocations["render"]).Arguments[1]);
+        Assert.Empty(graph.Invocations["fit"]);
         Assert.Empty(canvas.FindAll("[data-palette-kind]"));
     }
 
@@ -62,6 +64,7 @@ public sealed class DiagramCanvasTests : BunitContext, IAsyncLifetime
         var patch = Patches().Last();
         Assert.False(patch.TryGetProperty("lanes", out _), "unchanged lanes are not sent again");
         Assert.Equal(["b", "c"], Ids(patch, "nodes"));
+        Assert.Equal(false, graph.Invocations["render"][^1].Arguments[1]);
         Assert.Equal(["a:approved->b"], patch.GetProperty("removedEdges").EnumerateArray().Select(e => e.GetString()!));
         Assert.Empty(patch.GetProperty("removedNodes").EnumerateArray());
 
@@ -94,7 +97,7 @@ public sealed class DiagramCanvasTests : BunitContext, IAsyncLifetime
         Render<DiagramCanvas>(p => p.Add(c => c.ReadOnly, true).Add(c => c.View, new DiagramView([Desk],
             [Node("a"), Node("b", 500), Node("late", 3000) with { Diff = DiffState.Changed }, Node("new", 2600) with { Diff = DiffState.Added }], [])));
 
-        Assert.Single(graph.Invocations["fit"]);
+        Assert.Equal(true, Assert.Single(graph.Invocations["render"]).Arguments[1]);
         Assert.Equal("new", Assert.Single(graph.Invocations["revealNode"]).Arguments[0]);
     }
 
