@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Workflows.Benchmarks.Common;
 using Workflows.Benchmarks.Durable;
 
 namespace Workflows.Benchmarks.Scale;
@@ -19,7 +20,7 @@ internal static class SeedDossier
     /// <summary>The building-permit sample the durable benchmark uses (one open intake step, appointment in 15 working days).</summary>
     public const string PermitProcedure = "1.009994";
 
-    public static HttpClient Client(HostRunner host, string key)
+    public static HttpClient Client(ServiceProcess host, string key)
     {
         var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(15) };
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
@@ -28,7 +29,7 @@ internal static class SeedDossier
     }
 
     /// <summary>Publishes <see cref="TimerProcedure"/>: start, a timer of two working days, a desk step, end.</summary>
-    public static async Task PublishTimerProcedureAsync(HostRunner host)
+    public static async Task PublishTimerProcedureAsync(ServiceProcess host)
     {
         var procedure = new JsonObject
         {
@@ -62,7 +63,7 @@ internal static class SeedDossier
     }
 
     /// <summary>Receives one dossier of <paramref name="procedure"/> now and returns its instance id.</summary>
-    public static async Task<Guid> IntakeAsync(HostRunner host, NpgsqlConnection db, string procedure, string externalCode)
+    public static async Task<Guid> IntakeAsync(ServiceProcess host, NpgsqlConnection db, string procedure, string externalCode)
     {
         var receivedAt = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7)).AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
         var formData = procedure == PermitProcedure

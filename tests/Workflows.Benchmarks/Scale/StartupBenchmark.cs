@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Workflows.Benchmarks.Durable;
+using Workflows.Benchmarks.Common;
 using static Workflows.Benchmarks.Scale.ScaleDatabase;
 
 namespace Workflows.Benchmarks.Scale;
@@ -80,7 +81,7 @@ internal static class StartupBenchmark
 
     private static async Task<(double Health, double FirstAnswer)> StartOnceAsync(ScaleDatabase database, string? externalCode)
     {
-        var url = $"http://127.0.0.1:{HostRunner.FreePort()}/";
+        var url = $"http://127.0.0.1:{ServiceProcess.FreePort()}/";
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = database.Work,
