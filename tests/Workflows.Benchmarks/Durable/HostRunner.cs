@@ -98,6 +98,8 @@ internal sealed class HostRunner : IDisposable
         info.ArgumentList.Add(assembly ?? HostAssembly);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(url);
+        // No first-run demo history in a measured Host (a harness may turn it on in its environment).
+        info.Environment["Demo__Seed"] = "false";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
