@@ -11,6 +11,7 @@ using Workflows.Host.Notifications;
 using Workflows.Host.Observability;
 using Workflows.Host.Outbox;
 using Workflows.Host.Persistence;
+using Workflows.Host.Replay;
 using Workflows.Host.Reports;
 using Workflows.Host.Runtime;
 using Workflows.Host.Tasks;
@@ -33,6 +34,8 @@ builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddDeadlineFlows(builder.Configuration);
 builder.Services.AddMigrations(builder.Configuration);
 builder.Services.AddReports(builder.Configuration);
+// Last: a replay builds its own provider from every registration above.
+builder.Services.AddReplay(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 

@@ -92,6 +92,8 @@ internal static class StartupBenchmark
         info.ArgumentList.Add(HostRunner.HostAssembly);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(url.TrimEnd('/'));
+        // No first-run demo history in a measured Host.
+        info.Environment["Demo__Seed"] = "false";
         foreach (var (key, value) in database.HostEnvironment(background: true))
         {
             info.Environment[key] = value;

@@ -53,6 +53,8 @@ public sealed class AppProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The Host's first-run demo history would add dossiers the tests do not expect.
+        start.Environment["Demo__Seed"] = "false";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

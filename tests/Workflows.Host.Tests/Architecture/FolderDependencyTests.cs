@@ -25,6 +25,7 @@ public sealed class FolderDependencyTests
         "Intake",          // intake systems' endpoints
         "Reports",         // statistics
         "Migrations",      // moving running dossiers to a later published version (API and worker)
+        "Replay",          // generated workloads played through the Host's code path on a replay clock; the first-run demo
     ];
 
     [Fact]

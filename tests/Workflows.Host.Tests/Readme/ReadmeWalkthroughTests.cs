@@ -27,6 +27,8 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
             ["Definitions__Path"] = Path.Combine(repositoryRoot, "definitions"),
             ["Notifications__Folder"] = Path.Combine(folder, "notifications"),
             ["Logging__LogLevel__Default"] = "Warning",
+            // As the README says: the walkthrough runs on a database without the first-run demo history.
+            ["Demo__Seed"] = "false",
         };
         using var host = await HostProcess.StartAsync(port, folder, environment, TimeSpan.FromSeconds(60));
 

@@ -49,6 +49,8 @@ internal sealed class WorkflowsApp(
         builder.UseSetting("Definitions:Path", definitionsPath ?? SampleDefinitions);
         // Timers and the outbox run only when a test calls RunOnceAsync.
         builder.UseSetting("Runtime:Background", "false");
+        // No first-run demo history unless a test asks for it (Demo:Seed=true): tests count their own dossiers.
+        builder.UseSetting("Demo:Seed", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
