@@ -84,8 +84,19 @@ internal static class AccessExtensions
                 // The Host session is gone already or the Host is down: the cookie is cleared all the same.
             }
 
+            // Signed in at the identity provider: end its session too (its end-session endpoint, then back to the
+            // sign-in page), or the next "sign in with the provider" would sign the same person in without asking.
+            var idToken = (await context.AuthenticateAsync(CookieScheme)).Properties?.GetString(ProviderSignIn.IdTokenHintItem);
             await context.SignOutAsync(CookieScheme);
-            return Results.LocalRedirect(SignInPath + "?daDangXuat=1");
+            const string signedOut = SignInPath + "?daDangXuat=1";
+            if (idToken is not null && ProviderSignIn.IsEnabled(context.RequestServices))
+            {
+                var properties = new AuthenticationProperties { RedirectUri = signedOut };
+                properties.Items[ProviderSignIn.IdTokenHintItem] = idToken;
+                return Results.SignOut(properties, [ProviderSignIn.Scheme]);
+            }
+
+            return Results.LocalRedirect(signedOut);
         }).RequireAuthorization();
 
         // Where a page goes when the Host refuses the user's token: nothing left to revoke, only the cookie to clear.

@@ -59,8 +59,10 @@ public sealed class ProviderSignInOptions : IValidatableObject
 /// <summary>
 /// Sign-in with the province's identity provider: the authorization-code flow with PKCE (the code comes back in the
 /// query, so the correlation cookies can stay SameSite=Lax); at the callback the provider's id_token is exchanged for a
-/// Host session and the Designer's own cookie is written exactly as after a password sign-in. The provider's tokens are
-/// not saved (SaveTokens off): they never reach the browser nor the cookie.
+/// Host session and the Designer's own cookie is written exactly as after a password sign-in. The provider's access
+/// token is not saved (SaveTokens off); the id_token is kept only inside the encrypted, HTTP-only cookie's ticket
+/// (<see cref="IdTokenHintItem"/>), never readable by the browser's JavaScript, so that sign-out can end the provider's
+/// session too: the provider's end_session_endpoint (from discovery) with the id_token as hint, back to the sign-in page.
 /// </summary>
 internal static class ProviderSignIn
 {
@@ -70,6 +72,9 @@ internal static class ProviderSignIn
     /// <summary>The query parameters of the sign-in page that say why a provider sign-in did not complete.</summary>
     public const string ErrorParameter = "loiNhaCungCap";
     public const string UserNameParameter = "tenDangNhap";
+
+    /// <summary>The cookie ticket's item holding the provider's id_token (the hint its end-session endpoint asks for).</summary>
+    public const string IdTokenHintItem = "workflows:id_token_hint";
 
     public static AuthenticationBuilder AddProviderSignIn(this AuthenticationBuilder authentication, IConfiguration configuration)
     {
@@ -106,6 +111,20 @@ internal static class ProviderSignIn
             o.NonceCookie.SameSite = SameSiteMode.Lax;
             o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Events.OnTokenValidated = ExchangeForHostSessionAsync;
+            o.Events.OnRedirectToIdentityProviderForSignOut = context =>
+            {
+                var back = context.Properties.RedirectUri ?? AccessExtensions.SignInPath;
+                if (string.IsNullOrEmpty(context.ProtocolMessage.IssuerAddress))
+                {
+                    // A provider without an end_session_endpoint: its session cannot be ended from here.
+                    context.Response.Redirect(back);
+                    context.HandleResponse();
+                    return Task.CompletedTask;
+                }
+
+                context.ProtocolMessage.IdTokenHint = context.Properties.GetString(IdTokenHintItem);
+                return Task.CompletedTask;
+            };
             o.Events.OnRemoteFailure = context =>
             {
                 // Cancelled at the provider, a stale or replayed callback: back to the sign-in page with a message.
@@ -115,6 +134,10 @@ internal static class ProviderSignIn
             };
         });
     }
+
+    /// <summary>Whether the Designer is configured for an identity provider.</summary>
+    public static bool IsEnabled(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<ProviderSignInOptions>>().Value.Enabled;
 
     public static WebApplication MapProviderSignIn(this WebApplication app)
     {
@@ -140,6 +163,8 @@ internal static class ProviderSignIn
             context.Properties!.IsPersistent = true;
             context.Properties.ExpiresUtc = session.ExpiresAt;
             context.Properties.AllowRefresh = false;
+            // Kept in the encrypted cookie for sign-out (the provider's end-session endpoint wants it as a hint).
+            context.Properties.Items[IdTokenHintItem] = idToken;
         }
         catch (HostProblemException e)
         {

@@ -55,6 +55,48 @@ public sealed class ProviderSignInTests(ProviderPlatform platform)
         await page.GotoAsync("/thu-tuc");
         await Expect(page).ToHaveURLAsync(new Regex("/dang-nhap"));
 
+        // The provider's session ended with the Designer's (its end-session endpoint got the id_token as hint):
+        // signing in with the provider again asks for the provider's credentials instead of signing straight in.
+        Assert.Contains("thiet.ke", platform.Provider.SignedOut);
+        await page.GetByTestId("sign-in-provider").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(platform.Provider.Issuer) + "/authorize\\?"));
+        await Expect(page.Locator("#username")).ToBeVisibleAsync();
+
+        tab.Passed();
+    }
+
+    [Fact]
+    public async Task While_signed_in_at_the_provider_signing_in_again_asks_nothing_and_a_password_sign_out_leaves_the_provider_alone()
+    {
+        await using var tab = await platform.OpenPageAsync(nameof(While_signed_in_at_the_provider_signing_in_again_asks_nothing_and_a_password_sign_out_leaves_the_provider_alone));
+        var page = tab.Page;
+        var signedInBefore = platform.Provider.SignedIn.Count(n => n == "thiet.ke");
+        await page.GotoAsync("/dang-nhap");
+        await page.GetByTestId("sign-in-provider").ClickAsync();
+        await page.Locator("#username").FillAsync("thiet.ke");
+        await page.Locator("#continue").ClickAsync();
+        await tab.WaitInteractiveAsync();
+        await Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Chuyên viên thiết kế quy trình");
+
+        // Only the Designer's cookie is cleared (as a session that ends on the Designer's side alone would be): the
+        // provider still knows the browser and signs it in without asking. This is what sign-out must not leave behind.
+        await page.Context.ClearCookiesAsync(new BrowserContextClearCookiesOptions { Name = SessionCookie });
+        await page.GotoAsync("/dang-nhap");
+        await page.GetByTestId("sign-in-provider").ClickAsync();
+        await tab.WaitInteractiveAsync();
+        await Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Chuyên viên thiết kế quy trình");
+        Assert.Equal(2, platform.Provider.SignedIn.Count(n => n == "thiet.ke") - signedInBefore);
+
+        // A password sign-in's sign-out does not visit the provider.
+        var endedBefore = platform.Provider.SignedOut.Count;
+        await page.Context.ClearCookiesAsync(new BrowserContextClearCookiesOptions { Name = SessionCookie });
+        await tab.SignInAsync("thiet.ke");
+        await page.GotoAsync("/thu-tuc");
+        await tab.WaitInteractiveAsync();
+        await page.GetByTestId("sign-out").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/dang-nhap\\?daDangXuat=1"));
+        Assert.Equal(endedBefore, platform.Provider.SignedOut.Count);
+
         tab.Passed();
     }
 

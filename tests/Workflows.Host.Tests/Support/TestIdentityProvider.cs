@@ -17,8 +17,9 @@ namespace Workflows.TestSupport;
 /// <summary>
 /// A small but real OpenID Connect provider for tests (shared by the Host and Designer test projects): Kestrel on a
 /// free port serving the discovery document, a JWKS with one RSA key, <c>/authorize</c> (a page asking for a user name,
-/// then a redirect back with a code), and <c>/token</c> (client secret, redirect address and PKCE verifier checked →
-/// an RS256 id_token and access token). <see cref="IssueIdToken"/> mints tokens directly for tests of the Host's checks.
+/// then a redirect back with a code; a browser that answered it keeps a provider session cookie and is not asked again
+/// until it signs out), <c>/token</c> (client secret, redirect address and PKCE verifier checked → an RS256 id_token
+/// and access token) and <c>/end-session</c> (RP-initiated logout: ends the provider session, back to the client). <see cref="IssueIdToken"/> mints tokens directly for tests of the Host's checks.
 /// </summary>
 public sealed class TestIdentityProvider : IAsyncDisposable
 {
@@ -27,7 +28,12 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
     private readonly RSA key = RSA.Create(2048);
     private readonly string keyId = Guid.NewGuid().ToString("N")[..12];
+    private const string SessionCookie = "test_idp_session";
+
     private readonly ConcurrentDictionary<string, PendingCode> codes = new();
+
+    // The provider's own sessions: cookie value → user name.
+    private readonly ConcurrentDictionary<string, string> sessions = new();
     private WebApplication? app;
 
     /// <summary>The issuer (no trailing slash), also the authority whose discovery document the apps read.</summary>
@@ -35,6 +41,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
     /// <summary>User names whose authorization codes were exchanged at <c>/token</c>, in order.</summary>
     public ConcurrentQueue<string> SignedIn { get; } = new();
+
+    /// <summary>Sessions ended at <c>/end-session</c>: the user named by the id_token_hint the client sent ("" if none).</summary>
+    public ConcurrentQueue<string> SignedOut { get; } = new();
 
     public static async Task<TestIdentityProvider> StartAsync()
     {
@@ -105,16 +114,28 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             ["code_challenge_methods_supported"] = new[] { "S256" },
             ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_post", "client_secret_basic" },
             ["scopes_supported"] = new[] { "openid", "profile" },
+            ["end_session_endpoint"] = Issuer + "/end-session",
         }));
         web.MapGet("/jwks", () =>
         {
             var parameters = key.ExportParameters(includePrivateParameters: false);
             return Results.Json(new { keys = new[] { new { kty = "RSA", use = "sig", alg = "RS256", kid = keyId, n = Base64Url(parameters.Modulus!), e = Base64Url(parameters.Exponent!) } } });
         });
-        web.MapGet("/authorize", (HttpRequest request) => Authorize(request.Query.ToDictionary(q => q.Key, q => q.Value.ToString())));
-        web.MapPost("/authorize", async (HttpRequest request) =>
+        web.MapGet("/authorize", (HttpRequest request) =>
         {
-            var form = (await request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString());
+            var query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
+            // A browser with a provider session is not asked again (as real providers do), unless the client asks.
+            if (Refusal(query) is null && query.GetValueOrDefault("prompt") != "login"
+                && request.Cookies.TryGetValue(SessionCookie, out var session) && sessions.TryGetValue(session, out var known))
+            {
+                return CodeRedirect(query, known);
+            }
+
+            return Authorize(query);
+        });
+        web.MapPost("/authorize", async (HttpContext context) =>
+        {
+            var form = (await context.Request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString());
             if (Refusal(form) is { } refused)
             {
                 return refused;
@@ -126,10 +147,29 @@ public sealed class TestIdentityProvider : IAsyncDisposable
                 return Authorize(form);
             }
 
-            var code = Base64Url(RandomNumberGenerator.GetBytes(24));
-            codes[code] = new PendingCode(form["redirect_uri"], form["code_challenge"], form.GetValueOrDefault("nonce"), userName, DateTimeOffset.UtcNow.AddMinutes(2));
-            var state = form.TryGetValue("state", out var s) ? "&state=" + Uri.EscapeDataString(s) : "";
-            return Results.Redirect(form["redirect_uri"] + (form["redirect_uri"].Contains('?', StringComparison.Ordinal) ? "&" : "?") + "code=" + code + state);
+            var session = Base64Url(RandomNumberGenerator.GetBytes(24));
+            sessions[session] = userName;
+            context.Response.Cookies.Append(SessionCookie, session, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/" });
+            return CodeRedirect(form, userName);
+        });
+        web.MapGet("/end-session", (HttpContext context) =>
+        {
+            var query = context.Request.Query;
+            SignedOut.Enqueue(UserNameOf(query["id_token_hint"].ToString()));
+            if (context.Request.Cookies.TryGetValue(SessionCookie, out var session))
+            {
+                sessions.TryRemove(session, out _);
+            }
+
+            context.Response.Cookies.Delete(SessionCookie, new CookieOptions { Path = "/" });
+            var back = query["post_logout_redirect_uri"].ToString();
+            if (!Uri.TryCreate(back, UriKind.Absolute, out _))
+            {
+                return Results.Content("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Đã đăng xuất</title></head><body>Đã đăng xuất.</body></html>", "text/html; charset=utf-8");
+            }
+
+            var state = query.TryGetValue("state", out var s) ? (back.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "state=" + Uri.EscapeDataString(s.ToString()) : "";
+            return Results.Redirect(back + state);
         });
         web.MapPost("/token", async (HttpRequest request) =>
         {
@@ -164,6 +204,30 @@ public sealed class TestIdentityProvider : IAsyncDisposable
                 ["expires_in"] = 300,
             });
         });
+    }
+
+    private IResult CodeRedirect(Dictionary<string, string> parameters, string userName)
+    {
+        var code = Base64Url(RandomNumberGenerator.GetBytes(24));
+        var redirect = parameters["redirect_uri"];
+        codes[code] = new PendingCode(redirect, parameters["code_challenge"], parameters.GetValueOrDefault("nonce"), userName, DateTimeOffset.UtcNow.AddMinutes(2));
+        var state = parameters.TryGetValue("state", out var s) ? "&state=" + Uri.EscapeDataString(s) : "";
+        return Results.Redirect(redirect + (redirect.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "code=" + code + state);
+    }
+
+    // The user name in an id_token's payload (this provider's own tokens; the signature is not the point here).
+    private static string UserNameOf(string idToken)
+    {
+        var parts = idToken.Split('.');
+        if (parts.Length != 3)
+        {
+            return "";
+        }
+
+        var payload = parts[1].Replace('-', '+').Replace('_', '/');
+        payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
+        using var json = JsonDocument.Parse(Convert.FromBase64String(payload));
+        return json.RootElement.TryGetProperty("preferred_username", out var name) ? name.GetString() ?? "" : "";
     }
 
     private static IResult Authorize(Dictionary<string, string> query)
