@@ -111,8 +111,21 @@ internal static class ReportsBenchmark
         var end = string.Create(CultureInfo.InvariantCulture, $"'{today.AddDays(1):yyyy-MM-dd}T00:00:00+07:00'::timestamptz");
         var touching = $"d.received_at < {end} AND (d.completed_at IS NULL OR d.completed_at >= {start})";
         var taskDossiers = "tasks t JOIN instances i ON i.id = t.instance_id JOIN dossiers d ON d.id = coalesce(i.parent_instance_id, i.id)";
+        // The twelve whole months up to this month's end: what the monthly roll-up answers without cut months.
+        var first = new DateOnly(today.Year, today.Month, 1).AddMonths(-11);
+        var last = new DateOnly(today.Year, today.Month, 1).AddMonths(1);
+        var months = string.Create(CultureInfo.InvariantCulture, $"from={first:yyyy-MM-dd}&to={last.AddDays(-1):yyyy-MM-dd}");
+        var monthsStart = string.Create(CultureInfo.InvariantCulture, $"'{first:yyyy-MM-dd}T00:00:00+07:00'::timestamptz");
+        var monthsEnd = string.Create(CultureInfo.InvariantCulture, $"'{last:yyyy-MM-dd}T00:00:00+07:00'::timestamptz");
+        var monthsTouching = $"d.received_at < {monthsEnd} AND (d.completed_at IS NULL OR d.completed_at >= {monthsStart})";
         return
         [
+            new("summary by procedure, 12 whole months", $"api/reports/summary?{months}&groupBy=procedure",
+                $"SELECT d.procedure_code, count(*) FILTER (WHERE d.received_at >= {monthsStart}), count(*) FILTER (WHERE d.completed_at < {monthsEnd} AND d.status IN (9, 10) AND d.completed_at <= d.original_due_at) FROM dossiers d WHERE {monthsTouching} GROUP BY d.procedure_code"),
+            new("summary by month, 12 whole months", $"api/reports/summary?{months}&groupBy=month",
+                $"SELECT date_trunc('month', d.received_at), count(*), count(*) FILTER (WHERE d.completed_at <= d.original_due_at) FROM dossiers d WHERE {monthsTouching} GROUP BY 1"),
+            new("indicators, 12 whole months", $"api/reports/indicators?{months}",
+                $"SELECT count(*), count(*) FILTER (WHERE d.channel = 'online'), count(*) FILTER (WHERE jsonb_array_length(d.documents) > 0) FROM dossiers d WHERE d.received_at >= {monthsStart} AND d.received_at < {monthsEnd}"),
             new("summary by procedure", $"api/reports/summary?{period}&groupBy=procedure",
                 $"SELECT d.procedure_code, count(*) FILTER (WHERE d.received_at >= {start}), count(*) FILTER (WHERE d.completed_at < {end} AND d.status IN (9, 10) AND d.completed_at <= d.original_due_at) FROM dossiers d WHERE {touching} GROUP BY d.procedure_code"),
             new("summary by month", $"api/reports/summary?{period}&groupBy=month",
