@@ -69,6 +69,8 @@ internal sealed class HostProcess : IDisposable
         info.ArgumentList.Add(HostAssembly);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(url);
+        // No first-run demo history in a Host under test (a test may turn it on in its environment).
+        info.Environment["Demo__Seed"] = "false";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
