@@ -6,17 +6,35 @@ namespace Workflows.Benchmarks.Common;
 /// <summary>The few plain SQL calls the benchmark commands make on their own databases.</summary>
 internal static class Sql
 {
-    public static async Task ExecuteAsync(string connectionString, string sql)
+    public static async Task ExecuteAsync(string connectionString, string sql, int timeoutSeconds = 600)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await ExecuteAsync(connection, sql);
+        await ExecuteAsync(connection, sql, timeoutSeconds);
     }
 
-    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, int timeoutSeconds = 600)
     {
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = timeoutSeconds };
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// The end of a command's run: its database dropped and its working folder deleted, or both kept (and said where)
+    /// when the command was asked to <c>--keep</c> them.
+    /// </summary>
+    public static async Task EndRunAsync(string server, string database, string work, bool keep, Action<string> log)
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (!keep)
+        {
+            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            Directory.Delete(work, recursive: true);
+        }
+        else
+        {
+            log($"kept database {database} and folder {work}");
+        }
     }
 
     public static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)

@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using Npgsql;
 using Workflows.Benchmarks.Common;
 using Workflows.Benchmarks.Durable;
+using static Workflows.Benchmarks.Common.Sql;
 
 namespace Workflows.Benchmarks.Designer;
 
@@ -156,16 +157,7 @@ internal static class DesignerHarness
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            if (!options.Keep)
-            {
-                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-                Directory.Delete(work, recursive: true);
-            }
-            else
-            {
-                Log($"kept database {database} and folder {work}");
-            }
+            await EndRunAsync(server, database, work, options.Keep, Log);
         }
     }
 
@@ -299,14 +291,6 @@ internal static class DesignerHarness
         }
 
         return report;
-    }
-
-    private static async Task ExecuteAsync(string server, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");

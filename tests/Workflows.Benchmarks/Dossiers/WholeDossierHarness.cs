@@ -102,16 +102,7 @@ internal static class WholeDossierHarness
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            if (!options.Keep)
-            {
-                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-                Directory.Delete(work, recursive: true);
-            }
-            else
-            {
-                Log($"kept database {database} and folder {work}");
-            }
+            await EndRunAsync(server, database, work, options.Keep, Log);
         }
     }
 
