@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Engine.Calendar;
@@ -65,8 +67,14 @@ internal sealed class ReportData
 
     public List<GeneratedTask> Tasks { get; } = [];
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public static ReportData Generate() =>
         Generate(20260301, new DateTimeOffset(2026, 2, 23, 0, 0, 0, Vietnam), new DateTimeOffset(2026, 4, 1, 0, 0, 0, Vietnam), 200);
+
+    /// <summary>700 dossiers received from 3 November 2025 to 31 March 2026: five months, for the reports at scale.</summary>
+    public static ReportData FiveMonths() =>
+        Generate(20251103, new DateTimeOffset(2025, 11, 3, 0, 0, 0, Vietnam), new DateTimeOffset(2026, 4, 1, 0, 0, 0, Vietnam), 700);
 
     /// <summary><paramref name="dossiers"/> dossiers received in [first, end) from a random seeded with <paramref name="seed"/>.</summary>
     public static ReportData Generate(int seed, DateTimeOffset first, DateTimeOffset end, int dossiers)
@@ -165,6 +173,22 @@ internal sealed class ReportData
     }
 
     /// <summary>Inserts the rows once per database (the tests of a class share one).</summary>
+    /// <summary>A Host whose clock stands at <see cref="Now"/>, with this data written into its database.</summary>
+    public async Task<WorkflowsApp> StartAsync(DatabaseFixture database)
+    {
+        var app = new WorkflowsApp(database, clock: new ManualClock(Now));
+        await SeedAsync(app);
+        return app;
+    }
+
+    /// <summary>A report read through the API; a refused request fails the test with its status and body.</summary>
+    public static async Task<T> GetAsync<T>(HttpClient client, string url)
+    {
+        var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<T>(Json))!;
+    }
+
     public async Task SeedAsync(WorkflowsApp app)
     {
         using var scope = app.Services.CreateScope();

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -14,22 +13,7 @@ public abstract class ReportsApiTests(DatabaseFixture database)
     private const string Period = "from=2026-03-09&to=2026-03-20";
     private static readonly DateOnly From = new(2026, 3, 9);
     private static readonly DateOnly To = new(2026, 3, 20);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly ReportData Data = ReportData.Generate();
-
-    private async Task<WorkflowsApp> StartAsync()
-    {
-        var app = new WorkflowsApp(database, clock: new ManualClock(ReportData.Now));
-        await Data.SeedAsync(app);
-        return app;
-    }
-
-    private static async Task<T> GetAsync<T>(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(new Uri(url, UriKind.Relative));
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return (await response.Content.ReadFromJsonAsync<T>(Json))!;
-    }
 
     [Fact]
     public void The_generated_data_covers_every_case()
@@ -50,10 +34,10 @@ public abstract class ReportsApiTests(DatabaseFixture database)
     [Fact]
     public async Task The_summary_by_procedure_equals_a_count_of_the_raw_data()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
-        var report = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}&groupBy=procedure");
+        var report = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}&groupBy=procedure");
 
         var expected = Data.Dossiers.GroupBy(d => d.ProcedureCode).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Expected.DossierRow(g.Key, g.First().ProcedureName, g.ToList(), From, To)).ToList();
@@ -69,10 +53,10 @@ public abstract class ReportsApiTests(DatabaseFixture database)
     [InlineData("channel")]
     public async Task The_summary_by_reception_point_and_channel_equals_a_count_of_the_raw_data(string groupBy)
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.DeskOfficerKey);
 
-        var report = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}&groupBy={groupBy}");
+        var report = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}&groupBy={groupBy}");
 
         Func<GeneratedDossier, string> key = groupBy == "channel" ? d => d.Channel : d => d.ReceptionPoint;
         var labels = new Dictionary<string, string> { ["online"] = "Trực tuyến", ["inPerson"] = "Trực tiếp", ["postal"] = "Bưu chính" };
@@ -84,10 +68,10 @@ public abstract class ReportsApiTests(DatabaseFixture database)
     [Fact]
     public async Task The_summary_by_month_cuts_the_period_at_month_ends()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
-        var report = await GetAsync<SummaryReport>(client, "/api/reports/summary?from=2026-02-20&to=2026-04-10&groupBy=month");
+        var report = await ReportData.GetAsync<SummaryReport>(client, "/api/reports/summary?from=2026-02-20&to=2026-04-10&groupBy=month");
 
         SummaryRow[] expected =
         [
@@ -102,10 +86,10 @@ public abstract class ReportsApiTests(DatabaseFixture database)
     [Fact]
     public async Task The_summary_by_department_counts_tasks_by_their_own_due_time()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
-        var report = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}&groupBy=department");
+        var report = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}&groupBy=department");
 
         var expected = Data.Tasks.GroupBy(t => t.Department).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Expected.TaskRow(g.Key, g.Key, g.ToList(), From, To)).ToList();
@@ -117,10 +101,10 @@ public abstract class ReportsApiTests(DatabaseFixture database)
     [Fact]
     public async Task The_summary_by_step_of_one_procedure_counts_that_procedures_tasks()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
-        var report = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}&groupBy=step&procedure=1.001");
+        var report = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}&groupBy=step&procedure=1.001");
 
         var expected = Data.Tasks.Where(t => t.Dossier.ProcedureCode == "1.001")
             .GroupBy(t => $"1.001/{t.NodeId}").OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -132,10 +116,10 @@ public abstract class ReportsApiTests(DatabaseFixture database)
     [Fact]
     public async Task A_department_filter_keeps_the_dossiers_that_department_worked_on()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
-        var report = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}&groupBy=procedure&department=land");
+        var report = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}&groupBy=procedure&department=land");
 
         var land = Data.Dossiers.Where(d => Data.Tasks.Any(t => t.Dossier == d && t.Department == "land")).ToList();
         Assert.Equal(Expected.DossierRow("", "Tổng cộng", land, From, To), report.Total);
@@ -144,26 +128,26 @@ public abstract class ReportsApiTests(DatabaseFixture database)
     [Fact]
     public async Task Bottlenecks_equal_percentiles_of_working_time_computed_from_the_raw_data()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
-        var report = await GetAsync<BottleneckReport>(client, $"/api/reports/bottlenecks?{Period}");
+        var report = await ReportData.GetAsync<BottleneckReport>(client, $"/api/reports/bottlenecks?{Period}");
 
         var expected = Expected.Bottlenecks(Data, From, To);
         Assert.True(expected.Count > 10);
         Assert.Equal(expected, report.Rows);
 
-        var one = await GetAsync<BottleneckReport>(client, $"/api/reports/bottlenecks?{Period}&procedure=1.002");
+        var one = await ReportData.GetAsync<BottleneckReport>(client, $"/api/reports/bottlenecks?{Period}&procedure=1.002");
         Assert.Equal(expected.Where(r => r.ProcedureCode == "1.002"), one.Rows);
     }
 
     [Fact]
     public async Task Indicators_equal_shares_computed_from_the_raw_data()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.DesignerKey);
 
-        var report = await GetAsync<IndicatorReport>(client, $"/api/reports/indicators?{Period}");
+        var report = await ReportData.GetAsync<IndicatorReport>(client, $"/api/reports/indicators?{Period}");
 
         var expected = Expected.Indicators(Data, From, To);
         Assert.Equal(
@@ -175,9 +159,9 @@ public abstract class ReportsApiTests(DatabaseFixture database)
     [Fact]
     public async Task The_summary_workbook_reads_back_with_vietnamese_headers_and_the_same_numbers()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
-        var summary = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}");
+        var summary = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{Period}");
 
         var response = await client.GetAsync(new Uri($"/api/reports/summary.xlsx?{Period}", UriKind.Relative));
 
@@ -260,7 +244,7 @@ public abstract class ReportsApiTests(DatabaseFixture database)
         await using var app = new WorkflowsApp(database, clock: new ManualClock(ReportData.Now));
         using var client = app.ClientWithKey(WorkflowsApp.LeaderKey);
 
-        var report = await GetAsync<SummaryReport>(client, "/api/reports/summary");
+        var report = await ReportData.GetAsync<SummaryReport>(client, "/api/reports/summary");
 
         Assert.Equal((new DateOnly(2026, 4, 1), new DateOnly(2026, 4, 3)), (report.From, report.To));
     }

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Engine.Calendar;
@@ -18,31 +17,15 @@ namespace Workflows.Host.Tests.Reports;
 /// </summary>
 public abstract class ReportsAtScaleTests(DatabaseFixture database)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly ReportData Data = ReportData.Generate(
-        20251103, new DateTimeOffset(2025, 11, 3, 0, 0, 0, ReportData.Vietnam), new DateTimeOffset(2026, 4, 1, 0, 0, 0, ReportData.Vietnam), 700);
-
-    private async Task<WorkflowsApp> StartAsync()
-    {
-        var app = new WorkflowsApp(database, clock: new ManualClock(ReportData.Now));
-        await Data.SeedAsync(app);
-        return app;
-    }
-
-    private static async Task<T> GetAsync<T>(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(new Uri(url, UriKind.Relative));
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return (await response.Content.ReadFromJsonAsync<T>(Json))!;
-    }
+    private static readonly ReportData Data = ReportData.FiveMonths();
 
     [Fact]
     public async Task The_summary_by_month_over_five_months_equals_a_count_of_the_raw_data_month_by_month()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
-        var report = await GetAsync<SummaryReport>(client, "/api/reports/summary?from=2025-11-10&to=2026-04-03&groupBy=month");
+        var report = await ReportData.GetAsync<SummaryReport>(client, "/api/reports/summary?from=2025-11-10&to=2026-04-03&groupBy=month");
 
         SummaryRow[] expected =
         [
@@ -60,7 +43,7 @@ public abstract class ReportsAtScaleTests(DatabaseFixture database)
         Assert.True(report.Total.WaitingForSupplement > 0);
 
         // A department's months: dossiers that department worked on, the same single query with a filter.
-        var land = await GetAsync<SummaryReport>(client, "/api/reports/summary?from=2025-12-15&to=2026-02-10&groupBy=month&department=land");
+        var land = await ReportData.GetAsync<SummaryReport>(client, "/api/reports/summary?from=2025-12-15&to=2026-02-10&groupBy=month&department=land");
         var landDossiers = Data.Dossiers.Where(d => Data.Tasks.Any(t => t.Dossier == d && t.Department == "land")).ToList();
         Assert.Equal(
             [
@@ -77,19 +60,19 @@ public abstract class ReportsAtScaleTests(DatabaseFixture database)
     [InlineData("2026-01-05", "2026-02-13")]
     public async Task The_summaries_by_procedure_department_and_step_equal_counts_of_the_raw_data(string from, string to)
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
         var (fromDay, toDay) = (DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture));
         var period = $"from={from}&to={to}";
 
-        var procedures = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=procedure");
+        var procedures = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=procedure");
         Assert.Equal(
             Data.Dossiers.GroupBy(d => d.ProcedureCode).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => Expected.DossierRow(g.Key, g.First().ProcedureName, g.ToList(), fromDay, toDay)),
             procedures.Rows);
         Assert.Equal(Expected.DossierRow("", "Tổng cộng", Data.Dossiers, fromDay, toDay), procedures.Total);
 
-        var departments = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=department");
+        var departments = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=department");
         Assert.Equal(
             Data.Tasks.GroupBy(t => t.Department).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => Expected.TaskRow(g.Key, g.Key, g.ToList(), fromDay, toDay)),
@@ -97,7 +80,7 @@ public abstract class ReportsAtScaleTests(DatabaseFixture database)
         Assert.Equal(Expected.TaskRow("", "Tổng cộng", Data.Tasks, fromDay, toDay), departments.Total);
         Assert.True(departments.Rows.Count >= 5);
 
-        var steps = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=step");
+        var steps = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=step");
         Assert.Equal(
             Data.Tasks.GroupBy(t => $"{t.Dossier.ProcedureCode}/{t.NodeId}").OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => Expected.TaskRow(g.Key, g.First().StepName, g.ToList(), fromDay, toDay)),
@@ -107,16 +90,16 @@ public abstract class ReportsAtScaleTests(DatabaseFixture database)
     [Fact]
     public async Task Bottlenecks_and_indicators_over_five_months_equal_a_calculation_from_the_raw_data()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
         var (from, to) = (new DateOnly(2025, 11, 3), new DateOnly(2026, 4, 3));
 
-        var bottlenecks = await GetAsync<BottleneckReport>(client, "/api/reports/bottlenecks?from=2025-11-03&to=2026-04-03");
+        var bottlenecks = await ReportData.GetAsync<BottleneckReport>(client, "/api/reports/bottlenecks?from=2025-11-03&to=2026-04-03");
         var expected = Expected.Bottlenecks(Data, from, to);
         Assert.True(expected.Count > 10 && expected.All(r => r.Completed > 0));
         Assert.Equal(expected, bottlenecks.Rows);
 
-        var indicators = await GetAsync<IndicatorReport>(client, "/api/reports/indicators?from=2025-11-03&to=2026-04-03");
+        var indicators = await ReportData.GetAsync<IndicatorReport>(client, "/api/reports/indicators?from=2025-11-03&to=2026-04-03");
         Assert.Equal(
             Expected.Indicators(Data, from, to).Select(e => (e.Code, e.Numerator, e.Denominator, Expected.Percent(e.Numerator, e.Denominator))),
             indicators.Indicators.Select(i => (i.Code, i.Numerator, i.Denominator, i.Percentage)));
@@ -125,10 +108,10 @@ public abstract class ReportsAtScaleTests(DatabaseFixture database)
     [Fact]
     public async Task Rows_written_without_report_facts_are_filled_from_the_calendar_by_the_first_report()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
 
-        await GetAsync<IndicatorReport>(client, "/api/reports/indicators?from=2026-03-01&to=2026-03-31");
+        await ReportData.GetAsync<IndicatorReport>(client, "/api/reports/indicators?from=2026-03-01&to=2026-03-31");
 
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();

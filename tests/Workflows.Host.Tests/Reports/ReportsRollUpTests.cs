@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Host.Persistence;
@@ -15,23 +13,7 @@ namespace Workflows.Host.Tests.Reports;
 /// </summary>
 public abstract class ReportsRollUpTests(DatabaseFixture database)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly ReportData Data = ReportData.Generate(
-        20251103, new DateTimeOffset(2025, 11, 3, 0, 0, 0, ReportData.Vietnam), new DateTimeOffset(2026, 4, 1, 0, 0, 0, ReportData.Vietnam), 700);
-
-    private async Task<WorkflowsApp> StartAsync()
-    {
-        var app = new WorkflowsApp(database, clock: new ManualClock(ReportData.Now));
-        await Data.SeedAsync(app);
-        return app;
-    }
-
-    private static async Task<T> GetAsync<T>(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(new Uri(url, UriKind.Relative));
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return (await response.Content.ReadFromJsonAsync<T>(Json))!;
-    }
+    private static readonly ReportData Data = ReportData.FiveMonths();
 
     private static List<SummaryRow> MonthRows(IReadOnlyCollection<GeneratedDossier> dossiers, DateOnly from, DateOnly to)
     {
@@ -53,30 +35,30 @@ public abstract class ReportsRollUpTests(DatabaseFixture database)
     [InlineData("2026-02-10", "2026-02-20")] // inside one month
     public async Task Summaries_and_indicators_over_whole_and_cut_months_equal_a_count_of_the_raw_data(string from, string to)
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
         var (fromDay, toDay) = (DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture));
         var period = $"from={from}&to={to}";
 
-        var procedures = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=procedure");
+        var procedures = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=procedure");
         Assert.Equal(
             Data.Dossiers.GroupBy(d => d.ProcedureCode).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => Expected.DossierRow(g.Key, g.First().ProcedureName, g.ToList(), fromDay, toDay)),
             procedures.Rows);
         Assert.Equal(Expected.DossierRow("", "Tổng cộng", Data.Dossiers, fromDay, toDay), procedures.Total);
 
-        var points = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=receptionPoint");
+        var points = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=receptionPoint");
         Assert.Equal(
             Data.Dossiers.GroupBy(d => d.ReceptionPoint).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => Expected.DossierRow(g.Key, g.Key, g.ToList(), fromDay, toDay)),
             points.Rows);
 
-        var months = await GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=month&procedure=1.002");
+        var months = await ReportData.GetAsync<SummaryReport>(client, $"/api/reports/summary?{period}&groupBy=month&procedure=1.002");
         var procedure = Data.Dossiers.Where(d => d.ProcedureCode == "1.002").ToList();
         Assert.Equal(MonthRows(procedure, fromDay, toDay), months.Rows);
         Assert.Equal(Expected.DossierRow("", "Tổng cộng", procedure, fromDay, toDay), months.Total);
 
-        var indicators = await GetAsync<IndicatorReport>(client, $"/api/reports/indicators?{period}");
+        var indicators = await ReportData.GetAsync<IndicatorReport>(client, $"/api/reports/indicators?{period}");
         Assert.Equal(
             Expected.Indicators(Data, fromDay, toDay).Select(e => (e.Code, e.Numerator, e.Denominator, Expected.Percent(e.Numerator, e.Denominator))),
             indicators.Indicators.Select(i => (i.Code, i.Numerator, i.Denominator, i.Percentage)));
@@ -85,9 +67,9 @@ public abstract class ReportsRollUpTests(DatabaseFixture database)
     [Fact]
     public async Task Once_the_facts_are_filled_the_roll_up_counts_every_finished_dossier_once_by_its_months()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
-        await GetAsync<IndicatorReport>(client, "/api/reports/indicators?from=2026-03-01&to=2026-03-31");
+        await ReportData.GetAsync<IndicatorReport>(client, "/api/reports/indicators?from=2026-03-01&to=2026-03-31");
 
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
@@ -104,7 +86,7 @@ public abstract class ReportsRollUpTests(DatabaseFixture database)
     [Fact]
     public async Task A_dossier_closing_moves_into_the_roll_up_and_the_reports_count_it_once()
     {
-        await using var app = await StartAsync();
+        await using var app = await Data.StartAsync(database);
         using var client = app.ClientWithKey(WorkflowsApp.AdministratorKey);
         // A procedure of its own, so the generated data does not mix in: received 12 January, due 20 January.
         var id = Guid.NewGuid();
@@ -125,7 +107,7 @@ public abstract class ReportsRollUpTests(DatabaseFixture database)
         }
 
         const string Url = "/api/reports/summary?from=2026-01-01&to=2026-02-28&groupBy=month&procedure=9.999";
-        var open = await GetAsync<SummaryReport>(client, Url);
+        var open = await ReportData.GetAsync<SummaryReport>(client, Url);
         Assert.Equal((1, 1, 1), (open.Rows[0].Received.Total, open.Rows[0].InProgress.Total, open.Rows[0].InProgress.Late));
         Assert.Equal((1, 1, 0), (open.Rows[1].CarriedOver, open.Rows[1].InProgress.Total, open.Rows[1].Finished.Total));
         Assert.Equal(0, await CountedAsync(app, "9.999"));
@@ -138,7 +120,7 @@ public abstract class ReportsRollUpTests(DatabaseFixture database)
             d.CompletedAt = completed;
             d.Timeliness = StoredFacts.Timeliness(ReportData.Calendar, due, completed);
         });
-        var closed = await GetAsync<SummaryReport>(client, Url);
+        var closed = await ReportData.GetAsync<SummaryReport>(client, Url);
         Assert.Equal((1, 1, 1), (closed.Rows[0].Received.Total, closed.Rows[0].InProgress.Total, closed.Rows[0].InProgress.Late));
         Assert.Equal((1, 0, 1, 1), (closed.Rows[1].CarriedOver, closed.Rows[1].InProgress.Total, closed.Rows[1].Finished.Total, closed.Rows[1].Finished.Late));
         Assert.Equal((1, 1), (closed.Total.Received.Total, closed.Total.Finished.Late));
@@ -154,7 +136,7 @@ public abstract class ReportsRollUpTests(DatabaseFixture database)
             Assert.Equal((10, StoredFacts.Late, 202601, 202602, 202601, 1), (count.Status, count.Timeliness, count.ReceivedMonth, count.CompletedMonth, count.DueMonth, count.Dossiers));
         }
 
-        Assert.Equal(closed.Rows, (await GetAsync<SummaryReport>(client, Url)).Rows);
+        Assert.Equal(closed.Rows, (await ReportData.GetAsync<SummaryReport>(client, Url)).Rows);
 
         // Removed (the retention sweep's delete), it leaves the roll-up too.
         await using (var scope = app.Services.CreateAsyncScope())
