@@ -13,7 +13,7 @@ internal sealed record DepartmentDto(string Id, string Name, string? NameEn, str
 /// The one home of the departments: the departments table, seeded from departments.json, kept in memory so that the
 /// validator, the pickers, the forms, the reports and the principals read the same list without a query each. It is
 /// loaded at start-up, reloaded by every change made through this process (<see cref="ReloadAsync"/>), and every
-/// Definitions:DepartmentRefreshInterval by <see cref="DepartmentRefresh"/>, which reloads when another Host changed the
+/// Definitions:DepartmentRefreshInterval by Runtime.DepartmentRefresh, which reloads when another Host changed the
 /// table (<see cref="RefreshIfChangedAsync"/>).
 /// A department of kind <see cref="DeskKind"/> is a one-stop desk (bộ phận một cửa): it returns results and is warned
 /// about dossiers no other department holds. Each province names its desk as it likes; the kind says which it is.
