@@ -229,8 +229,9 @@ internal sealed class DocumentForms(
     private async Task<DocumentBuild> ControlSlipAsync(DocumentContext context, CancellationToken cancellationToken)
     {
         // The Dossier API's timeline: the same handovers, units, working times and SLA states (the reception point
-        // printed by its name when departments.json has one).
-        var timeline = await DossiersApi.BuildTimelineAsync(context.Row, db, catalogue, calendar, departments, receptionPoints, time.GetUtcNow(), cancellationToken);
+        // printed by its name when departments.json has one), from the journal the form's context has already read.
+        var timeline = await DossiersApi.BuildTimelineAsync(
+            context.Row, db, catalogue, calendar, departments, receptionPoints, time.GetUtcNow(), cancellationToken, context.Journal);
         var rows = timeline.Handovers.Select(h => new ControlSlipRow(
             h.Number, h.StepName ?? h.NodeId, UnitName(h.GivingUnit), UnitName(h.ReceivingUnit),
             h.ReceivedAt, h.CompletedAt, h.DueAt, h.CompletedBy, h.AllottedTime,

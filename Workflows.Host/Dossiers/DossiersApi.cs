@@ -305,9 +305,11 @@ internal static class DossiersApi
     }
 
     /// <summary>The dossier's handovers (control slip, form 06) and journal events, as of <paramref name="now"/>.</summary>
+    /// <param name="journal">The dossier's journal when the caller has already read it (a form's context), else read here.</param>
     internal static async Task<TimelineDto> BuildTimelineAsync(
         DossierRow row, WorkflowsDbContext db, DefinitionCatalogue catalogue, WorkingCalendar calendar,
-        DepartmentDirectory departments, ReceptionPointDirectory receptionPoints, DateTimeOffset now, CancellationToken cancellationToken)
+        DepartmentDirectory departments, ReceptionPointDirectory receptionPoints, DateTimeOffset now, CancellationToken cancellationToken,
+        IReadOnlyList<JournalRow>? journal = null)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(db);
@@ -320,7 +322,7 @@ internal static class DossiersApi
         var offset = calendar.UtcOffset;
         var tasks = (await db.Tasks.AsNoTracking().Where(t => t.InstanceId == row.Id).ToListAsync(cancellationToken))
             .OrderBy(t => t.OpenedAt).ThenBy(t => t.ClosedAt ?? DateTimeOffset.MaxValue).ThenBy(t => t.NodeId, StringComparer.Ordinal).ToList();
-        var journal = await JournalReader.ForDossierAsync(db, row, cancellationToken);
+        journal ??= await JournalReader.ForDossierAsync(db, row, cancellationToken);
         // The receiving point by its name, as the receipt (form 01) prints it.
         var receptionPlace = Place(row.ReceptionPoint, receptionPoints, departments);
         var returnPlace = row.ReturnPoint is { } returnPoint ? Place(returnPoint, receptionPoints, departments) : null;
