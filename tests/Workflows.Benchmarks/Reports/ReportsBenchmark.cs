@@ -202,11 +202,11 @@ internal static class ReportsBenchmark
             (ARRAY['one-stop', 'construction', 'land', 'justice', 'leadership', 'finance'])[1 + (g + k) % 6],
             CASE WHEN NOT finished AND k = 3 THEN 'open' ELSE 'completed' END,
             received + k * interval '1 day', received + k * interval '1 day' + interval '2 days',
-            CASE WHEN NOT finished AND k = 3 THEN NULL ELSE received + k * interval '1 day' + ((g * 7919 + k * 104729) % 3600) * interval '1 minute' END,
+            CASE WHEN NOT finished AND k = 3 THEN NULL ELSE received + k * interval '1 day' + ((g::bigint * 7919 + k * 104729) % 3600) * interval '1 minute' END,
             'approved', 1{{(withFacts ? ",\n            " + TaskFacts : string.Empty)}}
         FROM gen, generate_series(0, 3) k,
             LATERAL (SELECT received + k * interval '1 day' AS opened, received + k * interval '1 day' + interval '2 days' AS due,
-                            CASE WHEN NOT finished AND k = 3 THEN NULL ELSE received + k * interval '1 day' + ((g * 7919 + k * 104729) % 3600) * interval '1 minute' END AS closed) x;
+                            CASE WHEN NOT finished AND k = 3 THEN NULL ELSE received + k * interval '1 day' + ((g::bigint * 7919 + k * 104729) % 3600) * interval '1 minute' END AS closed) x;
 
         INSERT INTO dossier_month_counts (procedure_code, procedure_name, reception_point, channel, status, timeliness, with_documents, received_month, completed_month, due_month, dossiers)
         SELECT procedure_code, procedure_name, reception_point, channel, status, timeliness, document_count > 0, report_month(received_at), report_month(completed_at), report_month(original_due_at), count(*)
