@@ -111,6 +111,16 @@ internal sealed partial class ReportStatistics
 
         try
         {
+            if (command.Transaction is not null)
+            {
+                // The counts per minute value are sorted twice (grouping, running sums): in memory rather than in temporary
+                // files, for this snapshot's transaction only (a year's 190,000 counts: 1 s instead of 2.3 s under load).
+                await using var memory = connection.CreateCommand();
+                memory.Transaction = command.Transaction;
+                memory.CommandText = "SET LOCAL work_mem = '64MB'";
+                await memory.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             var result = new List<CompletedTasks>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
