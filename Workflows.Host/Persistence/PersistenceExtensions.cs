@@ -49,11 +49,17 @@ internal static class PersistenceExtensions
         (CoreEventId.QueryIterationFailed, LogLevel.Debug),
         (CoreEventId.SaveChangesFailed, LogLevel.Debug));
 
+    /// <summary>The longest a migration's statement may run.</summary>
+    public static readonly TimeSpan MigrationTimeout = TimeSpan.FromHours(2);
+
     /// <summary>Applies pending migrations of the configured provider.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+        // A migration that builds a roll-up from a year of rows (TaskMonthCounts: tens of millions of tasks) runs for
+        // minutes, far beyond a request's command timeout; the upgrade must finish rather than stop half way.
+        db.Database.SetCommandTimeout(MigrationTimeout);
         await db.Database.MigrateAsync(cancellationToken);
     }
 

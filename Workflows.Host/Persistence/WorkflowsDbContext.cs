@@ -40,6 +40,10 @@ internal abstract class WorkflowsDbContext : DbContext
 
     public DbSet<DossierMonthCountRow> DossierMonthCounts => Set<DossierMonthCountRow>();
 
+    public DbSet<TaskMonthCountRow> TaskMonthCounts => Set<TaskMonthCountRow>();
+
+    public DbSet<TaskMinuteCountRow> TaskMinuteCounts => Set<TaskMinuteCountRow>();
+
     public DbSet<PrincipalRow> Principals => Set<PrincipalRow>();
 
     public DbSet<MigrationRunRow> MigrationRuns => Set<MigrationRunRow>();
@@ -127,6 +131,11 @@ internal abstract class WorkflowsDbContext : DbContext
             e.HasIndex(t => t.ClosedAt).HasDatabaseName("ix_tasks_closed_at");
             // Completed tasks whose report facts are still to be filled (ReportFacts): empty once filled.
             e.HasIndex(t => t.Id).HasFilter("state = 'completed' AND timeliness IS NULL").HasDatabaseName("ix_tasks_facts_pending");
+            // Tasks the roll-ups do not count (open, or facts not yet filled): the reports read them as rows.
+            e.HasIndex(t => t.OpenedAt, "ix_tasks_not_rolled_up").HasFilter(TaskMonthCountRow.IsNotCounted);
+            // Reports over part of a month read the counted tasks opened or due in that month as rows.
+            e.HasIndex(t => t.OpenedAt).HasDatabaseName("ix_tasks_opened_at");
+            e.HasIndex(t => t.DueAt).HasDatabaseName("ix_tasks_due_at");
         });
 
         modelBuilder.Entity<OutboxRow>(e =>
@@ -194,6 +203,32 @@ internal abstract class WorkflowsDbContext : DbContext
             e.Property(c => c.ProcedureName).HasMaxLength(ColumnSizes.ProcedureName);
             e.Property(c => c.ReceptionPoint).HasMaxLength(ColumnSizes.ReceptionPoint);
             e.Property(c => c.Channel).HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<TaskMonthCountRow>(e =>
+        {
+            // Maintained by triggers (see TaskMonthCountRow); the Host only reads it.
+            e.ToTable("task_month_counts");
+            e.HasKey(c => new { c.ProcedureCode, c.ProcedureName, c.Channel, c.NodeId, c.StepName, c.Department, c.State, c.Timeliness, c.OpenedMonth, c.ClosedMonth, c.DueMonth });
+            e.Property(c => c.ProcedureCode).HasMaxLength(ColumnSizes.ProcedureCode);
+            e.Property(c => c.ProcedureName).HasMaxLength(ColumnSizes.ProcedureName);
+            e.Property(c => c.Channel).HasMaxLength(16);
+            e.Property(c => c.NodeId).HasMaxLength(ColumnSizes.NodeId);
+            e.Property(c => c.StepName).HasMaxLength(ColumnSizes.StepName);
+            e.Property(c => c.Department).HasMaxLength(ColumnSizes.Department);
+            e.Property(c => c.State).HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<TaskMinuteCountRow>(e =>
+        {
+            // Maintained by triggers (see TaskMinuteCountRow); the Host only reads it.
+            e.ToTable("task_minute_counts");
+            e.HasKey(c => new { c.ProcedureCode, c.ProcedureName, c.NodeId, c.StepName, c.Department, c.ClosedMonth, c.Measure, c.Minutes });
+            e.Property(c => c.ProcedureCode).HasMaxLength(ColumnSizes.ProcedureCode);
+            e.Property(c => c.ProcedureName).HasMaxLength(ColumnSizes.ProcedureName);
+            e.Property(c => c.NodeId).HasMaxLength(ColumnSizes.NodeId);
+            e.Property(c => c.StepName).HasMaxLength(ColumnSizes.StepName);
+            e.Property(c => c.Department).HasMaxLength(ColumnSizes.Department);
         });
 
         modelBuilder.Entity<DossierSequenceRow>(e =>

@@ -26,9 +26,12 @@ internal sealed partial class ReportStatistics
     private static int MonthKey(DateTimeOffset instant) => DossierMonthCountRow.MonthKey(instant);
 
     /// <summary>How the period splits between roll-up and rows; null when the roll-up cannot answer (department filter, other offset).</summary>
-    private RollUpSplit? Split(ReportPeriod period, string? department)
+    private RollUpSplit? Split(ReportPeriod period, string? department) => department is null ? Split(period) : null;
+
+    /// <summary>How the period splits between the roll-ups' whole months and rows; null when the calendar's offset is not the roll-ups'.</summary>
+    private RollUpSplit? Split(ReportPeriod period)
     {
-        if (department is not null || calendar.UtcOffset != DossierMonthCountRow.MonthOffset)
+        if (calendar.UtcOffset != DossierMonthCountRow.MonthOffset)
         {
             return null;
         }
@@ -56,13 +59,21 @@ internal sealed partial class ReportStatistics
         dossiers.Where(d => d.CompletedAt == null || d.Timeliness == null || d.DocumentCount == null);
 
     /// <summary>The counted dossiers received, completed or due in a partial month: the roll-up cannot place them against the period's bounds.</summary>
-    private static IQueryable<DossierRow> RolledUpInPartialMonths(IQueryable<DossierRow> dossiers, RollUpSplit split)
+    private static IQueryable<DossierRow> RolledUpInPartialMonths(IQueryable<DossierRow> dossiers, RollUpSplit split) =>
+        dossiers
+            .Where(d => d.CompletedAt != null && d.Timeliness != null && d.DocumentCount != null)
+            .Where(InPartialMonths<DossierRow>(split, nameof(DossierRow.ReceivedAt), nameof(DossierRow.CompletedAt), nameof(DossierRow.OriginalDueAt)));
+
+    /// <summary>Whether any of the named instants falls in one of the split's partial months (or, when given, <paramref name="orElse"/> holds).</summary>
+    private static Expression<Func<T, bool>> InPartialMonths<T>(RollUpSplit split, params string[] instants) => InPartialMonths<T>(split, null, instants);
+
+    private static Expression<Func<T, bool>> InPartialMonths<T>(RollUpSplit split, Expression<Func<T, bool>>? orElse, params string[] instants)
     {
-        var d = Expression.Parameter(typeof(DossierRow), "d");
-        Expression? any = null;
-        foreach (var name in new[] { nameof(DossierRow.ReceivedAt), nameof(DossierRow.CompletedAt), nameof(DossierRow.OriginalDueAt) })
+        var row = orElse?.Parameters[0] ?? Expression.Parameter(typeof(T), "r");
+        var any = orElse?.Body;
+        foreach (var name in instants)
         {
-            var instant = Expression.Property(d, name);
+            var instant = Expression.Property(row, name);
             foreach (var (start, end) in split.PartialRanges)
             {
                 var within = Expression.AndAlso(
@@ -72,9 +83,7 @@ internal sealed partial class ReportStatistics
             }
         }
 
-        return dossiers
-            .Where(d => d.CompletedAt != null && d.Timeliness != null && d.DocumentCount != null)
-            .Where(Expression.Lambda<Func<DossierRow, bool>>(any!, d));
+        return Expression.Lambda<Func<T, bool>>(any ?? Expression.Constant(false), row);
     }
 
     /// <summary>The roll-up's rows with no month in a partial month, of the procedure when given.</summary>

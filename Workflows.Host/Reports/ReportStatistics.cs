@@ -109,7 +109,9 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
     public async Task<BottleneckReport> BottlenecksAsync(ReportPeriod period, string? procedure, CancellationToken cancellationToken)
     {
         await new ReportFacts(db, calendar).FillAsync(cancellationToken);
+        await using var snapshot = await ReadSnapshot.BeginAsync(db, cancellationToken);
         var now = Now;
+        var split = Split(period);
         var tasks = TaskDossiers();
         if (procedure is not null)
         {
@@ -123,8 +125,8 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
                 : groups[(procedureCode, node, department)] = new BottleneckTally();
 
         var completed = db.Database.IsNpgsql()
-            ? await CompletedTaskPercentilesInSqlAsync(period, procedure, cancellationToken)
-            : await CompletedTaskPercentilesFromHistogramsAsync(tasks, period, cancellationToken);
+            ? await CompletedTaskPercentilesInSqlAsync(period, split, procedure, cancellationToken)
+            : await CompletedTaskPercentilesFromHistogramsAsync(tasks, period, split, procedure, cancellationToken);
         foreach (var c in completed)
         {
             var tally = Get(c.ProcedureCode, c.NodeId, c.Department);
@@ -368,7 +370,27 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
         }
 
         var touching = tasks.Where(t => t.OpenedAt < end && (t.ClosedAt == null || t.ClosedAt >= start));
+        var facts = new Facts();
+        if (Split(period) is not { } split)
+        {
+            facts.Counts.AddRange(await TaskCountsAsync(touching, start, end, reference, cancellationToken));
+            return facts;
+        }
 
+        // Whole months from the task roll-up, the rest from the rows (TaskRollUp).
+        facts.Counts.AddRange(await TaskCountsAsync(NotRolledUp(touching), start, end, reference, cancellationToken));
+        if (split.PartialRanges.Count > 0)
+        {
+            facts.Counts.AddRange(await TaskCountsAsync(RolledUpInPartialMonths(touching, split), start, end, reference, cancellationToken));
+        }
+
+        facts.Counts.AddRange(await WholeMonthTaskCountFactsAsync(split, period, now, procedure, department, cancellationToken));
+        return facts;
+    }
+
+    private static async Task<List<CountFact>> TaskCountsAsync(
+        IQueryable<TaskOfDossier> touching, DateTimeOffset start, DateTimeOffset end, DateTimeOffset reference, CancellationToken cancellationToken)
+    {
         var counts = await touching
             .GroupBy(t => new { t.ProcedureCode, t.Department, t.NodeId, t.Channel })
             .Select(g => new
@@ -391,15 +413,10 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
             })
             .ToListAsync(cancellationToken);
 
-        var facts = new Facts();
-        foreach (var c in counts)
-        {
-            facts.Counts.Add(new CountFact(
+        return counts.Select(c => new CountFact(
                 new Dimensions(c.ProcedureCode, c.ProcedureName ?? c.ProcedureCode, string.Empty, c.Channel, c.Department, c.NodeId, c.StepName ?? c.NodeId),
-                c.Received, c.CarriedOver, c.Early, c.Resolved - c.Early - c.Late, c.Late, 0, 0, 0, c.Cancelled, 0, c.InProgress, c.InProgressLate, c.Supplement));
-        }
-
-        return facts;
+                c.Received, c.CarriedOver, c.Early, c.Resolved - c.Early - c.Late, c.Late, 0, 0, 0, c.Cancelled, 0, c.InProgress, c.InProgressLate, c.Supplement))
+            .ToList();
     }
 
     /// <summary>Tasks with the dossier they belong to (of their instance, or of its parent instance).</summary>

@@ -8,7 +8,7 @@ using static Workflows.Benchmarks.Common.Sql;
 namespace Workflows.Benchmarks.Reports;
 
 /// <summary>
-/// <c>reports [--dossiers 100000] [--runs 5] [--with-facts] [--baseline-host path/to/Workflows.Host.dll] [--keep] [--connection ...]</c>:
+/// <c>reports [--dossiers 100000] [--runs 5] [--with-facts] [--baseline-host path/to/Workflows.Host.dll] [--keep] [--connection ...] [--database name]</c>:
 /// a year of generated dossiers (four tasks each; all but 0.5 % of those received more than 30 days ago finished, 80 %
 /// of the last 30 days' dossiers; some late, supplements, refusals) written with
 /// plain SQL into a fresh PostgreSQL database, then each report and dossier search timed over HTTP (median of the runs)
@@ -17,7 +17,9 @@ namespace Workflows.Benchmarks.Reports;
 /// report facts, so the first report of the Host under test also times the one-time fill (ReportFacts); with
 /// --with-facts they are written with them, as the commit path stores them (dossiers' timeliness and document count
 /// exactly; tasks' working minutes approximated as a third of the wall-clock minutes, which only the timings use), so
-/// a year-sized data set needs no fill and its monthly roll-up is built by the triggers as the rows are inserted.
+/// a year-sized data set needs no fill and its monthly roll-ups (dossiers and tasks) are built once at the end of the load.
+/// With --database, an existing database is timed instead (nothing generated, never dropped): the Host under test
+/// first upgrades it with its migrations, however long they take (a year written by an earlier build).
 /// </summary>
 internal static class ReportsBenchmark
 {
@@ -37,27 +39,42 @@ internal static class ReportsBenchmark
             return 2;
         }
 
-        var database = "workflows_reports_" + DateTime.Now.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var existing = StringOption(args, "--database");
+        var database = existing ?? "workflows_reports_" + DateTime.Now.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database, Pooling = true, SslMode = SslMode.Disable }.ConnectionString;
-        var work = Path.Combine(Path.GetTempPath(), database);
+        var work = Path.Combine(Path.GetTempPath(), "workflows_reports_run_" + DateTime.Now.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture));
         Directory.CreateDirectory(work);
-        await ExecuteAsync(server, $"CREATE DATABASE {database}");
+        if (existing is null)
+        {
+            await ExecuteAsync(server, $"CREATE DATABASE {database}");
+        }
+
         try
         {
-            // The Host under test creates the schema (its migrations), then the rows are written straight into it.
-            using (await StartHostAsync(HostRunner.HostAssembly, connectionString, work))
+            // The Host under test creates the schema (its migrations), then the rows are written straight into it; an existing
+            // database is only upgraded (a year's migration may take many minutes).
+            var watch = Stopwatch.StartNew();
+            using (await StartHostAsync(HostRunner.HostAssembly, connectionString, work, existing is null ? TimeSpan.FromSeconds(120) : TimeSpan.FromHours(3)))
             {
             }
 
-            var watch = Stopwatch.StartNew();
             await using (var db = new NpgsqlConnection(connectionString))
             {
                 await db.OpenAsync();
-                // Writing a year of rows in one statement outlasts the usual ten minutes (a year of HCMC: about half an hour).
-                // Step durations take 3,600 distinct minutes (0-60 hours), so a roll-up by worked minute meets a city's spread.
-                await ExecuteAsync(db, GenerateSql(dossiers, withFacts), timeoutSeconds: 7200);
-                Log($"{dossiers:N0} dossiers written in {watch.Elapsed.TotalSeconds:F1} s");
-                Log(await ScalarAsync(db, "SELECT 'database ' || pg_size_pretty(pg_database_size(current_database())) || ', monthly roll-up ' || (SELECT count(*) FROM dossier_month_counts) || ' rows (' || pg_size_pretty(pg_total_relation_size('dossier_month_counts')) || '), ' || (SELECT count(*) FROM dossiers WHERE completed_at IS NULL) || ' open dossiers'"));
+                if (existing is null)
+                {
+                    watch.Restart();
+                    // Writing a year of rows in one statement outlasts the usual ten minutes (a year of HCMC: about half an hour).
+                    // Step durations take 3,600 distinct minutes (0-60 hours), so a roll-up by worked minute meets a city's spread.
+                    await ExecuteAsync(db, GenerateSql(dossiers, withFacts), timeoutSeconds: 7200);
+                    Log($"{dossiers:N0} dossiers written in {watch.Elapsed.TotalSeconds:F1} s");
+                }
+                else
+                {
+                    Log($"{database} opened and upgraded by the Host under test in {watch.Elapsed.TotalSeconds:F1} s");
+                }
+
+                Log(await ScalarAsync(db, "SELECT 'database ' || pg_size_pretty(pg_database_size(current_database())) || ', ' || (SELECT count(*) FROM dossiers) || ' dossiers, ' || (SELECT count(*) FROM tasks) || ' tasks, monthly roll-up ' || (SELECT count(*) FROM dossier_month_counts) || ' rows (' || pg_size_pretty(pg_total_relation_size('dossier_month_counts')) || '), task roll-ups ' || (SELECT count(*) FROM task_month_counts) || ' + ' || (SELECT count(*) FROM task_minute_counts) || ' rows (' || pg_size_pretty(pg_total_relation_size('task_month_counts') + pg_total_relation_size('task_minute_counts')) || '), ' || (SELECT count(*) FROM dossiers WHERE completed_at IS NULL) || ' open dossiers'"));
             }
 
             var requests = Requests();
@@ -76,7 +93,7 @@ internal static class ReportsBenchmark
                 after = await TimeHostAsync(host, requests, runs, first);
             }
 
-            Console.WriteLine($"# Reports and search, {dossiers:N0} dossiers on PostgreSQL (median of {runs} runs, ms)");
+            Console.WriteLine($"# Reports and search, {(existing is null ? $"{dossiers:N0} dossiers" : database)} on PostgreSQL (median of {runs} runs, ms)");
             Console.WriteLine();
             Console.WriteLine($"| request | raw SQL | {(before is null ? string.Empty : "before | ")}Host | Host / raw | first call |");
             Console.WriteLine($"|---|---:|{(before is null ? string.Empty : "---:|")}---:|---:|---:|");
@@ -90,7 +107,8 @@ internal static class ReportsBenchmark
         }
         finally
         {
-            await EndRunAsync(server, database, work, keep, Log);
+            // A database the run did not create is never dropped.
+            await EndRunAsync(server, database, work, keep || existing is not null, Log);
         }
     }
 
@@ -119,6 +137,12 @@ internal static class ReportsBenchmark
                 $"SELECT d.procedure_code, count(*) FILTER (WHERE d.received_at >= {monthsStart}), count(*) FILTER (WHERE d.completed_at < {monthsEnd} AND d.status IN (9, 10) AND d.completed_at <= d.original_due_at) FROM dossiers d WHERE {monthsTouching} GROUP BY d.procedure_code"),
             new("summary by month, 12 whole months", $"api/reports/summary?{months}&groupBy=month",
                 $"SELECT date_trunc('month', d.received_at), count(*), count(*) FILTER (WHERE d.completed_at <= d.original_due_at) FROM dossiers d WHERE {monthsTouching} GROUP BY 1"),
+            new("summary by department, 12 whole months", $"api/reports/summary?{months}&groupBy=department",
+                $"SELECT t.department, count(*) FILTER (WHERE t.opened_at >= {monthsStart}), count(*) FILTER (WHERE t.closed_at < {monthsEnd} AND t.state = 'completed' AND t.closed_at <= t.due_at) FROM {taskDossiers} WHERE t.opened_at < {monthsEnd} AND (t.closed_at IS NULL OR t.closed_at >= {monthsStart}) GROUP BY t.department"),
+            new("summary by step, 12 whole months", $"api/reports/summary?{months}&groupBy=step",
+                $"SELECT d.procedure_code, t.node_id, count(*) FILTER (WHERE t.opened_at >= {monthsStart}), count(*) FILTER (WHERE t.closed_at < {monthsEnd} AND t.state = 'completed' AND t.closed_at <= t.due_at) FROM {taskDossiers} WHERE t.opened_at < {monthsEnd} AND (t.closed_at IS NULL OR t.closed_at >= {monthsStart}) GROUP BY 1, 2"),
+            new("bottlenecks, 12 whole months", $"api/reports/bottlenecks?{months}",
+                $"SELECT d.procedure_code, t.node_id, t.department, percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY t.worked_minutes), count(*) FILTER (WHERE t.closed_at > t.due_at) FROM {taskDossiers} WHERE t.state = 'completed' AND t.closed_at >= {monthsStart} AND t.closed_at < {monthsEnd} GROUP BY 1, 2, 3"),
             new("indicators, 12 whole months", $"api/reports/indicators?{months}",
                 $"SELECT count(*), count(*) FILTER (WHERE d.channel = 'online'), count(*) FILTER (WHERE jsonb_array_length(d.documents) > 0) FROM dossiers d WHERE d.received_at >= {monthsStart} AND d.received_at < {monthsEnd}"),
             new("summary by procedure", $"api/reports/summary?{period}&groupBy=procedure",
@@ -146,10 +170,11 @@ internal static class ReportsBenchmark
     /// while the dossier is; a third of the dossiers list documents.
     /// </summary>
     private static string GenerateSql(int count, bool withFacts) => $$"""
-        -- A bulk load: the roll-up's row triggers are off while the rows go in (a million upserts of a few hundred roll-up
-        -- rows in one transaction walk ever longer version chains), and the roll-up is built once at the end, as the
-        -- migration builds it.
+        -- A bulk load: the roll-ups' row triggers are off while the rows go in (a million upserts of a few hundred roll-up
+        -- rows in one transaction walk ever longer version chains), and the roll-ups are built once at the end, as the
+        -- migrations DossierMonthCounts and TaskMonthCounts build them.
         ALTER TABLE dossiers DISABLE TRIGGER USER;
+        ALTER TABLE tasks DISABLE TRIGGER USER;
         CREATE TEMP TABLE gen AS
         SELECT g, id, received, CASE WHEN received < now() - interval '30 days' THEN g % 200 <> 0 ELSE (g % 10) < 8 END AS finished
         FROM (SELECT g, md5('bench' || g)::uuid AS id, now() - interval '365 days' + (g::float8 / {{count}}) * interval '364 days' AS received
@@ -187,9 +212,23 @@ internal static class ReportsBenchmark
         SELECT procedure_code, procedure_name, reception_point, channel, status, timeliness, document_count > 0, report_month(received_at), report_month(completed_at), report_month(original_due_at), count(*)
         FROM dossiers WHERE completed_at IS NOT NULL AND timeliness IS NOT NULL AND document_count IS NOT NULL
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
-        ALTER TABLE dossiers ENABLE TRIGGER USER;
 
-        ANALYZE instances; ANALYZE dossiers; ANALYZE tasks; ANALYZE dossier_month_counts;
+        INSERT INTO task_month_counts (procedure_code, procedure_name, channel, node_id, step_name, department, state, timeliness, opened_month, closed_month, due_month, tasks)
+        SELECT d.procedure_code, d.procedure_name, d.channel, t.node_id, coalesce(t.step_name, ''), t.department, t.state, coalesce(t.timeliness, -1), report_month(t.opened_at), report_month(t.closed_at), report_month(t.due_at), count(*)
+        FROM tasks t JOIN instances i ON i.id = t.instance_id JOIN dossiers d ON d.id = coalesce(i.parent_instance_id, i.id)
+        WHERE t.state <> 'open' AND t.closed_at IS NOT NULL AND (t.state = 'cancelled' OR (t.timeliness IS NOT NULL AND t.worked_minutes IS NOT NULL AND t.allotted_minutes IS NOT NULL))
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
+
+        INSERT INTO task_minute_counts (procedure_code, procedure_name, node_id, step_name, department, closed_month, measure, minutes, tasks, late)
+        SELECT d.procedure_code, d.procedure_name, t.node_id, coalesce(t.step_name, ''), t.department, report_month(t.closed_at), m.measure, m.minutes, count(*), count(*) FILTER (WHERE t.closed_at > t.due_at)
+        FROM tasks t JOIN instances i ON i.id = t.instance_id JOIN dossiers d ON d.id = coalesce(i.parent_instance_id, i.id)
+        CROSS JOIN LATERAL (VALUES (0, t.worked_minutes), (1, t.allotted_minutes)) AS m (measure, minutes)
+        WHERE t.state = 'completed' AND t.closed_at IS NOT NULL AND t.timeliness IS NOT NULL AND t.worked_minutes IS NOT NULL AND t.allotted_minutes IS NOT NULL
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+        ALTER TABLE dossiers ENABLE TRIGGER USER;
+        ALTER TABLE tasks ENABLE TRIGGER USER;
+
+        ANALYZE instances; ANALYZE dossiers; ANALYZE tasks; ANALYZE dossier_month_counts; ANALYZE task_month_counts; ANALYZE task_minute_counts;
         """;
 
     // As StoredFacts: late after the due instant, early on an earlier local day, else on time; the documents listed.
@@ -284,6 +323,9 @@ internal static class ReportsBenchmark
     }
 
     private static Task<ServiceProcess> StartHostAsync(string assembly, string connectionString, string work) =>
+        StartHostAsync(assembly, connectionString, work, TimeSpan.FromSeconds(120));
+
+    private static Task<ServiceProcess> StartHostAsync(string assembly, string connectionString, string work, TimeSpan startTimeout) =>
         HostRunner.StartAsync(work, new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -293,7 +335,7 @@ internal static class ReportsBenchmark
             ["Notifications__Folder"] = Path.Combine(work, "notifications"),
             ["Runtime__Background"] = "false",
             ["Logging__LogLevel__Default"] = "Warning",
-        }, TimeSpan.FromSeconds(120), assembly: assembly);
+        }, startTimeout, assembly: assembly);
 
     private static double Median(List<double> values)
     {

@@ -1131,6 +1131,122 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Host.Persistence.TaskMinuteCountRow", b =>
+                {
+                    b.Property<string>("ProcedureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<string>("ProcedureName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("procedure_name");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("node_id");
+
+                    b.Property<string>("StepName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("step_name");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("department");
+
+                    b.Property<int>("ClosedMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("closed_month");
+
+                    b.Property<int>("Measure")
+                        .HasColumnType("integer")
+                        .HasColumnName("measure");
+
+                    b.Property<long>("Minutes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("minutes");
+
+                    b.Property<int>("Late")
+                        .HasColumnType("integer")
+                        .HasColumnName("late");
+
+                    b.Property<int>("Tasks")
+                        .HasColumnType("integer")
+                        .HasColumnName("tasks");
+
+                    b.HasKey("ProcedureCode", "ProcedureName", "NodeId", "StepName", "Department", "ClosedMonth", "Measure", "Minutes")
+                        .HasName("pk_task_minute_counts");
+
+                    b.ToTable("task_minute_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.TaskMonthCountRow", b =>
+                {
+                    b.Property<string>("ProcedureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<string>("ProcedureName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("procedure_name");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("node_id");
+
+                    b.Property<string>("StepName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("step_name");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("department");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<int>("Timeliness")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeliness");
+
+                    b.Property<int>("OpenedMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("opened_month");
+
+                    b.Property<int>("ClosedMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("closed_month");
+
+                    b.Property<int>("DueMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("due_month");
+
+                    b.Property<int>("Tasks")
+                        .HasColumnType("integer")
+                        .HasColumnName("tasks");
+
+                    b.HasKey("ProcedureCode", "ProcedureName", "Channel", "NodeId", "StepName", "Department", "State", "Timeliness", "OpenedMonth", "ClosedMonth", "DueMonth")
+                        .HasName("pk_task_month_counts");
+
+                    b.ToTable("task_month_counts", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Host.Persistence.TaskRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1229,6 +1345,9 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.HasIndex("ClosedAt")
                         .HasDatabaseName("ix_tasks_closed_at");
 
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_tasks_due_at");
+
                     b.HasIndex("Id")
                         .HasDatabaseName("ix_tasks_facts_pending")
                         .HasFilter("state = 'completed' AND timeliness IS NULL");
@@ -1236,8 +1355,14 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_tasks_instance_id");
 
+                    b.HasIndex("OpenedAt")
+                        .HasDatabaseName("ix_tasks_opened_at");
+
                     b.HasIndex("Department", "State", "DueAt")
                         .HasDatabaseName("ix_tasks_department_state_due_at");
+
+                    b.HasIndex(new[] { "OpenedAt" }, "ix_tasks_not_rolled_up")
+                        .HasFilter("state = 'open' OR closed_at IS NULL OR (state <> 'cancelled' AND (timeliness IS NULL OR worked_minutes IS NULL OR allotted_minutes IS NULL))");
 
                     b.ToTable("tasks", (string)null);
                 });
