@@ -8,13 +8,13 @@ if (args.Length > 0 && args[0] == "durable")
     return await DurableHarness.RunAsync(args[1..]);
 }
 
-// `dossiers [--seconds 15] [--warmup 20] [--clients 2,16] [--runs 5]`: S0, whole walkthrough dossiers per second over HTTP against pgbench writing the same rows.
+// `dossiers [--seconds 15] [--warmup 20] [--clients 2,16] [--runs 5] [--host <Workflows.Host.dll>]`: S0, whole walkthrough dossiers per second over HTTP against pgbench writing the same rows.
 if (args.Length > 0 && args[0] == "dossiers")
 {
     return await Workflows.Benchmarks.Dossiers.WholeDossierHarness.RunAsync(args[1..]);
 }
 
-// `footprint [--active 100000] [--closed 50000] [--variants default,DOTNET_gcServer=0]`: S5, Host memory, bytes per active dossier and the retention sweep.
+// `footprint [--active 100000] [--closed 50000] [--variants default,DOTNET_gcServer=1,dll=<Workflows.Host.dll>;NAME=VALUE]`: S5, Host memory, bytes per active dossier and the retention sweep.
 if (args.Length > 0 && args[0] == "footprint")
 {
     return await Workflows.Benchmarks.Footprint.FootprintHarness.RunAsync(args[1..]);

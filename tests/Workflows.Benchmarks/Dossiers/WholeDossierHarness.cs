@@ -9,7 +9,7 @@ using static Workflows.Benchmarks.Common.Sql;
 namespace Workflows.Benchmarks.Dossiers;
 
 /// <summary>
-/// <c>dossiers [--seconds 15] [--warmup 20] [--clients 2,16] [--runs 5] [--background] [--keep] [--connection "..."]</c>
+/// <c>dossiers [--seconds 15] [--warmup 20] [--clients 2,16] [--runs 5] [--background] [--host Workflows.Host.dll] [--keep] [--connection "..."]</c>
 /// (issue 13, S0): whole dossiers of the walkthrough procedure per second, durable over HTTP against the Release
 /// Host on PostgreSQL, each run beside pgbench writing the same rows per dossier (<see cref="DossierBaseline"/>) in
 /// the same run. On demand only (not a test).
@@ -25,7 +25,7 @@ internal static class WholeDossierHarness
         var server = options?.Connection ?? Environment.GetEnvironmentVariable("WORKFLOWS_TEST_POSTGRES");
         if (options is null || string.IsNullOrWhiteSpace(server))
         {
-            await Console.Error.WriteLineAsync("usage: dossiers [--seconds 15] [--warmup 20] [--clients 2,16] [--runs 5] [--background] [--keep] [--connection <Npgsql connection string>]");
+            await Console.Error.WriteLineAsync("usage: dossiers [--seconds 15] [--warmup 20] [--clients 2,16] [--runs 5] [--background] [--host <Workflows.Host.dll>] [--keep] [--connection <Npgsql connection string>]");
             await Console.Error.WriteLineAsync("PostgreSQL: run  eval \"$(bash scripts/start-postgres.sh --export)\"  (sets WORKFLOWS_TEST_POSTGRES) or pass --connection.");
             return 2;
         }
@@ -49,7 +49,7 @@ internal static class WholeDossierHarness
                 ["Notifications__Folder"] = Path.Combine(work, "notifications"),
                 ["Runtime__Background"] = options.Background ? "true" : "false",
                 ["Logging__LogLevel__Default"] = "Warning",
-            }, TimeSpan.FromSeconds(60));
+            }, TimeSpan.FromSeconds(60), assembly: options.Host);
             await db.OpenAsync();
             using var http = new RawHttp(host.BaseAddress);
 
@@ -172,9 +172,9 @@ internal static class WholeDossierHarness
         var c = CultureInfo.InvariantCulture;
         var report = new MarkdownReport(
             $"S0: whole dossiers per second, Host over HTTP vs pgbench writing the same rows ({started:yyyy-MM-dd})",
-            $"dotnet run -c Release --project tests/Workflows.Benchmarks -- dossiers --seconds {options.Seconds} --warmup {options.WarmUp} --clients {string.Join(',', options.Clients)} --runs {options.Runs}{(options.Background ? " --background" : string.Empty)}",
+            $"dotnet run -c Release --project tests/Workflows.Benchmarks -- dossiers --seconds {options.Seconds} --warmup {options.WarmUp} --clients {string.Join(',', options.Clients)} --runs {options.Runs}{(options.Background ? " --background" : string.Empty)}{(options.Host is null ? string.Empty : $" --host {options.Host}")}",
             loadAtStart);
-        report.Machine($"Host: Release Workflows.Host.dll, Development environment, logging at Warning, Runtime:Background={(options.Background ? "true" : "false (timer runner and outbox dispatcher off: the request path only, as S1/S2)")}; PostgreSQL on the same 2 cores; fresh database `{database}`.")
+        report.Machine($"Host: {options.Host ?? "Release Workflows.Host.dll"}, Development environment, logging at Warning, Runtime:Background={(options.Background ? "true" : "false (timer runner and outbox dispatcher off: the request path only, as S1/S2)")}; PostgreSQL on the same 2 cores; fresh database `{database}`.")
             .Machine($"A dossier (README's walkthrough, procedure {WalkthroughDossier.Procedure}, 120 m² so the decision takes the no-inspection branch): intake; then for each open step the officer of its department opens the dossier and completes the step ({sample.Transitions} steps: desk intake, review, office approval, signing, return of the result); then the desk records the result returned (status 10). {sample.Requests.Count} requests per dossier, each client one request at a time on its own keep-alive connection (RawHttp.cs). A dossier counts when all its requests answered within the window.")
             .Machine($"Baseline: `pgbench -n -f <script> -c N -j min(N,2) -T {options.Seconds}`, one script execution = one whole dossier: the {baseline.Writes} row writes the Host made for a sample dossier of this run, request by request, with new ids, in the Host's transaction shapes (DossierBaseline.cs), and two indexed SELECTs per dossier read.")
             .Machine($"{options.Runs} runs of {options.Seconds} s at each client count, Host and pgbench back to back, after {options.WarmUp} s of warm-up; figures are medians over the runs.");
@@ -226,14 +226,14 @@ internal static class WholeDossierHarness
 
     private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
 
-    private sealed record Options(int Seconds, int WarmUp, IReadOnlyList<int> Clients, int Runs, bool Background, bool Keep, string? Connection)
+    private sealed record Options(int Seconds, int WarmUp, IReadOnlyList<int> Clients, int Runs, bool Background, bool Keep, string? Connection, string? Host)
     {
         public static Options? Parse(string[] args)
         {
             int seconds = 15, warmUp = 20, runs = 5;
             IReadOnlyList<int> clients = [2, 16];
             bool background = false, keep = false;
-            string? connection = null;
+            string? connection = null, host = null;
             for (var i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -246,11 +246,13 @@ internal static class WholeDossierHarness
                     case "--background": background = true; break;
                     case "--keep": keep = true; break;
                     case "--connection": connection = Next(); break;
+                    // Another build of the Host (e.g. a ReadyToRun publish, or an earlier build to compare with).
+                    case "--host": host = Path.GetFullPath(Next()); break;
                     default: return null;
                 }
             }
 
-            return seconds < 1 || warmUp < 0 || runs < 1 || clients.Count == 0 || clients.Any(n => n < 1) ? null : new Options(seconds, warmUp, clients, runs, background, keep, connection);
+            return seconds < 1 || warmUp < 0 || runs < 1 || clients.Count == 0 || clients.Any(n => n < 1) ? null : new Options(seconds, warmUp, clients, runs, background, keep, connection, host);
         }
     }
 }

@@ -9,7 +9,7 @@ using static Workflows.Benchmarks.Common.Sql;
 namespace Workflows.Benchmarks.Footprint;
 
 /// <summary>
-/// <c>footprint [--active 100000] [--closed 50000] [--variants default,DOTNET_gcServer=0] [--keep] [--connection "..."]</c>
+/// <c>footprint [--active 100000] [--closed 50000] [--variants "default,DOTNET_gcServer=1,dll=r2r/Workflows.Host.dll;DOTNET_TieredCompilation=0"] [--keep] [--connection "..."]</c>
 /// (issue 13, S5): with that many active dossiers in PostgreSQL (a sample made through the Host, cloned by SQL),
 /// the Release Host's memory at rest and while each report runs (VmRSS sampled from /proc, VmHWM), the database
 /// bytes per active dossier against the raw rows' size, and the retention sweep over closed dossiers and
@@ -22,6 +22,7 @@ internal static class FootprintHarness
     private const int ClosedSamples = 20;
     private const double RestTargetMb = 200;
     private const double ReportTargetMb = 300;
+    private const string HostAssemblySetting = "dll";
     // What the resident memory at rest is made of, per GC settings: anonymous (heaps, JIT code, runtime) and file-backed (mapped assemblies).
     private static readonly List<(string Variant, long Anonymous, long File)> Composition = [];
     private static readonly string[] SweptTables = ["outbox", "journal", "journal_archive"];
@@ -32,7 +33,7 @@ internal static class FootprintHarness
         var server = options?.Connection ?? Environment.GetEnvironmentVariable("WORKFLOWS_TEST_POSTGRES");
         if (options is null || string.IsNullOrWhiteSpace(server))
         {
-            await Console.Error.WriteLineAsync("usage: footprint [--active 100000] [--closed 50000] [--variants default,DOTNET_gcServer=0] [--keep] [--connection <Npgsql connection string>]");
+            await Console.Error.WriteLineAsync("usage: footprint [--active 100000] [--closed 50000] [--variants default,DOTNET_gcServer=1,dll=<Workflows.Host.dll>;NAME=VALUE] [--keep] [--connection <Npgsql connection string>]");
             return 2;
         }
 
@@ -93,8 +94,10 @@ internal static class FootprintHarness
             var memoryRows = new List<IReadOnlyList<string>>();
             foreach (var variant in options.Variants)
             {
-                var environment = variant == "default" ? new Dictionary<string, string>() : variant.Split(';').Select(v => v.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-                memoryRows.AddRange(await MeasureMemoryAsync(variant, connectionString, work, environment));
+                // "dll=<path>" in a variant starts that Workflows.Host.dll (e.g. a ReadyToRun publish) instead of the Release build.
+                var settings = variant == "default" ? new Dictionary<string, string>() : variant.Split(';').Select(v => v.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+                var assembly = settings.Remove(HostAssemblySetting, out var dll) ? Path.GetFullPath(dll) : null;
+                memoryRows.AddRange(await MeasureMemoryAsync(variant, connectionString, work, settings, assembly));
             }
 
             report.Heading($"Host memory (RSS), {activeCount:N0} active dossiers")
@@ -133,7 +136,7 @@ internal static class FootprintHarness
 
     private static string Mb(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
 
-    private static Task<ServiceProcess> StartHostAsync(string connectionString, string work, bool background, IReadOnlyDictionary<string, string> extra)
+    private static Task<ServiceProcess> StartHostAsync(string connectionString, string work, bool background, IReadOnlyDictionary<string, string> extra, string? assembly = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -150,7 +153,7 @@ internal static class FootprintHarness
             environment[name] = value;
         }
 
-        return HostRunner.StartAsync(work, environment, TimeSpan.FromSeconds(120));
+        return HostRunner.StartAsync(work, environment, TimeSpan.FromSeconds(120), assembly: assembly);
     }
 
     private static List<(string Name, string Path)> ReportRequests()
@@ -167,12 +170,12 @@ internal static class FootprintHarness
         ];
     }
 
-    private static async Task<List<IReadOnlyList<string>>> MeasureMemoryAsync(string variant, string connectionString, string work, Dictionary<string, string> environment)
+    private static async Task<List<IReadOnlyList<string>>> MeasureMemoryAsync(string variant, string connectionString, string work, Dictionary<string, string> environment, string? assembly)
     {
         var c = CultureInfo.InvariantCulture;
         var rows = new List<IReadOnlyList<string>>();
         Log($"memory, GC settings: {variant}");
-        using var host = await StartHostAsync(connectionString, work, background: true, environment);
+        using var host = await StartHostAsync(connectionString, work, background: true, environment, assembly);
         using var api = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         api.DefaultRequestHeaders.Add("X-Api-Key", AdministratorKey);
         var (startRss, _) = Memory.Read(host.Id);
@@ -331,7 +334,8 @@ internal static class FootprintHarness
         public static Options? Parse(string[] args)
         {
             int active = 100_000, closed = 50_000;
-            string[] variants = ["default", "DOTNET_gcServer=0"];
+            // The Host's default (workstation GC) against the Server GC it ran with before (docs/benchmarks.md, S5).
+            string[] variants = ["default", "DOTNET_gcServer=1"];
             var keep = false;
             string? connection = null;
             for (var i = 0; i < args.Length; i++)

@@ -24,6 +24,9 @@ internal sealed class HostProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The operating system's process id (e.g. to read /proc/&lt;pid&gt;).</summary>
+    public int Id => process.Id;
+
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Tail => string.Join('\n', output.TakeLast(40));
 

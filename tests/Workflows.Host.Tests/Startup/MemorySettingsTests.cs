@@ -1,0 +1,52 @@
+using Workflows.Host.Tests.Runtime;
+using Workflows.Host.Tests.Support;
+
+namespace Workflows.Host.Tests.Startup;
+
+/// <summary>
+/// The Host process runs with the garbage collector docs/benchmarks.md (S5) measured and the README names: workstation
+/// GC without background collections (one heap, no GC threads of its own), which keeps it under 200 MB at rest. The
+/// built Host is started as run.sh and a publish start it (<c>dotnet Workflows.Host.dll</c>, the settings of its
+/// runtimeconfig.json), and its threads are read from /proc: the runtime names a Server GC thread ".NET Server GC" and
+/// the background GC thread ".NET BGC".
+/// </summary>
+public sealed class MemorySettingsTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "workflows-host-tests", "memory-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task The_host_process_collects_garbage_on_one_heap_without_background_collections()
+    {
+        Assert.True(OperatingSystem.IsLinux(), "This test reads the Host's threads from /proc (Linux).");
+        Directory.CreateDirectory(folder);
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Sqlite"] = $"Data Source={Path.Combine(folder, "workflows.db")}",
+            ["Definitions__Path"] = WorkflowsApp.SampleDefinitions,
+            ["Notifications__Folder"] = Path.Combine(folder, "notifications"),
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        using var host = await HostProcess.StartAsync(HostProcess.FreePort(), folder, environment, TimeSpan.FromSeconds(60));
+
+        var threads = Directory.EnumerateDirectories($"/proc/{host.Id}/task")
+            .Select(task => File.ReadAllText(Path.Combine(task, "comm")).Trim())
+            .ToList();
+
+        Assert.Contains(".NET Finalizer", threads);
+        Assert.DoesNotContain(".NET Server GC", threads);
+        Assert.DoesNotContain(".NET BGC", threads);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
