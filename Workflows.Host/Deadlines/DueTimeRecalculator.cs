@@ -328,11 +328,7 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             }
         }
 
-        await BulkRows.ExecuteAsync(db,
-            """
-            INSERT INTO journal (instance_id, sequence, at, kind, node_id, actor, note, detail)
-            SELECT * FROM unnest(@instance_id, @sequence, @at, @kind, @node_id, @actor, @note, @detail)
-            """,
+        await BulkRows.InsertAsync(db, "journal",
             """
             INSERT INTO journal (instance_id, sequence, at, kind, node_id, actor, note, detail)
             VALUES (@instance_id, @sequence, @at, @kind, @node_id, @actor, @note, @detail)
@@ -349,16 +345,12 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             ], cancellationToken);
     }
 
+    // By COPY on PostgreSQL (BulkRows.InsertAsync): the payloads are the bulk of what a city's edit writes.
     private async Task AddStatusMessagesAsync(List<OutboxRow> messages, CancellationToken cancellationToken) =>
-        await BulkRows.ExecuteAsync(db,
+        await BulkRows.InsertAsync(db, "outbox",
             """
             INSERT INTO outbox (id, instance_id, kind, payload, created_at, attempts, next_attempt_at, dead)
-            SELECT v.id, v.instance_id, v.kind, v.payload::jsonb, v.created_at, 0, v.next_attempt_at, false
-            FROM unnest(@id, @instance_id, @kind, @payload, @created_at, @next_attempt_at) AS v(id, instance_id, kind, payload, created_at, next_attempt_at)
-            """,
-            """
-            INSERT INTO outbox (id, instance_id, kind, payload, created_at, attempts, next_attempt_at, dead)
-            VALUES (@id, @instance_id, @kind, @payload, @created_at, 0, @next_attempt_at, 0)
+            VALUES (@id, @instance_id, @kind, @payload, @created_at, @attempts, @next_attempt_at, @dead)
             """,
             [
                 new("id", messages.Select(m => m.Id).ToArray()),
@@ -366,8 +358,10 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
                 new("kind", messages.Select(m => m.Kind).ToArray()),
                 new("payload", messages.Select(m => m.Payload).ToArray()),
                 new("created_at", messages.Select(m => m.CreatedAt).ToArray()),
+                new("attempts", new int[messages.Count]),
                 new("next_attempt_at", messages.Select(m => m.NextAttemptAt ?? m.CreatedAt).ToArray()),
-            ], cancellationToken);
+                new("dead", new bool[messages.Count]),
+            ], cancellationToken, "payload");
 
     private static void ThrowIfChanged(List<object?[]> updated, IEnumerable<(Guid Id, Guid InstanceId)> expected)
     {
