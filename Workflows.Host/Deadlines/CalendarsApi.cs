@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Workflows.Engine.Calendar;
 using Workflows.Host.Access;
 using Workflows.Host.Calendars;
@@ -130,7 +131,7 @@ internal static class CalendarsApi
 
     private static async Task<Results<Ok<CalendarUpdatedDto>, ValidationProblem, ProblemHttpResult>> Put(
         int year, HttpRequest request, WorkflowsDbContext db, CalendarProvider calendars, DueTimeRecalculator recalculator, TimeProvider time,
-        CancellationToken cancellationToken)
+        IOptions<DeadlineFlowOptions> options, CancellationToken cancellationToken)
     {
         var (file, problem) = await ReadAsync(year, request, cancellationToken);
         if (file is null)
@@ -160,6 +161,9 @@ internal static class CalendarsApi
                     row.Json = JsonSerializer.Serialize(file, CalendarFile.Options);
                     row.UpdatedAt = now;
                     row.UpdatedBy = actor;
+                    // Another node counts on the calendar it has until its next sweep reloads it: once every node has,
+                    // a sweep counts every open due time again (DueTimeRecount), so what they counted meanwhile is set right.
+                    row.RecountAfter = now + options.Value.RecountAfterEdit;
                     var stored = new Dictionary<int, CalendarRow>(calendars.Snapshot.Stored) { [year] = row };
                     CalendarSet next;
                     try

@@ -18,6 +18,20 @@ internal sealed class DeadlineFlowOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "must be a time span between 00:00:01 and 1.00:00:00.")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// After a calendar edit, when every open due time is counted again on it: by then every node has reloaded the
+    /// calendar (each does at every sweep) and a due time another node counted on the calendar before has committed.
+    /// Never less than two sweep intervals (<see cref="RecountAfterEdit"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "must be a time span between 00:00:01 and 1.00:00:00.")]
+    public TimeSpan CalendarRecountDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The delay from an edit to its recount: <see cref="CalendarRecountDelay"/>, but at least two sweeps, since a node
+    /// reloads the calendar only when it sweeps and a request that read the calendar before may still be committing.
+    /// </summary>
+    public TimeSpan RecountAfterEdit => CalendarRecountDelay > 2 * SweepInterval ? CalendarRecountDelay : 2 * SweepInterval;
+
     /// <summary>Most tasks, and most dossiers, handled by one sweep.</summary>
     [Range(1, 100_000, ErrorMessage = "must be between 1 and 100000.")]
     public int BatchSize { get; set; } = 500;

@@ -20,7 +20,8 @@ internal sealed record DeadlineSweepResult(int TasksWarned, int DossiersWarned, 
 /// or a dossier is due within <see cref="DeadlineFlowOptions.WarnBefore"/> of working time (or already late),
 /// with a <c>notify</c> outbox message (template <see cref="WarningTemplate"/>, e-mail to the department) and a
 /// <c>dueSoonWarned</c> journal row; and drafts an apology letter (form 04) for a dossier that will be late when
-/// it has no open draft. It also picks up calendar years another node stored.
+/// it has no open draft. It also picks up calendar years another node stored, and counts every open due time again once
+/// every node has reloaded an edited calendar (<see cref="DueTimeRecount"/>).
 /// </summary>
 /// <remarks>
 /// Dossiers whose clock is stopped (supplement requested, financial obligation due) are skipped: their
@@ -48,6 +49,8 @@ internal sealed class DeadlineSweep(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
         await calendars.ReloadAsync(db, cancellationToken);
+        // Before warning: a due time counted on the calendar before an edit is set right first.
+        await scope.ServiceProvider.GetRequiredService<DueTimeRecount>().RunIfDueAsync(now, cancellationToken);
         var calendar = calendars.Current;
         var warnMinutes = settings.WarnBeforeMinutes(calendar);
         var bound = calendar.AddWorkingMinutes(now, warnMinutes);
@@ -252,4 +255,13 @@ internal static partial class DeadlineLog
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "No template {Template} under {Folder}/templates: due-soon warnings are not sent (apology letters are still drafted)")]
     public static partial void NoWarningTemplate(ILogger logger, string template, string folder);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Due times counted again after a calendar edit, once every node had reloaded it: {Tasks} steps, {Dossiers} dossiers and {Timers} timers were counted on the calendar before and moved")]
+    public static partial void CalendarRecounted(ILogger logger, int tasks, int dossiers, int timers);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Due times counted on a calendar: {Tasks} steps, {Dossiers} dossiers and {Timers} timers moved in {Milliseconds} ms ({Phases})")]
+    public static partial void DueTimesCounted(ILogger logger, int tasks, int dossiers, int timers, long milliseconds, PhaseTimer phases);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Dossiers changed while due times were counted again after a calendar edit; the next sweep tries again")]
+    public static partial void CalendarRecountConflict(ILogger logger);
 }

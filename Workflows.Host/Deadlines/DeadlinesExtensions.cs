@@ -13,6 +13,7 @@ internal static class DeadlinesExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddValidatedOptions<DeadlineFlowOptions>(configuration, DeadlineFlowOptions.Section);
         services.AddScoped<DueTimeRecalculator>();
+        services.AddScoped<DueTimeRecount>();
         services.AddScoped<Documents.IDocumentForm, ApologyLetterForm>();
         services.AddSingleton<DeadlineSweep>();
         if (OptionsBinding.Read<RuntimeOptions>(configuration, RuntimeOptions.Section).Background)

@@ -80,6 +80,75 @@ internal static class BulkRows
         }
     }
 
+    /// <summary>
+    /// Inserts one row per element of the columns into <paramref name="table"/> (columns named as in the table). PostgreSQL
+    /// gets them by binary COPY inside the context's transaction: no statement to plan and no arrays to unnest, the
+    /// cheapest way in for 100,000 rows; a column whose values are text stored as jsonb says so with
+    /// <paramref name="jsonbColumns"/>. SQLite runs <paramref name="sqliteSql"/> once per row, as <see cref="ExecuteAsync"/> does.
+    /// </summary>
+    public static async Task InsertAsync(
+        WorkflowsDbContext db, string table, string sqliteSql, IReadOnlyList<Column> columns, CancellationToken cancellationToken, params string[] jsonbColumns)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(columns);
+        if (!db.Database.IsNpgsql())
+        {
+            await ExecuteAsync(db, postgresSql: string.Empty, sqliteSql, columns, cancellationToken);
+            return;
+        }
+
+        var count = columns.Count == 0 ? 0 : columns[0].Values.Length;
+        if (count == 0)
+        {
+            return;
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+            var types = columns.Select(c => jsonbColumns.Contains(c.Name, StringComparer.Ordinal) ? NpgsqlTypes.NpgsqlDbType.Jsonb : CopyType(c.Values)).ToArray();
+            await using var importer = await connection.BeginBinaryImportAsync(
+                $"COPY {table} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            for (var row = 0; row < count; row++)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    switch (columns[c].Values.GetValue(row))
+                    {
+                        case null:
+                            await importer.WriteNullAsync(cancellationToken);
+                            break;
+                        case DateTimeOffset instant:
+                            await importer.WriteAsync(instant.ToUniversalTime(), types[c], cancellationToken);
+                            break;
+                        case var value:
+                            await importer.WriteAsync(value, types[c], cancellationToken);
+                            break;
+                    }
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static NpgsqlTypes.NpgsqlDbType CopyType(Array values) => values switch
+    {
+        Guid[] => NpgsqlTypes.NpgsqlDbType.Uuid,
+        DateTimeOffset[] => NpgsqlTypes.NpgsqlDbType.TimestampTz,
+        int[] => NpgsqlTypes.NpgsqlDbType.Integer,
+        long[] => NpgsqlTypes.NpgsqlDbType.Bigint,
+        bool[] => NpgsqlTypes.NpgsqlDbType.Boolean,
+        string?[] => NpgsqlTypes.NpgsqlDbType.Text,
+        _ => throw new ArgumentException($"No COPY type for {values.GetType().Name}.", nameof(values)),
+    };
+
     /// <summary>An instant as SQLite's columns hold it (WorkflowsDbContext's UTC text), for raw SQL there.</summary>
     public static string SqliteInstant(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 

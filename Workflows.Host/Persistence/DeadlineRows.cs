@@ -13,6 +13,12 @@ internal sealed class CalendarRow
     public DateTimeOffset UpdatedAt { get; set; }
 
     public required string UpdatedBy { get; set; }
+
+    /// <summary>
+    /// Set by an edit of the year: when every node has reloaded it (and a due time counted on the calendar before has
+    /// committed). The deadline sweep then counts every open due time again and clears it (DueTimeRecount).
+    /// </summary>
+    public DateTimeOffset? RecountAfter { get; set; }
 }
 
 /// <summary>

@@ -12,6 +12,7 @@ namespace Workflows.Benchmarks.Scale;
 /// (<c>PUT /api/calendars/{year}</c>) with that many open dossiers. One building-permit dossier is received through the
 /// Host and cloned by SQL into a template database; each run works on a fresh copy of it (a file copy), first timing the
 /// floor (a bare UPDATE of every open dossier's due time, rolled back, then vacuumed away), then the Host's PUT.
+/// <c>--keep</c> keeps the template; <c>--template &lt;name&gt;</c> runs on a kept one instead of cloning again.
 /// </summary>
 internal static class CalendarEditBenchmark
 {
@@ -25,21 +26,27 @@ internal static class CalendarEditBenchmark
             return 2;
         }
 
-        var watch = Stopwatch.StartNew();
-        await using (var db = await database.OpenAsync())
+        // --template <database>: the cloned dossiers of an earlier run kept with --keep (not dropped at the end), to
+        // measure a change without cloning again.
+        var template = Options.String(args, "--template");
+        if (template is null)
         {
-            using (var host = await database.StartHostAsync(background: false))
+            var watch = Stopwatch.StartNew();
+            await using (var db = await database.OpenAsync())
             {
-                var source = await SeedDossier.IntakeAsync(host, db, SeedDossier.PermitProcedure, "CAL-SRC");
-                await CloneAsync(db, source, 1, dossiers - 1);
+                using (var host = await database.StartHostAsync(background: false))
+                {
+                    var source = await SeedDossier.IntakeAsync(host, db, SeedDossier.PermitProcedure, "CAL-SRC");
+                    await CloneAsync(db, source, 1, dossiers - 1);
+                }
+
+                await ExecuteAsync(db, "VACUUM ANALYZE");
             }
 
-            await ExecuteAsync(db, "VACUUM ANALYZE");
+            template = database.Name + "_tpl";
+            await database.CreateDatabaseAsync(template, database.Name);
+            Log($"{dossiers:N0} open dossiers cloned in {watch.Elapsed.TotalSeconds:F0} s (load {Options.LoadAverage()})");
         }
-
-        var template = database.Name + "_tpl";
-        await database.CreateDatabaseAsync(template, database.Name);
-        Log($"{dossiers:N0} open dossiers cloned in {watch.Elapsed.TotalSeconds:F0} s (load {Options.LoadAverage()})");
 
         var dayOff = NextWorkingDay(DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7)));
         var floors = new List<double>();
@@ -64,7 +71,9 @@ internal static class CalendarEditBenchmark
                 await ExecuteAsync(db, "VACUUM ANALYZE dossiers");
             }
 
-            using (var host = await database.StartHostAsync(background: false, database: copy))
+            // The Host logs where the edit's time went (DueTimeRecalculator's phases), printed with each run.
+            var phases = new Dictionary<string, string> { ["Logging__LogLevel__Workflows.Host.Deadlines"] = "Information" };
+            using (var host = await database.StartHostAsync(background: false, database: copy, extra: phases))
             using (var admin = SeedDossier.Client(host, AdministratorKey))
             {
                 var calendar = JsonNode.Parse(await admin.GetStringAsync(new Uri($"api/calendars/{dayOff.Year}", UriKind.Relative)))!.AsObject();
@@ -96,6 +105,7 @@ internal static class CalendarEditBenchmark
                 }
 
                 Log($"run {run}: PUT {put.Ms():F0} ms (load {loads[^1]}): {body[..Math.Min(160, body.Length)]}");
+                Log($"run {run}: {host.Tail.Split('\n').LastOrDefault(l => l.Contains("Due times counted", StringComparison.Ordinal))?.Trim()}");
             }
 
             await database.DropDatabaseAsync(copy);

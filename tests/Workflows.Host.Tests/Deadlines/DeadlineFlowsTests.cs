@@ -23,9 +23,9 @@ public abstract partial class DeadlineFlowsTests(DatabaseFixture database)
     private static DateTimeOffset At(int day, int hour, int minute = 0) => new(2026, 3, day, hour, minute, 0, Vietnam);
 
     // The test class shares one database: start from the calendar files, without years stored by another test.
-    private async Task<WorkflowsApp> StartAsync(TestDefinitionsFolder definitions, ManualClock clock)
+    private async Task<WorkflowsApp> StartAsync(TestDefinitionsFolder definitions, ManualClock clock, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var app = new WorkflowsApp(database, definitions.Path, clock);
+        var app = new WorkflowsApp(database, definitions.Path, clock, settings: settings);
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
         await db.Set<CalendarRow>().ExecuteDeleteAsync();

@@ -199,6 +199,10 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("json");
 
+                    b.Property<DateTimeOffset?>("RecountAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recount_after");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");

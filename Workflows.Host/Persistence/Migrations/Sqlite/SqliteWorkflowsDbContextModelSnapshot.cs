@@ -200,6 +200,10 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("json");
 
+                    b.Property<string>("RecountAfter")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recount_after");
+
                     b.Property<string>("UpdatedAt")
                         .IsRequired()
                         .HasColumnType("TEXT")
