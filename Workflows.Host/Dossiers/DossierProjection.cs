@@ -28,7 +28,30 @@ namespace Workflows.Host.Dossiers;
 internal sealed class DossierProjection(TimeProvider time, CalendarProvider calendars, DefinitionRegistry registry) : IChangesetProjection
 {
     /// <summary>Updates the tracked dossier rows of the changeset's instances; the caller saves them.</summary>
-    public async Task ApplyAsync(WorkflowsDbContext db, Changeset changeset, CancellationToken cancellationToken)
+    public Task ApplyAsync(WorkflowsDbContext db, Changeset changeset, CancellationToken cancellationToken) =>
+        ApplyAsync(db, changeset, prefetched: null, cancellationToken);
+
+    /// <summary>
+    /// Updates the dossier rows of several changesets committed together: their dossiers are read in one query first
+    /// (tracked, so each changeset finds its row without a round trip of its own).
+    /// </summary>
+    public async Task ApplyAsync(WorkflowsDbContext db, IReadOnlyList<Changeset> changesets, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(changesets);
+        var ids = changesets.SelectMany(c => c.Instances).Where(i => !i.IsNew).Select(i => i.State.Id).Distinct().ToList();
+        var prefetched = ids.Count == 0
+            ? []
+            : (await db.Dossiers.Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken)).Select(d => d.Id).ToHashSet();
+        foreach (var changeset in changesets)
+        {
+            await ApplyAsync(db, changeset, prefetched, cancellationToken);
+        }
+    }
+
+    // prefetched: the ids of the dossiers already read and tracked; another existing instance has no dossier (a
+    // sub-process), so it is not looked for.
+    private async Task ApplyAsync(WorkflowsDbContext db, Changeset changeset, HashSet<Guid>? prefetched, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(changeset);
@@ -36,6 +59,11 @@ internal sealed class DossierProjection(TimeProvider time, CalendarProvider cale
         foreach (var change in changeset.Instances)
         {
             var instance = change.State;
+            if (prefetched is not null && !change.IsNew && !prefetched.Contains(instance.Id))
+            {
+                continue;
+            }
+
             var row = await db.Dossiers.FindAsync([instance.Id], cancellationToken);
             if (row is null)
             {

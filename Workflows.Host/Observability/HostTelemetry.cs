@@ -48,7 +48,7 @@ internal sealed class HostTelemetry
         }
     }
 
-    /// <param name="path"><c>batch</c> (one round trip, PostgreSQL inserts) or <c>transaction</c>.</param>
+    /// <param name="path"><c>batch</c> (one round trip, PostgreSQL inserts), <c>transaction</c>, or <c>many</c> (several changesets in one transaction: a sweep's due timers).</param>
     public void Committed(TimeSpan elapsed, string path, bool succeeded) =>
         commitDuration.Record(elapsed.TotalSeconds, new("path", path), new("outcome", succeeded ? "committed" : "failed"));
 

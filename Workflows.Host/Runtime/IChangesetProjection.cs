@@ -12,4 +12,10 @@ internal interface IChangesetProjection
 {
     /// <summary>Stages the read model's changes on <paramref name="db"/>; the commit saves them with the changeset.</summary>
     Task ApplyAsync(WorkflowsDbContext db, Changeset changeset, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stages the changes of several changesets committed together (a sweep's due timers); an implementation reads
+    /// what it needs for all of them at once rather than once per changeset.
+    /// </summary>
+    Task ApplyAsync(WorkflowsDbContext db, IReadOnlyList<Changeset> changesets, CancellationToken cancellationToken);
 }

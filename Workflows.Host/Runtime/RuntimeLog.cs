@@ -15,6 +15,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 1705, Level = LogLevel.Error, Message = "Timer {BookmarkId} of instance {InstanceId} failed")]
     public static partial void TimerFailed(this ILogger logger, Exception exception, Guid instanceId, Guid bookmarkId);
 
+    [LoggerMessage(EventId = 1718, Level = LogLevel.Warning, Message = "The {Count} due timers of a sweep could not be committed together ({Reason}); firing them one at a time")]
+    public static partial void TimerBatchFellBack(this ILogger logger, int count, string reason);
+
     [LoggerMessage(EventId = 1706, Level = LogLevel.Error, Message = "The {Worker} pass failed; trying again after the poll interval")]
     public static partial void PassFailed(this ILogger logger, Exception exception, string worker);
 

@@ -12,9 +12,10 @@ internal sealed record TimerSweep(int Claimed, int Fired);
 
 /// <summary>
 /// Fires due timers. Every <see cref="RuntimeOptions.TimerPollInterval"/> it claims at most
-/// <see cref="RuntimeOptions.TimerBatchSize"/> due timer bookmarks (oldest due first) and resumes each through
-/// <see cref="WorkflowRunner"/>; nothing is loaded ahead of time, so start-up costs nothing however many
-/// timers are pending.
+/// <see cref="RuntimeOptions.TimerBatchSize"/> due timer bookmarks (oldest due first) and fires them together through
+/// <see cref="WorkflowRunner.ResumeManyAsync"/>: one read of their instances, one transaction for all their writes
+/// (one at a time instead if that commit fails). Nothing is loaded ahead of time, so start-up costs nothing however
+/// many timers are pending.
 /// </summary>
 /// <remarks>
 /// <para>PostgreSQL (several Host processes): the sweep runs inside a transaction on its own connection that
@@ -79,14 +80,75 @@ internal sealed class TimerRunner(
         return new TimerSweep(claimed.Count, fired);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        PollingLoop.RunAsync(
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Several sweeps at once only where the claim's advisory locks keep them apart (PostgreSQL): on SQLite two
+        // sweeps would claim the same timers and one would lose every conflict.
+        bool postgres;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            postgres = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>().Database.IsNpgsql();
+        }
+
+        var sweeps = postgres ? Math.Max(1, settings.TimerSweeps) : 1;
+        await Task.WhenAll(Enumerable.Range(0, sweeps).Select(_ => PollingLoop.RunAsync(
             async token => (await RunOnceAsync(time.GetUtcNow(), token)).Claimed >= settings.TimerBatchSize,
             settings.TimerPollInterval,
             exception => logger.PassFailed(exception, "timer"),
-            stoppingToken);
+            stoppingToken)));
+    }
 
+    // The sweep's timers fire together: one instance read, one commit (WorkflowRunner.ResumeManyAsync). If that commit
+    // fails (a conflict with another node or an officer, a row the database refuses), nothing of it was written and the
+    // same timers fire one at a time, so one bad instance costs its batch a second pass but never holds back the others.
+    // A second timer of an instance already in the batch (parallel branches due together) fires after it, on its own.
     private async Task<int> FireAsync(IReadOnlyList<DueTimer> due, CancellationToken cancellationToken)
+    {
+        var together = due.DistinctBy(t => t.InstanceId).ToList();
+        var fired = 0;
+        if (together.Count > 1)
+        {
+            try
+            {
+                fired += await FireTogetherAsync(together, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.TimerBatchFellBack(together.Count, exception.Message);
+                fired += await FireOneByOneAsync(together, cancellationToken);
+            }
+        }
+        else
+        {
+            fired += await FireOneByOneAsync(together, cancellationToken);
+        }
+
+        return fired + await FireOneByOneAsync(due.Except(together).ToList(), cancellationToken);
+    }
+
+    private async Task<int> FireTogetherAsync(IReadOnlyList<DueTimer> due, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var runner = scope.ServiceProvider.GetRequiredService<WorkflowRunner>();
+        var outcomes = await runner.ResumeManyAsync(
+            due.Select(t => (t.InstanceId, new ResumeRequest { BookmarkId = t.Id })).ToList(), cancellationToken);
+        var fired = 0;
+        foreach (var (timer, outcome) in due.Zip(outcomes))
+        {
+            if (outcome.Failure is { } failure)
+            {
+                Failed(timer, failure);
+            }
+            else if (Fired(timer, outcome.Result!))
+            {
+                fired++;
+            }
+        }
+
+        return fired;
+    }
+
+    private async Task<int> FireOneByOneAsync(IReadOnlyList<DueTimer> due, CancellationToken cancellationToken)
     {
         var fired = 0;
         foreach (var timer in due)
@@ -107,43 +169,54 @@ internal sealed class TimerRunner(
         var runner = scope.ServiceProvider.GetRequiredService<WorkflowRunner>();
         try
         {
-            var result = await runner.ResumeAsync(timer.InstanceId, new ResumeRequest { BookmarkId = timer.Id }, cancellationToken);
-            if (result.Accepted)
-            {
-                logger.TimerFired(timer.InstanceId, timer.Id);
-                telemetry.TimerFired(time.GetUtcNow() - timer.DueAt);
-                return true;
-            }
-
-            var rejection = result.Rejection!;
-            if (rejection.Code is RejectionCode.StaleBookmark or RejectionCode.NotDue)
-            {
-                // Another node fired it first, or its instance moved on; nothing to do.
-                logger.TimerSkipped(timer.InstanceId, timer.Id, rejection.Message);
-            }
-            else
-            {
-                logger.TimerRefused(timer.InstanceId, timer.Id, rejection.Message);
-            }
-        }
-        catch (ConcurrencyConflictException conflict)
-        {
-            // Another node (or an officer) changed the instance meanwhile; a timer still due is tried next sweep.
-            logger.TimerSkipped(timer.InstanceId, timer.Id, conflict.Message);
-        }
-        catch (NotFoundException missing)
-        {
-            logger.TimerSkipped(timer.InstanceId, timer.Id, missing.Message);
+            return Fired(timer, await runner.ResumeAsync(timer.InstanceId, new ResumeRequest { BookmarkId = timer.Id }, cancellationToken));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // One broken instance must not stop the others.
-            logger.TimerFailed(exception, timer.InstanceId, timer.Id);
+            Failed(timer, exception);
+            return false;
+        }
+    }
+
+    // Committed, or refused by the engine: logged and counted; true when it fired.
+    private bool Fired(DueTimer timer, ExecutionResult result)
+    {
+        if (result.Accepted)
+        {
+            logger.TimerFired(timer.InstanceId, timer.Id);
+            telemetry.TimerFired(time.GetUtcNow() - timer.DueAt);
+            return true;
+        }
+
+        var rejection = result.Rejection!;
+        if (rejection.Code is RejectionCode.StaleBookmark or RejectionCode.NotDue)
+        {
+            // Another node fired it first, or its instance moved on; nothing to do.
+            logger.TimerSkipped(timer.InstanceId, timer.Id, rejection.Message);
+        }
+        else
+        {
+            logger.TimerRefused(timer.InstanceId, timer.Id, rejection.Message);
         }
 
         return false;
     }
 
+    private void Failed(DueTimer timer, Exception exception)
+    {
+        switch (exception)
+        {
+            case ConcurrencyConflictException or NotFoundException:
+                // Another node (or an officer) changed the instance meanwhile, or it is gone; a timer still due is tried
+                // next sweep.
+                logger.TimerSkipped(timer.InstanceId, timer.Id, exception.Message);
+                break;
+            default:
+                // One broken instance must not stop the others.
+                logger.TimerFailed(exception, timer.InstanceId, timer.Id);
+                break;
+        }
+    }
 
     private sealed class DueTimer
     {

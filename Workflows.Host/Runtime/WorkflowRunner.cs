@@ -124,6 +124,63 @@ internal sealed class WorkflowRunner(
         ResumeCoreAsync(instance, request, claim: null, dossier: null, cancellationToken);
 
     /// <summary>
+    /// Resumes one bookmark on each of several instances (a sweep's due timers) and commits every accepted changeset in
+    /// one transaction: the instances are read in one query, resumed in memory one after another, and written with one
+    /// batched SaveChanges (<see cref="ChangesetStore.CommitManyAsync"/>), the dossier projection reading their dossiers
+    /// in one query. A refusal or a failure before the commit (a definition no longer published, a script error the
+    /// engine throws) is that item's outcome and leaves the others alone. A failed commit writes nothing and throws:
+    /// the caller resumes them one at a time, where a conflict or a bad row concerns only its own instance.
+    /// </summary>
+    /// <exception cref="ArgumentException">An instance appears twice (its second resume needs the first's result).</exception>
+    public async Task<IReadOnlyList<ResumeOutcome>> ResumeManyAsync(IReadOnlyList<(Guid InstanceId, ResumeRequest Request)> resumes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resumes);
+        var ids = resumes.Select(r => r.InstanceId).Distinct().ToList();
+        if (ids.Count != resumes.Count)
+        {
+            throw new ArgumentException("Each instance may be resumed once per batch.", nameof(resumes));
+        }
+
+        var instances = await store.LoadInstancesAsync(ids, cancellationToken);
+        var outcomes = new List<ResumeOutcome>(resumes.Count);
+        var accepted = new List<Changeset>();
+        foreach (var (instanceId, request) in resumes)
+        {
+            if (!instances.TryGetValue(instanceId, out var instance))
+            {
+                outcomes.Add(new ResumeOutcome(instanceId, null, new NotFoundException($"Instance {instanceId} does not exist.")));
+                continue;
+            }
+
+            try
+            {
+                var definition = await definitions.GetPublishedAsync(instance.DefinitionCode, instance.DefinitionVersion, cancellationToken)
+                    ?? throw new InvalidOperationException($"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}, which is not published.");
+                using var cancellation = ScriptCancellation(cancellationToken);
+                var result = engine.Resume(definition, instance, request with { Cancellation = cancellation.Token });
+                outcomes.Add(new ResumeOutcome(instanceId, result, null));
+                if (result.Accepted)
+                {
+                    accepted.Add(result.Changeset!);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // This instance only; the others of the batch go on.
+                outcomes.Add(new ResumeOutcome(instanceId, null, exception));
+            }
+        }
+
+        await store.CommitManyAsync(accepted, projection.ApplyAsync, cancellationToken);
+        foreach (var changeset in accepted)
+        {
+            await ResumeParentsAsync(changeset, cancellationToken);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
     /// Resumes from an instance and its dossier row read together with the task (one round trip); the commit checks
     /// both versions, so a stale read conflicts (<see cref="ConcurrencyConflictException"/>), and
     /// closes the task only at the version in <paramref name="claim"/> (<see cref="TaskClaimLostException"/> otherwise).
@@ -274,6 +331,12 @@ internal sealed class WorkflowRunner(
         return new ParentResume(parentId, ParentResume.Queued);
     }
 }
+
+/// <summary>
+/// What became of one instance of <see cref="WorkflowRunner.ResumeManyAsync"/>: the engine's result (accepted and
+/// committed, or refused) or the <see cref="Failure"/> that kept it out of the batch.
+/// </summary>
+internal sealed record ResumeOutcome(Guid InstanceId, ExecutionResult? Result, Exception? Failure);
 
 /// <summary>A task's completion as committed, and what became of the parent processes it handed back to.</summary>
 internal sealed record TaskCompletion(ExecutionResult Result, IReadOnlyList<ParentResume> Parents);

@@ -50,7 +50,10 @@ public sealed class PostgresCrashTests(PostgresDatabase database) : IClassFixtur
             ["ConnectionStrings__Postgres"] = database.ConnectionString,
             ["Definitions__Path"] = RuntimeTests.RuntimeDefinitions,
             ["Notifications__Folder"] = Notifications,
-            ["Runtime__TimerBatchSize"] = "10",
+            // Small batches, two sweeps at once: a sweep's timers fire in one transaction, so the kill must land
+            // while many of the 300 are still pending.
+            ["Runtime__TimerBatchSize"] = "4",
+            ["Runtime__TimerSweeps"] = "2",
             ["Runtime__TimerPollInterval"] = "00:00:00.100",
             ["Runtime__OutboxBatchSize"] = "10",
             ["Runtime__OutboxPollInterval"] = "00:00:00.100",

@@ -18,6 +18,7 @@ public sealed class SettingsTests : IClassFixture<SqliteDatabase>
     [InlineData("Deadlines:BatchSize", "0")]
     [InlineData("Runtime:TimerPollInterval", "-00:00:01")]
     [InlineData("Runtime:TimerBatchSize", "0")]
+    [InlineData("Runtime:TimerSweeps", "0")]
     [InlineData("Runtime:OutboxBatchSize", "1000000")]
     [InlineData("Runtime:MaxAttempts", "0")]
     [InlineData("Runtime:WebhookTimeout", "abc")]

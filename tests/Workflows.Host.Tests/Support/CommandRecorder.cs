@@ -7,13 +7,20 @@ using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Tests.Support;
 
-/// <summary>Keeps the text of every query EF sends while armed (to assert which tables a request reads).</summary>
-internal sealed class CommandRecorder : DbCommandInterceptor
+/// <summary>
+/// Keeps the text of every query EF sends while armed (to assert which tables a request reads), and counts the
+/// transactions begun meanwhile.
+/// </summary>
+internal sealed class CommandRecorder : DbCommandInterceptor, IDbTransactionInterceptor
 {
     private readonly ConcurrentQueue<string> commands = new();
     private volatile bool armed;
+    private int transactions;
 
     public IReadOnlyList<string> Commands => [.. commands];
+
+    /// <summary>Transactions begun through EF while armed.</summary>
+    public int Transactions => Volatile.Read(ref transactions);
 
     /// <summary>Adds the recorder to both providers' contexts; pass as a WorkflowsApp's <c>services</c>.</summary>
     public void AddTo(IServiceCollection services)
@@ -26,6 +33,7 @@ internal sealed class CommandRecorder : DbCommandInterceptor
     public void Start()
     {
         commands.Clear();
+        Interlocked.Exchange(ref transactions, 0);
         armed = true;
     }
 
@@ -50,6 +58,17 @@ internal sealed class CommandRecorder : DbCommandInterceptor
     {
         Record(command);
         return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(
+        DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        if (armed)
+        {
+            Interlocked.Increment(ref transactions);
+        }
+
+        return ValueTask.FromResult(result);
     }
 
     private void Record(DbCommand command)
