@@ -19,6 +19,10 @@ namespace Workflows.Host.Tests.Runtime;
 [Trait("Category", "Crash")]
 public sealed class PostgresCrashTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IDisposable
 {
+    // How long a Host process may take to answer /health, and the restarted one to drain: generous, because a Debug
+    // Host on two busy cores can take over 30 s to start; a passing run waits only as long as it needs.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(150);
+
     private const int Dossiers = 300;
 
     private readonly string workingDirectory = Path.Combine(Path.GetTempPath(), "workflows-crash", Guid.NewGuid().ToString("N"));
@@ -64,7 +68,7 @@ public sealed class PostgresCrashTests(PostgresDatabase database) : IClassFixtur
 
         int firedAtKill;
         var acknowledged = new ConcurrentBag<string>();
-        using (var first = await HostProcess.StartAsync(port, workingDirectory, environment, TimeSpan.FromSeconds(30)))
+        using (var first = await HostProcess.StartAsync(port, workingDirectory, environment, StartTimeout))
         {
             // Dossiers handed over through the intake API while the timers fire; the kill lands mid-request.
             using var stop = new CancellationTokenSource();
@@ -86,11 +90,11 @@ public sealed class PostgresCrashTests(PostgresDatabase database) : IClassFixtur
         firedAtKill = await CountAsync(app, db => db.Journal.CountAsync(j => j.Kind == "timerFired"));
         Assert.True(firedAtKill < Dossiers, "The Host was killed after it fired every timer; the test proves nothing.");
 
-        using (var second = await HostProcess.StartAsync(port, workingDirectory, environment, TimeSpan.FromSeconds(30)))
+        using (var second = await HostProcess.StartAsync(port, workingDirectory, environment, StartTimeout))
         {
             using var admin = new HttpClient { BaseAddress = second.BaseAddress };
             admin.DefaultRequestHeaders.Add("X-Api-Key", WorkflowsApp.AdministratorKey);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
+            var deadline = DateTime.UtcNow.Add(StartTimeout);
             JsonObject status;
             do
             {
