@@ -16,7 +16,21 @@ using Workflows.Host.Reports;
 using Workflows.Host.Runtime;
 using Workflows.Host.Tasks;
 
-var builder = WebApplication.CreateBuilder(args);
+// `Workflows.Host replay ...` plays a generated period into the configured database and exits (ReplayCommand).
+var replayVerb = args.Length > 0 && args[0] == ReplayCommand.Verb;
+ReplayCommandOptions? replayOptions = null;
+if (replayVerb)
+{
+    replayOptions = ReplayCommand.Parse(args[1..], out var replayError);
+    if (replayOptions is null)
+    {
+        await Console.Error.WriteLineAsync(replayError);
+        Environment.ExitCode = 2;
+        return;
+    }
+}
+
+var builder = WebApplication.CreateBuilder(replayVerb ? [] : args);
 
 builder.AddConsoleLogging();
 builder.AddObservability();
@@ -64,5 +78,18 @@ await app.Services.SeedPrincipalsAsync();
 await app.Services.LoadDefinitionsAsync();
 app.Services.LoadWorkingCalendar();
 await app.Services.LoadStoredCalendarsAsync();
+
+if (replayOptions is not null)
+{
+    // No HTTP and no background work: the replay alone writes, then the process ends.
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    await ReplayCommand.RunAsync(app.Services, replayOptions, Console.Out, stop.Token);
+    return;
+}
 
 await app.RunAsync();

@@ -34,7 +34,8 @@ internal static partial class InsertBatch
     public static bool CanWrite(WorkflowsDbContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (!db.Database.IsNpgsql())
+        // Save interceptors (a replay's marks its messages delivered) see SaveChanges only: with any, EF saves.
+        if (!db.Database.IsNpgsql() || db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.Any() == true)
         {
             return false;
         }

@@ -16,19 +16,20 @@ internal static class PersistenceExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var options = services.AddValidatedOptions<DatabaseOptions>(configuration, DatabaseOptions.Section);
 
+        // Save interceptors registered in the provider apply to its contexts (a replay's provider marks its messages delivered).
         switch (options.ProviderKind)
         {
             case DatabaseProvider.Postgres:
                 var postgres = configuration.GetConnectionString("Postgres")
                     ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
                 // Pooled: a request reuses a context instead of building its services anew (the pool resets its state).
-                services.AddDbContextPool<PostgresWorkflowsDbContext>(o => o.UseNpgsql(WithStatementCache(postgres)).ConfigureWarnings(OneLinePerFailure));
+                services.AddDbContextPool<PostgresWorkflowsDbContext>((p, o) => o.UseNpgsql(WithStatementCache(postgres)).ConfigureWarnings(OneLinePerFailure).AddInterceptors(p.GetServices<ISaveChangesInterceptor>()));
                 services.AddScoped<WorkflowsDbContext>(p => p.GetRequiredService<PostgresWorkflowsDbContext>());
                 break;
             default:
                 var sqlite = configuration.GetConnectionString("Sqlite") ?? DatabaseOptions.DefaultSqliteConnection;
                 EnsureSqliteFolder(sqlite);
-                services.AddDbContextPool<SqliteWorkflowsDbContext>(o => o.UseSqlite(sqlite).ConfigureWarnings(OneLinePerFailure));
+                services.AddDbContextPool<SqliteWorkflowsDbContext>((p, o) => o.UseSqlite(sqlite).ConfigureWarnings(OneLinePerFailure).AddInterceptors(p.GetServices<ISaveChangesInterceptor>()));
                 services.AddScoped<WorkflowsDbContext>(p => p.GetRequiredService<SqliteWorkflowsDbContext>());
                 break;
         }

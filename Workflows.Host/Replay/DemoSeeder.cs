@@ -105,7 +105,7 @@ internal sealed partial class DemoSeeder(
 /// A one-line progress bar on the console: percentage, dossiers done of the total and time elapsed. On a terminal it
 /// redraws in place (at most ten times a second); redirected, it writes a line every tenth of the way.
 /// </summary>
-internal sealed class ConsoleProgressBar
+internal sealed class ConsoleProgressBar(string label = "Dữ liệu mẫu")
 {
     private const int Width = 30;
     private readonly Stopwatch sinceDrawn = Stopwatch.StartNew();
@@ -140,9 +140,9 @@ internal sealed class ConsoleProgressBar
         }
     }
 
-    internal static string Line(ReplayProgress progress, int percent)
+    internal string Line(ReplayProgress progress, int percent)
     {
         var filled = Width * percent / 100;
-        return $"Dữ liệu mẫu [{new string('#', filled)}{new string('-', Width - filled)}] {percent,3} % {progress.Received}/{progress.Total} hồ sơ, {progress.Elapsed:mm\\:ss}";
+        return $"{label} [{new string('#', filled)}{new string('-', Width - filled)}] {percent,3} % {progress.Received}/{progress.Total} hồ sơ, {progress.Elapsed:mm\\:ss}";
     }
 }

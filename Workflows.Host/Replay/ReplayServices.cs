@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Workflows.Host.Calendars;
 using Workflows.Host.Deadlines;
@@ -16,7 +17,8 @@ internal sealed class HostRegistrations(IServiceCollection services)
 /// <see cref="ReplayClock"/> as its only <see cref="TimeProvider"/> and no hosted service. Its engine, runner,
 /// projection, timer runner and deadline sweep are new instances built on the simulated clock, so the replay's
 /// time cannot leak into live requests, which keep the live provider's clock; both write to the same database
-/// through the same code. Start-up loads (departments, published versions, calendars) run again on it.
+/// through the same code. Its outbox messages are written as delivered (<see cref="ReplayedOutbox"/>: history is not
+/// news) and its services log warnings and errors only. Start-up loads (departments, published versions, calendars) run again on it.
 /// </summary>
 internal sealed class ReplayServices : IAsyncDisposable
 {
@@ -48,6 +50,10 @@ internal sealed class ReplayServices : IAsyncDisposable
 
         services.RemoveAll<TimeProvider>();
         services.AddSingleton<TimeProvider>(clock);
+        // History is not news: its messages are written as delivered, and its services log only warnings and errors,
+        // so the console keeps the progress of a replay readable.
+        services.AddSingleton<ISaveChangesInterceptor, ReplayedOutbox>();
+        services.AddLogging(logging => logging.AddFilter((string? _, LogLevel level) => level >= LogLevel.Warning));
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         try
         {

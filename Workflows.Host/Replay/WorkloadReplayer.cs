@@ -39,9 +39,12 @@ internal sealed record ReplayReport(
     /// <summary>Step transitions: every completion, signal, withdrawal and fired timer moved a dossier on.</summary>
     public int Transitions => StepsCompleted + Signals + Withdrawals + TimersFired;
 
-    /// <summary>Where the time went, e.g. "complete 41 %, intake 22 %, ...".</summary>
+    /// <summary>
+    /// Where the time went, e.g. "complete 41 %, intake 22 %, ...": each kind's share of the time spent in all kinds
+    /// (with dossiers played in parallel, their times add up to more than the wall-clock time).
+    /// </summary>
     public string ProfileText => string.Join(", ", Profile.OrderByDescending(p => p.Value)
-        .Select(p => $"{p.Key} {100 * p.Value.TotalSeconds / Math.Max(Elapsed.TotalSeconds, 1e-9):F0} %"));
+        .Select(p => $"{p.Key} {100 * p.Value.TotalSeconds / Math.Max(Profile.Values.Sum(v => v.TotalSeconds), 1e-9):F0} %"));
 }
 
 /// <summary>
@@ -58,17 +61,29 @@ internal sealed record ReplayReport(
 /// plan leaves it unanswered, lapses when the procedure's deadline to supplement passes (its timer fires) or, without
 /// a deadline, is followed by a withdrawal; another planned withdrawal happens at the first step; tax is paid one to five working days after the dossier starts waiting for
 /// it; events after <c>until</c> are left for the live Host (dossiers still in progress).
+/// With <see cref="Parallelism"/> above 1, the events of different dossiers within one <see cref="Window"/> of simulated
+/// time run concurrently (each dossier's own events in order, each at its own instant on the clock), and timers and the
+/// deadline sweep run alone between windows. Everything a dossier's rows say is then the same as played one by one,
+/// except the sequence part of dossier codes, which follows the order in which concurrent intakes commit.
 /// </summary>
 internal sealed class WorkloadReplayer(ReplayServices replay, string externalCodePrefix)
 {
     /// <summary>The simulated interval between two deadline sweeps (the live Host sweeps every minute).</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>How many dossiers are played at once (1: one event at a time, in time order, as the demo does).</summary>
+    public int Parallelism { get; init; } = 1;
+
+    /// <summary>The span of simulated time whose events are played concurrently when <see cref="Parallelism"/> is above 1.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(1);
+
     private const string WithdrawReason = "Công dân có đơn xin rút hồ sơ.";
 
     private readonly ReplayClock clock = replay.Clock;
     private readonly IServiceProvider services = replay.Provider;
-    private readonly PriorityQueue<Func<CancellationToken, Task>, (DateTimeOffset At, long Order)> events = new();
+    // Scheduled by concurrent plays too: every use of the queues, the plays and the profile holds `gate`.
+    private readonly Lock gate = new();
+    private readonly PriorityQueue<ReplayEvent, (DateTimeOffset At, long Order)> events = new();
     private readonly PriorityQueue<Guid, DateTimeOffset> timers = new();
     private readonly HashSet<Guid> timersSeen = [];
     private readonly Dictionary<Guid, DossierPlay> plays = [];
@@ -94,20 +109,38 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
         await LoadActorsAsync(cancellationToken);
         foreach (var dossier in plan)
         {
-            Schedule(dossier.ReceivedAt, async token =>
+            Schedule(dossier.ReceivedAt, dossier.Number, async token =>
             {
                 await ReceiveAsync(dossier, token);
-                progress?.Report(new ReplayProgress(received + notReceived, plan.Count, watch.Elapsed));
+                if (progress is not null)
+                {
+                    lock (gate)
+                    {
+                        progress.Report(new ReplayProgress(received + notReceived, plan.Count, watch.Elapsed));
+                    }
+                }
             });
         }
 
-        while (events.TryPeek(out _, out var next) && next.At <= until)
+        while (NextEvent() is { } next && next <= until)
         {
-            var action = events.Dequeue();
-            await FireTimersAsync(next.At, cancellationToken);
-            await SweepAsync(next.At, cancellationToken);
-            clock.AdvanceTo(next.At);
-            await action(cancellationToken);
+            await FireTimersAsync(next, cancellationToken);
+            await SweepAsync(next, cancellationToken);
+            if (Parallelism <= 1)
+            {
+                ReplayEvent single;
+                lock (gate)
+                {
+                    single = events.Dequeue();
+                }
+
+                clock.AdvanceTo(single.At);
+                await single.Action(cancellationToken);
+            }
+            else
+            {
+                await PlayWindowAsync(WindowEnd(next, until), cancellationToken);
+            }
         }
 
         await FireTimersAsync(until, cancellationToken);
@@ -117,7 +150,88 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
         return new ReplayReport(received, notReceived, completed, signals, withdrawals, timersFired, sweeps, rejected, watch.Elapsed, profile);
     }
 
-    private void Schedule(DateTimeOffset at, Func<CancellationToken, Task> action) => events.Enqueue(action, (at, order++));
+    private void Schedule(DateTimeOffset at, int dossier, Func<CancellationToken, Task> action)
+    {
+        lock (gate)
+        {
+            events.Enqueue(new ReplayEvent(at, dossier, action), (at, order++));
+        }
+    }
+
+    private DateTimeOffset? NextEvent()
+    {
+        lock (gate)
+        {
+            return events.TryPeek(out _, out var next) ? next.At : null;
+        }
+    }
+
+    // The window starting at the next event ends before the next timer falls due and the next sweep is due, so
+    // timers and sweeps still run at (about) their own simulated instants, alone.
+    private DateTimeOffset WindowEnd(DateTimeOffset next, DateTimeOffset until)
+    {
+        var end = Min(next + Window, until.AddTicks(1));
+        lock (gate)
+        {
+            if (timers.TryPeek(out _, out var due))
+            {
+                end = Min(end, due);
+            }
+        }
+
+        if (lastSweep is { } last)
+        {
+            end = Min(end, last + SweepInterval);
+        }
+
+        // At least the next event itself is played.
+        return end > next ? end : next.AddTicks(1);
+    }
+
+    private static ref int Counter(bool accepted, ref int whenAccepted, ref int whenRejected)
+    {
+        if (accepted)
+        {
+            return ref whenAccepted;
+        }
+
+        return ref whenRejected;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    // Plays every event before `end` (those scheduled meanwhile too): the dossiers concurrently, each dossier's events
+    // in their order, each event on the clock at its own instant.
+    private async Task PlayWindowAsync(DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var batch = new List<ReplayEvent>();
+            lock (gate)
+            {
+                while (events.TryPeek(out _, out var next) && next.At < end)
+                {
+                    batch.Add(events.Dequeue());
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var dossiers = batch.GroupBy(e => e.Dossier).Select(g => g.ToList()).ToList();
+            await Parallel.ForEachAsync(dossiers, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (dossierEvents, token) =>
+                {
+                    foreach (var e in dossierEvents)
+                    {
+                        await clock.RunAtAsync(e.At, () => e.Action(token));
+                    }
+                });
+            clock.AdvanceTo(batch.Max(e => e.At));
+        }
+    }
 
     // Officers of each department and the intake system, as the Host knows them (the development users in Development).
     private async Task LoadActorsAsync(CancellationToken cancellationToken)
@@ -143,7 +257,11 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
         }
         finally
         {
-            profile[kind] = profile.GetValueOrDefault(kind) + (watch.Elapsed - started);
+            var spent = watch.Elapsed - started;
+            lock (gate)
+            {
+                profile[kind] = profile.GetValueOrDefault(kind) + spent;
+            }
         }
     }
 
@@ -168,11 +286,11 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
         if (id is null)
         {
             // Refused by intake (e.g. the procedure is not in force on that day, or not offered through the channel).
-            notReceived++;
+            Interlocked.Increment(ref notReceived);
             return;
         }
 
-        received++;
+        Interlocked.Increment(ref received);
         await ScanAsync(new DossierPlay(id.Value, dossier), cancellationToken);
     }
 
@@ -229,7 +347,11 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
     // and supplement wait, and notes its timers; a dossier with nothing scheduled waits for a timer or a parent.
     private async Task ScanAsync(DossierPlay play, CancellationToken cancellationToken)
     {
-        plays[play.Id] = play;
+        lock (gate)
+        {
+            plays[play.Id] = play;
+        }
+
         await TimedAsync("scan", async () =>
         {
             await using var scope = services.CreateAsyncScope();
@@ -256,7 +378,7 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
                 var allotted = calendar.WorkingMinutesBetween(task.OpenedAt, task.DueAt);
                 var at = Later(calendar.AddWorkingMinutes(task.OpenedAt, (long)Math.Round(factor * allotted)), now);
                 var (taskId, department) = (task.Id, task.Department);
-                Schedule(at, token => CompleteAsync(play, taskId, department, token));
+                Schedule(at, play.Plan.Number, token => CompleteAsync(play, taskId, department, token));
             }
 
             foreach (var bookmark in instance.Bookmarks.Where(b => play.Seen.Add(b.Id)))
@@ -265,7 +387,7 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
                 {
                     case BookmarkKind.Signal:
                         var paidAfter = (long)(calendar.HoursPerWorkingDay * 60 * (1 + new Random(play.Plan.Number * 31).Next(0, 5)));
-                        Schedule(calendar.AddWorkingMinutes(now, paidAfter), token => SignalAsync(play, bookmark.Id, new JsonObject { ["taxPaid"] = true }, token));
+                        Schedule(calendar.AddWorkingMinutes(now, paidAfter), play.Plan.Number, token => SignalAsync(play, bookmark.Id, new JsonObject { ["taxPaid"] = true }, token));
                         break;
                     case BookmarkKind.Supplement:
                         var answerAfter = (long)(calendar.HoursPerWorkingDay * 60 * (2 + new Random(play.Plan.Number * 17).Next(0, 4)));
@@ -273,16 +395,23 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
                         // without a deadline, the applicant withdraws after two working weeks.
                         if (play.Plan.SupplementAnswered)
                         {
-                            Schedule(calendar.AddWorkingMinutes(now, answerAfter), token => SignalAsync(play, bookmark.Id, null, token));
+                            Schedule(calendar.AddWorkingMinutes(now, answerAfter), play.Plan.Number, token => SignalAsync(play, bookmark.Id, null, token));
                         }
                         else if (!instance.Bookmarks.Any(b => b.Kind == BookmarkKind.Timer && b.Key == Bookmark.SupplementDeadlineKey))
                         {
-                            Schedule(calendar.AddWorkingMinutes(now, (long)(calendar.HoursPerWorkingDay * 60 * 10)), token => WithdrawAsync(play, token));
+                            Schedule(calendar.AddWorkingMinutes(now, (long)(calendar.HoursPerWorkingDay * 60 * 10)), play.Plan.Number, token => WithdrawAsync(play, token));
                         }
 
                         break;
-                    case BookmarkKind.Timer when bookmark.DueAt is { } due && timersSeen.Add(bookmark.Id):
-                        timers.Enqueue(play.Id, due);
+                    case BookmarkKind.Timer when bookmark.DueAt is { } due:
+                        lock (gate)
+                        {
+                            if (timersSeen.Add(bookmark.Id))
+                            {
+                                timers.Enqueue(play.Id, due);
+                            }
+                        }
+
                         break;
                 }
             }
@@ -330,11 +459,11 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
                         cancellationToken);
                     if (result.Accepted)
                     {
-                        completed++;
+                        Interlocked.Increment(ref completed);
                     }
                     else
                     {
-                        rejected++;
+                        Interlocked.Increment(ref rejected);
                     }
 
                     return 0;
@@ -345,7 +474,7 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
                 }
             }
 
-            rejected++;
+            Interlocked.Increment(ref rejected);
             return 0;
         });
         if (withdraw)
@@ -408,7 +537,7 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
 
             var result = await scope.ServiceProvider.GetRequiredService<WorkflowRunner>()
                 .ResumeAsync(instance, new ResumeRequest { BookmarkId = bookmarkId, Data = data, Actor = client }, cancellationToken);
-            _ = result.Accepted ? signals++ : rejected++;
+            Interlocked.Increment(ref Counter(result.Accepted, ref signals, ref rejected));
             return 0;
         });
         await ScanAsync(play, cancellationToken);
@@ -427,7 +556,7 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
 
             var result = await scope.ServiceProvider.GetRequiredService<WorkflowRunner>()
                 .TerminateAsync(instance, new TerminateRequest { Result = EndResult.Withdrawn, Actor = client, Reason = WithdrawReason }, cancellationToken);
-            _ = result.Accepted ? withdrawals++ : rejected++;
+            Interlocked.Increment(ref Counter(result.Accepted, ref withdrawals, ref rejected));
             return 0;
         });
         await ScanAsync(play, cancellationToken);
@@ -436,17 +565,30 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
     // Fires the timers due up to `until`, each at its own due instant, then reads its dossier again.
     private async Task FireTimersAsync(DateTimeOffset until, CancellationToken cancellationToken)
     {
-        while (timers.TryPeek(out var timerInstance, out var due) && due <= until)
+        while (NextTimer(until) is var (timerInstance, due))
         {
-            timers.Dequeue();
             clock.AdvanceTo(due);
             var sweep = await TimedAsync("timers", () => services.GetRequiredService<TimerRunner>().RunOnceAsync(clock.GetUtcNow(), cancellationToken));
             timersFired += sweep.Fired;
             // The fired timer's dossier goes on (or ended): read it again.
-            if (plays.TryGetValue(timerInstance, out var play))
+            DossierPlay? play;
+            lock (gate)
+            {
+                play = plays.GetValueOrDefault(timerInstance);
+            }
+
+            if (play is not null)
             {
                 await ScanAsync(play, cancellationToken);
             }
+        }
+    }
+
+    private (Guid Instance, DateTimeOffset Due)? NextTimer(DateTimeOffset until)
+    {
+        lock (gate)
+        {
+            return timers.TryPeek(out var instance, out var due) && due <= until ? (timers.Dequeue(), due) : null;
         }
     }
 
@@ -462,6 +604,9 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
         await TimedAsync("deadlines", () => services.GetRequiredService<DeadlineSweep>().RunOnceAsync(clock.GetUtcNow(), cancellationToken));
         sweeps++;
     }
+
+    /// <summary>Something a dossier's plan does at a simulated instant (<see cref="Dossier"/>: its plan number).</summary>
+    private sealed record ReplayEvent(DateTimeOffset At, int Dossier, Func<CancellationToken, Task> Action);
 
     /// <summary>One dossier of the plan while it is replayed.</summary>
     private sealed class DossierPlay(Guid id, GeneratedDossier plan)

@@ -32,6 +32,12 @@ if (args.Length > 0 && args[0] == "designer")
     return await DesignerHarness.RunAsync(args[1..]);
 }
 
+// `replay [--days 1] [--per-day 15000] [--parallel 8] [--runs 1]`: S3, a slice of an HCMC year through the Host's replay verb, beside pgbench.
+if (args.Length > 0 && args[0] == "replay")
+{
+    return await Workflows.Benchmarks.Replay.ReplayBenchmark.RunAsync(args[1..]);
+}
+
 // S4 at scale (issue 13): `scale-lookups`, `scale-timers`, `scale-startup`, `scale-calendar` (see docs/benchmarks.md).
 switch (args.Length > 0 ? args[0] : string.Empty)
 {

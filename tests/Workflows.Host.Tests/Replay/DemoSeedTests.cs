@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Workflows.Engine.Runtime;
 using Workflows.Host.Persistence;
 using Workflows.Host.Replay;
 using Workflows.Host.Reports;
@@ -17,7 +19,7 @@ public abstract class DemoSeedTests(DatabaseFixture database)
     private static readonly DateTimeOffset Now = new(2026, 3, 19, 15, 0, 0, TimeSpan.FromHours(7));
 
     [Fact]
-    public async Task First_run_in_development_seeds_a_history_the_summary_report_shows_and_a_restart_seeds_nothing_more()
+    public async Task First_run_in_development_seeds_a_history_the_summary_report_shows_without_sending_its_messages_and_a_restart_seeds_nothing_more()
     {
         int seeded;
         await using (var app = NewApp())
@@ -38,6 +40,20 @@ public abstract class DemoSeedTests(DatabaseFixture database)
             var dossiers = await scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>().Dossiers.AsNoTracking().ToListAsync();
             Assert.All(dossiers, d => Assert.StartsWith(DemoSeeder.ExternalCodePrefix + "-", d.ExternalCode, StringComparison.Ordinal));
             Assert.All(dossiers, d => Assert.InRange(d.ReceivedAt, Now.AddDays(-10), Now));
+
+            // History is not news: its SMS, e-mails, status pushes and warnings are recorded as delivered when they were
+            // made, so the outbox sends none of them now (only a sub-process's resume of its parent may wait there).
+            var outbox = await scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>().Outbox.AsNoTracking().ToListAsync();
+            Assert.Contains(outbox, o => o.Kind == OutboxKinds.Notify);
+            Assert.Contains(outbox, o => o.Kind == HostOutboxKinds.StatusChanged);
+            Assert.All(outbox.Where(o => o.Kind != OutboxKinds.ResumeParent), o => Assert.Equal(o.CreatedAt, o.DeliveredAt));
+            // And the replay's own services log only what goes wrong, so the progress bar stays readable on the console.
+            await using var replay = await ReplayServices.CreateAsync(app.Services.GetRequiredService<HostRegistrations>(), Now, CancellationToken.None);
+            var replayLogger = replay.Provider.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Host.Outbox.NotifyHandler");
+            Assert.False(replayLogger.IsEnabled(LogLevel.Information));
+            Assert.True(replayLogger.IsEnabled(LogLevel.Warning));
+            Assert.True(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Host.Outbox.NotifyHandler").IsEnabled(LogLevel.Information),
+                "the live Host still logs its own notifications");
         }
 
         // The database now holds dossiers: the next start seeds nothing.
@@ -49,7 +65,12 @@ public abstract class DemoSeedTests(DatabaseFixture database)
     }
 
     private WorkflowsApp NewApp() => new(database, WorkloadReplayTests.RepositoryDefinitions, clock: new ManualClock(Now),
-        settings: new Dictionary<string, string> { ["Demo:Seed"] = "true", ["Demo:Days"] = "10", ["Demo:DossiersPerWorkingDay"] = "4" });
+        settings: new Dictionary<string, string>
+        {
+            ["Demo:Seed"] = "true", ["Demo:Days"] = "10", ["Demo:DossiersPerWorkingDay"] = "4",
+            // As a Development Host logs (tests default to warnings).
+            ["Logging:LogLevel:Default"] = "Information",
+        });
 
     // Waits for the background seeding (a deadline, not a sleep): the report, or null when it seeded nothing.
     internal static async Task<ReplayReport?> SeedingAsync(WorkflowsApp app)

@@ -135,14 +135,29 @@ public abstract class WorkloadReplayTests(DatabaseFixture database)
         Assert.Equal(first, second);
     }
 
+    [Fact]
+    public async Task Dossiers_played_in_parallel_give_the_same_history_as_played_one_by_one()
+    {
+        await using var app = NewApp();
+        var (_, oneByOne) = await ReplayAsync(app, "P1", seed: 13, SeedWeek);
+        var (_, parallel) = await ReplayAsync(app, "P4", seed: 13, SeedWeek, parallelism: 4);
+
+        Assert.Equal(oneByOne.Received, parallel.Received);
+        Assert.Equal(oneByOne.Transitions, parallel.Transitions);
+        Assert.Equal(0, parallel.Rejected);
+        var first = await HistoryAsync(app, "P1-");
+        Assert.True(first.Count > 0);
+        Assert.Equal(first, await HistoryAsync(app, "P4-"));
+    }
+
     private static async Task<(List<GeneratedDossier> Plan, ReplayReport Report)> ReplayAsync(
-        WorkflowsApp app, string prefix, int seed, DateOnly monday, Func<WorkloadSettings, WorkloadSettings>? adjust = null)
+        WorkflowsApp app, string prefix, int seed, DateOnly monday, Func<WorkloadSettings, WorkloadSettings>? adjust = null, int parallelism = 1)
     {
         var until = Start(monday).AddDays(RunOnDays);
         await using var replay = await ReplayServices.CreateAsync(app.Services.GetRequiredService<HostRegistrations>(), Start(monday), CancellationToken.None);
         var settings = await ReplayPlans.SettingsAsync(replay.Provider, monday, monday.AddDays(4), dossiersPerWorkingDay: 8, seed, CancellationToken.None);
         var plan = ReplayPlans.Generate(replay.Provider.GetRequiredService<WorkingCalendar>(), adjust?.Invoke(settings) ?? settings, until);
-        var report = await new WorkloadReplayer(replay, prefix).RunAsync(plan, until, progress: null, CancellationToken.None);
+        var report = await new WorkloadReplayer(replay, prefix) { Parallelism = parallelism }.RunAsync(plan, until, progress: null, CancellationToken.None);
         return (plan, report);
     }
 
