@@ -88,7 +88,22 @@ if (replayOptions is not null)
         e.Cancel = true;
         stop.Cancel();
     };
-    await ReplayCommand.RunAsync(app.Services, replayOptions, Console.Out, stop.Token);
+    try
+    {
+        await ReplayCommand.RunAsync(app.Services, replayOptions, Console.Out, stop.Token);
+    }
+    catch (ReplayRefusedException refused)
+    {
+        await Console.Error.WriteLineAsync(refused.Message);
+        Environment.ExitCode = 1;
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        // Each event commits on its own: what was played stays in the database.
+        await Console.Error.WriteLineAsync("Đã dừng phát lại (Ctrl+C): những hồ sơ đã phát vẫn được giữ.");
+        Environment.ExitCode = 130;
+    }
+
     return;
 }
 

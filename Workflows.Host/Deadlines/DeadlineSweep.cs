@@ -44,13 +44,24 @@ internal sealed class DeadlineSweep(
     private readonly DeadlineFlowOptions settings = options.Value;
     private int missingTemplateLogged;
 
-    public async Task<DeadlineSweepResult> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<DeadlineSweepResult> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        RunOnceAsync(now, recountEdits: true, cancellationToken);
+
+    /// <param name="recountEdits">
+    /// Whether to recount after a calendar edit whose mark is due (<see cref="DueTimeRecount"/>); a replay's sweeps run in
+    /// simulated time and leave the live edits' marks to the live sweeps.
+    /// </param>
+    public async Task<DeadlineSweepResult> RunOnceAsync(DateTimeOffset now, bool recountEdits, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
         await calendars.ReloadAsync(db, cancellationToken);
         // Before warning: a due time counted on the calendar before an edit is set right first.
-        await scope.ServiceProvider.GetRequiredService<DueTimeRecount>().RunIfDueAsync(now, cancellationToken);
+        if (recountEdits)
+        {
+            await scope.ServiceProvider.GetRequiredService<DueTimeRecount>().RunIfDueAsync(now, cancellationToken);
+        }
+
         var calendar = calendars.Current;
         var warnMinutes = settings.WarnBeforeMinutes(calendar);
         var bound = calendar.AddWorkingMinutes(now, warnMinutes);

@@ -16,6 +16,9 @@ namespace Workflows.Host.Deadlines;
 /// </summary>
 internal sealed class DueTimeRecount(WorkflowsDbContext db, CalendarProvider calendars, DueTimeRecalculator recalculator, ILogger<DueTimeRecount> logger)
 {
+    // "recount" in ASCII: the transaction-level advisory lock of the recount on PostgreSQL.
+    private const long RecountLockKey = 0x7265636F756E74;
+
     /// <summary>
     /// Recounts when an edit's mark is due at <paramref name="now"/>; the caller has just reloaded the calendar. Returns
     /// what moved, or null when nothing was due, another node took the mark, or dossiers changed meanwhile (the mark
@@ -47,7 +50,17 @@ internal sealed class DueTimeRecount(WorkflowsDbContext db, CalendarProvider cal
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
             {
-                // Taking the marks first: a second node's sweep waits on these rows, then finds them cleared.
+                // One recount at a time across nodes, and never waiting for it: a recount of 100,000 due times holds its
+                // transaction for seconds, and another node's sweep (its warnings) or an administrator's save must not
+                // queue behind it. The one that does not get the lock leaves the marks to the one that has it.
+                if (db.Database.IsNpgsql()
+                    && !await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({RecountLockKey}) AS \"Value\"").SingleAsync(cancellationToken))
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                    return null;
+                }
+
+                // Taking the marks first, in the same transaction: a node that gets the lock after this commits finds them cleared.
                 foreach (var mark in due)
                 {
                     var taken = await db.Set<CalendarRow>().Where(c => c.Year == mark.Year && c.RecountAfter == mark.RecountAfter)

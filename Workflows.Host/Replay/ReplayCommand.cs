@@ -59,6 +59,12 @@ internal static class ReplayCommand
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
+            if (!Known(name))
+            {
+                error = $"Không có tùy chọn {name}. {Usage}";
+                return null;
+            }
+
             if (i + 1 >= args.Count)
             {
                 error = $"Tùy chọn {name} thiếu giá trị. {Usage}";
@@ -82,9 +88,7 @@ internal static class ReplayCommand
             };
             if (options is null)
             {
-                error = Known(name)
-                    ? $"Giá trị \"{value}\" của {name} không hợp lệ ({Expected(name)}). {Usage}"
-                    : $"Không có tùy chọn {name}. {Usage}";
+                error = $"Giá trị \"{value}\" của {name} không hợp lệ ({Expected(name)}). {Usage}";
                 return null;
             }
         }
@@ -114,7 +118,7 @@ internal static class ReplayCommand
         var settings = await ReplayPlans.SettingsAsync(replay.Provider, from, to, options.PerDay, options.Seed, cancellationToken);
         if (settings.Procedures.Count == 0)
         {
-            throw new InvalidOperationException("No procedure is published: nothing to replay.");
+            throw new ReplayRefusedException("Không có thủ tục nào đã công bố: không có gì để phát lại.");
         }
 
         var plan = ReplayPlans.Generate(calendar, settings, until);
@@ -182,3 +186,6 @@ internal static class ReplayCommand
         public void Report(ReplayProgress value) => report(value);
     }
 }
+
+/// <summary>Why a replay cannot start, in the operator's words (printed as one line; the process exits with 1).</summary>
+internal sealed class ReplayRefusedException(string message) : Exception(message);

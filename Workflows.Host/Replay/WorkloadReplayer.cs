@@ -601,7 +601,8 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
 
         lastSweep = at;
         clock.AdvanceTo(at);
-        await TimedAsync("deadlines", () => services.GetRequiredService<DeadlineSweep>().RunOnceAsync(clock.GetUtcNow(), cancellationToken));
+        // Not the recount after a calendar edit: its marks are the live Host's, in real time, and its messages are news.
+        await TimedAsync("deadlines", () => services.GetRequiredService<DeadlineSweep>().RunOnceAsync(clock.GetUtcNow(), recountEdits: false, cancellationToken));
         sweeps++;
     }
 

@@ -19,8 +19,10 @@ internal sealed record TimerSweep(int Claimed, int Fired);
 /// </summary>
 /// <remarks>
 /// <para>PostgreSQL (several Host processes): the sweep runs inside a transaction on its own connection that
-/// takes a transaction-level advisory lock per bookmark (<c>pg_try_advisory_xact_lock</c>, skipping the ones
-/// another node holds) and keeps them until the whole batch is resumed. Row locks (<c>FOR UPDATE</c>) would not
+/// takes a transaction-level advisory lock per instance of a due bookmark (<c>pg_try_advisory_xact_lock</c>, skipping
+/// the ones another node or sweep holds) and keeps them until the whole batch is resumed. Per instance, not per
+/// bookmark: two timers of one instance (parallel branches due together) stay in one sweep (the same transaction takes
+/// the same lock again), instead of two sweeps whose commits on that instance conflict and send a batch one by one. Row locks (<c>FOR UPDATE</c>) would not
 /// do here: firing a timer deletes its bookmark row on the runner's connection, which would wait on our own lock.
 /// A crash releases the locks with the connection.</para>
 /// <para>Correctness does not depend on the lock: firing is a resume of the instance at the version it was read
@@ -34,7 +36,7 @@ internal sealed class TimerRunner(
     HostTelemetry telemetry,
     ILogger<TimerRunner> logger) : BackgroundService
 {
-    /// <summary>First key of the two-key advisory locks taken on timer bookmarks ("WT").</summary>
+    /// <summary>First key of the two-key advisory locks taken on the instances of due timers ("WT").</summary>
     private const int TimerLockClass = 0x5754;
 
     private readonly RuntimeOptions settings = options.Value;
@@ -72,7 +74,7 @@ internal sealed class TimerRunner(
                 ORDER BY b.due_at
                 LIMIT {scan}
             ) AS due
-            WHERE pg_try_advisory_xact_lock({TimerLockClass}, hashtext(due.id::text))
+            WHERE pg_try_advisory_xact_lock({TimerLockClass}, hashtext(due.instance_id::text))
             LIMIT {batch}
             """).ToListAsync(cancellationToken);
         var fired = await FireAsync(claimed, cancellationToken);

@@ -154,10 +154,7 @@ internal sealed class WorkflowRunner(
 
             try
             {
-                var definition = await definitions.GetPublishedAsync(instance.DefinitionCode, instance.DefinitionVersion, cancellationToken)
-                    ?? throw new InvalidOperationException($"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}, which is not published.");
-                using var cancellation = ScriptCancellation(cancellationToken);
-                var result = engine.Resume(definition, instance, request with { Cancellation = cancellation.Token });
+                var result = await RunResumeAsync(instance, request, cancellationToken);
                 outcomes.Add(new ResumeOutcome(instanceId, result, null));
                 if (result.Accepted)
                 {
@@ -197,14 +194,20 @@ internal sealed class WorkflowRunner(
         return new TaskCompletion(result, parents);
     }
 
+    /// <summary>The engine's resume of <paramref name="instance"/> on its published definition, in memory (nothing written).</summary>
+    private async Task<ExecutionResult> RunResumeAsync(WorkflowInstance instance, ResumeRequest request, CancellationToken cancellationToken)
+    {
+        var definition = await definitions.GetPublishedAsync(instance.DefinitionCode, instance.DefinitionVersion, cancellationToken)
+            ?? throw new InvalidOperationException($"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}, which is not published.");
+        using var cancellation = ScriptCancellation(cancellationToken);
+        return engine.Resume(definition, instance, request with { Cancellation = cancellation.Token });
+    }
+
     private async Task<ExecutionResult> ResumeCoreAsync(
         WorkflowInstance instance, ResumeRequest request, TaskClaim? claim, DossierRow? dossier, CancellationToken cancellationToken, List<ParentResume>? parents = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var definition = await definitions.GetPublishedAsync(instance.DefinitionCode, instance.DefinitionVersion, cancellationToken)
-            ?? throw new InvalidOperationException($"Instance {instance.Id} runs {instance.DefinitionCode} v{instance.DefinitionVersion}, which is not published.");
-        using var cancellation = ScriptCancellation(cancellationToken);
-        var result = engine.Resume(definition, instance, request with { Cancellation = cancellation.Token });
+        var result = await RunResumeAsync(instance, request, cancellationToken);
         if (!result.Accepted)
         {
             return result;

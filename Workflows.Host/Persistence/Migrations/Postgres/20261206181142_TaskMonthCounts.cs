@@ -121,7 +121,8 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                 WHEN (task_is_counted(OLD)) EXECUTE FUNCTION tasks_roll_up_track();
                 CREATE TRIGGER tasks_roll_up_update AFTER UPDATE ON tasks FOR EACH ROW
                 WHEN ((OLD.instance_id, OLD.node_id, OLD.step_name, OLD.department, OLD.state, OLD.timeliness, OLD.worked_minutes, OLD.allotted_minutes, OLD.opened_at, OLD.closed_at, OLD.due_at)
-                      IS DISTINCT FROM (NEW.instance_id, NEW.node_id, NEW.step_name, NEW.department, NEW.state, NEW.timeliness, NEW.worked_minutes, NEW.allotted_minutes, NEW.opened_at, NEW.closed_at, NEW.due_at))
+                      IS DISTINCT FROM (NEW.instance_id, NEW.node_id, NEW.step_name, NEW.department, NEW.state, NEW.timeliness, NEW.worked_minutes, NEW.allotted_minutes, NEW.opened_at, NEW.closed_at, NEW.due_at)
+                      AND (task_is_counted(OLD) OR task_is_counted(NEW)))
                 EXECUTE FUNCTION tasks_roll_up_track();
 
                 -- A dossier's counted tasks (of its instance, and of its sub-processes' instances) move with its procedure and
