@@ -179,10 +179,7 @@ internal sealed class ChangesetStore(WorkflowsDbContext db, HostTelemetry teleme
     {
         // One round trip: the instance LEFT JOIN its bookmarks (an instance has a handful, so repeating the instance
         // columns per bookmark costs less than a second query and its autocommit transaction).
-        var loaded = await db.Instances.AsNoTracking()
-            .Where(i => i.Id == id)
-            .Select(i => new { Instance = i, Bookmarks = db.Bookmarks.Where(b => b.InstanceId == i.Id).ToList() })
-            .SingleOrDefaultAsync(cancellationToken);
+        var loaded = await WithBookmarks(db.Instances.AsNoTracking().Where(i => i.Id == id)).SingleOrDefaultAsync(cancellationToken);
         return loaded is null ? null : RowMapping.ToInstance(loaded.Instance, loaded.Bookmarks);
     }
 
@@ -190,11 +187,19 @@ internal sealed class ChangesetStore(WorkflowsDbContext db, HostTelemetry teleme
     public async Task<IReadOnlyDictionary<Guid, WorkflowInstance>> LoadInstancesAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var loaded = await db.Instances.AsNoTracking()
-            .Where(i => ids.Contains(i.Id))
-            .Select(i => new { Instance = i, Bookmarks = db.Bookmarks.Where(b => b.InstanceId == i.Id).ToList() })
-            .ToListAsync(cancellationToken);
+        var loaded = await WithBookmarks(db.Instances.AsNoTracking().Where(i => ids.Contains(i.Id))).ToListAsync(cancellationToken);
         return loaded.ToDictionary(l => l.Instance.Id, l => RowMapping.ToInstance(l.Instance, l.Bookmarks));
+    }
+
+    // Each instance row with its bookmark rows, in the same query (what RowMapping.ToInstance rebuilds an instance from).
+    private IQueryable<LoadedInstance> WithBookmarks(IQueryable<InstanceRow> instances) =>
+        instances.Select(i => new LoadedInstance { Instance = i, Bookmarks = db.Bookmarks.Where(b => b.InstanceId == i.Id).ToList() });
+
+    private sealed class LoadedInstance
+    {
+        public required InstanceRow Instance { get; init; }
+
+        public required List<BookmarkRow> Bookmarks { get; init; }
     }
 
     private void Stage(Changeset changeset, TaskClaim? claim)

@@ -76,7 +76,7 @@ internal sealed partial class DemoSeeder(
         LogStarted(logger, plan.Count, settings.Days);
         var bar = new ConsoleProgressBar();
         var replayer = new WorkloadReplayer(replay, ExternalCodePrefix);
-        var report = await replayer.RunAsync(plan, now, new SyncProgress(bar.Show), cancellationToken);
+        var report = await replayer.RunAsync(plan, now, bar, cancellationToken);
         bar.Done();
         LogFinished(logger, report.Received, report.Transitions, report.Elapsed.TotalSeconds, report.ProfileText);
         return report;
@@ -93,19 +93,14 @@ internal sealed partial class DemoSeeder(
 
     [LoggerMessage(EventId = 9004, Level = LogLevel.Error, Message = "Demo: seeding failed; the Host goes on with what was seeded")]
     private static partial void LogFailed(ILogger logger, Exception exception);
-
-    // Reports on the caller's thread (Progress<T> would post to the thread pool, out of order).
-    private sealed class SyncProgress(Action<ReplayProgress> report) : IProgress<ReplayProgress>
-    {
-        public void Report(ReplayProgress value) => report(value);
-    }
 }
 
 /// <summary>
 /// A one-line progress bar on the console: percentage, dossiers done of the total and time elapsed. On a terminal it
-/// redraws in place (at most ten times a second); redirected, it writes a line every tenth of the way.
+/// redraws in place (at most ten times a second); redirected, it writes a line every tenth of the way. The replayer
+/// reports to it directly, on its own thread (a <see cref="Progress{T}"/> would post to the thread pool, out of order).
 /// </summary>
-internal sealed class ConsoleProgressBar(string label = "Dữ liệu mẫu")
+internal sealed class ConsoleProgressBar(string label = "Dữ liệu mẫu") : IProgress<ReplayProgress>
 {
     private const int Width = 30;
     private readonly Stopwatch sinceDrawn = Stopwatch.StartNew();
@@ -113,7 +108,7 @@ internal sealed class ConsoleProgressBar(string label = "Dữ liệu mẫu")
     private int lastTenth = -1;
     private ReplayProgress? last;
 
-    public void Show(ReplayProgress progress)
+    public void Report(ReplayProgress progress)
     {
         last = progress;
         var percent = progress.Total == 0 ? 100 : (int)(100L * progress.Received / progress.Total);

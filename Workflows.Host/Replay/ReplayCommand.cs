@@ -131,7 +131,7 @@ internal static class ReplayCommand
             $"Phát lại {plan.Count} hồ sơ nhận từ {from:dd/MM/yyyy} đến {to:dd/MM/yyyy} (hạt giống {options.Seed}, {options.Parallel} hồ sơ song song), đến {until.ToOffset(calendar.UtcOffset):dd/MM/yyyy HH:mm}"));
         var bar = new ConsoleProgressBar("Phát lại");
         var replayer = new WorkloadReplayer(replay, options.Prefix ?? $"R{options.Seed}") { Parallelism = options.Parallel };
-        var report = await replayer.RunAsync(plan, until, new SyncProgress(bar.Show), cancellationToken);
+        var report = await replayer.RunAsync(plan, until, bar, cancellationToken);
         bar.Done();
         var seconds = Math.Max(report.Elapsed.TotalSeconds, 1e-9);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -179,12 +179,6 @@ internal static class ReplayCommand
         "--prefix" => "1-20 chữ cái hoặc chữ số không dấu",
         _ => "một đường dẫn tệp",
     };
-
-    // Reports on the caller's thread (Progress<T> would post to the thread pool, out of order).
-    private sealed class SyncProgress(Action<ReplayProgress> report) : IProgress<ReplayProgress>
-    {
-        public void Report(ReplayProgress value) => report(value);
-    }
 }
 
 /// <summary>Why a replay cannot start, in the operator's words (printed as one line; the process exits with 1).</summary>
