@@ -172,15 +172,6 @@ internal static class DossiersApi
         }
 
         var query = DossierAccess.Visible(db, context.User);
-        if (!string.IsNullOrWhiteSpace(code))
-        {
-            var term = code.Trim();
-            // The exact code (ux_dossiers_code) or intake code (ix_dossiers_external_code) is an index lookup; a fragment
-            // of our code is found through the trigram index on PostgreSQL (ix_dossiers_code_trgm). The first
-            // condition is implied by the last, but lets the planner answer a whole code from the unique index.
-            query = query.Where(d => d.Code == term || d.ExternalCode == term || d.Code.Contains(term));
-        }
-
         if (!string.IsNullOrWhiteSpace(applicant))
         {
             var raw = applicant.Trim();
@@ -231,8 +222,16 @@ internal static class DossiersApi
             query = query.Where(d => d.ReceivedAt < end);
         }
 
-        var rows = await query.OrderByDescending(d => d.ReceivedAt).ThenBy(d => d.Code)
-            .Skip((pageNumber - 1) * size).Take(size).ToListAsync(cancellationToken);
+        List<DossierRow> rows;
+        if (string.IsNullOrWhiteSpace(code))
+        {
+            rows = await PageAsync(query, pageNumber, size, cancellationToken);
+        }
+        else
+        {
+            (query, rows) = await ByCodeAsync(query, code.Trim(), pageNumber, size, cancellationToken);
+        }
+
         // A page that is not full (an exact code, a rare name) tells the total without counting every match again;
         // only a full page, or an empty one past the first, needs the count.
         var total = rows.Count > 0 && rows.Count < size
@@ -245,6 +244,34 @@ internal static class DossiersApi
             d.ReceivedAt.ToOffset(offset), d.DueAt.ToOffset(offset), d.Status, DossierStatus.Name(d.Status), DossierStatus.NameEn(d.Status),
             SlaName(Sla.Classify(calendar, d.DueAt, d.CompletedAt, now)), d.Result)).ToList();
         return TypedResults.Ok(new PageDto<DossierSummaryDto>(items, pageNumber, size, total));
+    }
+
+    private static Task<List<DossierRow>> PageAsync(IQueryable<DossierRow> query, int pageNumber, int size, CancellationToken cancellationToken) =>
+        query.OrderByDescending(d => d.ReceivedAt).ThenBy(d => d.Code)
+            .Skip((pageNumber - 1) * size).Take(size).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The dossiers a code search lists, and the page asked for. A desk officer who types or scans a whole code (ours
+    /// or the intake system's) means that dossier: it is found by an index lookup (ux_dossiers_code,
+    /// ix_dossiers_external_code) and listed alone, even when the code is also part of longer codes (an agency's
+    /// prefix or a longer sequence may contain it). Only a term that is no dossier's whole code is searched as a
+    /// fragment of our codes (ix_dossiers_code_trgm on PostgreSQL), which at a city's size rechecks every code sharing
+    /// the term's prefix: thousands of rows for a lookup the unique index answers at once.
+    /// </summary>
+    private static async Task<(IQueryable<DossierRow> Matches, List<DossierRow> Page)> ByCodeAsync(
+        IQueryable<DossierRow> query, string term, int pageNumber, int size, CancellationToken cancellationToken)
+    {
+        var exact = query.Where(d => d.Code == term || d.ExternalCode == term);
+        var page = await PageAsync(exact, pageNumber, size, cancellationToken);
+        // An empty page past the first may still belong to a whole code: only then is it worth asking again.
+        if (page.Count > 0 || (pageNumber > 1 && await exact.AnyAsync(cancellationToken)))
+        {
+            return (exact, page);
+        }
+
+        // No dossier has the term as its code or intake code, so the fragment alone decides.
+        var fragment = query.Where(d => d.Code.Contains(term));
+        return (fragment, await PageAsync(fragment, pageNumber, size, cancellationToken));
     }
 
     private static async Task<Results<Ok<DossierDto>, ProblemHttpResult>> Get(
