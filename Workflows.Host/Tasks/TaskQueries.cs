@@ -275,7 +275,9 @@ internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue cat
     private async Task<TaskDto> DtoAsync(TaskQueryRow row, CancellationToken cancellationToken)
     {
         var task = row.Task;
-        var step = await StepAsync(row.ProcedureCode, row.ProcedureVersion, task.NodeId, cancellationToken);
+        // The join found no stored version of the procedure (rows brought from another system, or generated): there is
+        // no definition to read, and asking the catalogue would cost a query per such procedure on every page.
+        var step = row.ProcedureName is null ? null : await StepAsync(row.ProcedureCode, row.ProcedureVersion, task.NodeId, cancellationToken);
         var closed = task.State == TaskStates.Open ? null : task.ClosedAt;
         var sla = Sla.Classify(calendar, task.DueAt, closed, time.GetUtcNow());
         return new TaskDto(
