@@ -2,51 +2,89 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Workflows.Benchmarks.Common;
 using static Workflows.Benchmarks.Scale.ScaleDatabase;
 
 namespace Workflows.Benchmarks.Scale;
 
 /// <summary>
-/// <c>scale-lookups [--dossiers 500000] [--runs 7] [--warmup 3]</c> (S4): the lookups an officer makes all day, at a
-/// city's size, through the Host's HTTP API beside the raw SQL the index answers: the overdue list and the queue of a
-/// department (<c>/api/tasks</c>), a dossier by exact code and by a fragment of the applicant's name
+/// <c>scale-lookups [--dossiers 500000] [--runs 7] [--warmup 3] [--database name]</c> (S4): the lookups an officer makes
+/// all day, at a city's size, through the Host's HTTP API beside the raw SQL the index answers: the overdue list and
+/// the queue of a department (<c>/api/tasks</c>), a dossier by exact code and by a fragment of the applicant's name
 /// (<c>/api/dossiers</c>). Raw SQL is timed twice: the server's own execution time (<c>EXPLAIN ANALYZE</c>) and the
 /// same query over Npgsql (a round trip, rows read). Host and Npgsql: median and p95 of the runs after warm-up.
+/// With --database, an existing database is timed as it is (a year written by <c>reports --keep</c>): nothing is
+/// generated or dropped, a database the Host would migrate is refused, the lookups take a real code, applicant and
+/// department from it, and the rows written during the run are counted (pg_stat_user_tables) to show there were none.
 /// </summary>
 internal static partial class LookupsBenchmark
 {
-    private const string LandOfficerKey = "dev-officer-land-key";
+    /// <summary>Development officers (Access/PrincipalSeeder) and the departments each works for.</summary>
+    private static readonly (string Key, string[] Departments)[] Officers =
+    [
+        ("dev-officer-land-key", ["land-registry", "land-management", "agriculture-environment"]),
+        ("dev-officer-desk-key", ["one-stop-desk"]),
+        ("dev-officer-urban-key", ["urban-management", "construction"]),
+        ("dev-officer-leader-key", ["leadership"]),
+        ("dev-officer-commune-key", ["commune", "justice"]),
+        ("dev-officer-tax-key", ["tax-office", "finance"]),
+    ];
 
     public static async Task<int> RunAsync(string[] args)
     {
         var dossiers = Options.Int(args, "--dossiers", 500_000);
         var runs = Options.Int(args, "--runs", 7);
         var warmup = Options.Int(args, "--warmup", 3);
-        await using var database = await CreateAsync(args, "lookups");
+        var existing = Options.String(args, "--database");
+        await using var database = existing is null ? await CreateAsync(args, "lookups") : Existing(args, existing);
         if (database is null)
         {
             return 2;
         }
 
         await using var db = await database.OpenAsync();
-        var watch = Stopwatch.StartNew();
-        const int Chunk = 100_000;
-        for (var first = 1; first <= dossiers; first += Chunk)
+        Picks picks;
+        long tasks;
+        long open;
+        long written = 0;
+        if (existing is null)
         {
-            await ExecuteAsync(db, GenerateSql(first, Math.Min(dossiers, first + Chunk - 1), dossiers));
-            Log($"{Math.Min(dossiers, first + Chunk - 1):N0} dossiers written");
+            var watch = Stopwatch.StartNew();
+            const int Chunk = 100_000;
+            for (var first = 1; first <= dossiers; first += Chunk)
+            {
+                await ExecuteAsync(db, GenerateSql(first, Math.Min(dossiers, first + Chunk - 1), dossiers));
+                Log($"{Math.Min(dossiers, first + Chunk - 1):N0} dossiers written");
+            }
+
+            await ExecuteAsync(db, "VACUUM ANALYZE");
+            open = await ScalarAsync<long>(db, "SELECT count(*) FROM tasks WHERE state = 'open'");
+            tasks = await ScalarAsync<long>(db, "SELECT count(*) FROM tasks");
+            Log($"{dossiers:N0} dossiers, {tasks:N0} tasks ({open:N0} open) written in {watch.Elapsed.TotalSeconds:F0} s");
+            picks = new("land-registry", "dev-officer-land-key", "BENCH-" + (dossiers - 77).ToString("000000000", CultureInfo.InvariantCulture),
+                "văn " + (dossiers / 2 + 4242).ToString(CultureInfo.InvariantCulture)[..4]);
+        }
+        else
+        {
+            if (await PendingMigrationsAsync(db) is { Count: > 0 } pending)
+            {
+                await Console.Error.WriteLineAsync($"{existing}: the Host would apply {string.Join(", ", pending)}; time only a database at the Host's schema (nothing is written here).");
+                return 2;
+            }
+
+            // Counts from the statistics: an exact count of a year's tasks is a scan of its own.
+            dossiers = (int)await ScalarAsync<long>(db, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'dossiers'");
+            tasks = await ScalarAsync<long>(db, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'tasks'");
+            (picks, open) = await PickAsync(db);
+            written = await RowsWrittenAsync(db);
+            Log($"{existing}: about {dossiers:N0} dossiers, {tasks:N0} tasks ({open:N0} open); department {picks.Department}, code {picks.Code}, applicant '{picks.Applicant}'");
         }
 
-        await ExecuteAsync(db, "VACUUM ANALYZE");
-        var open = await ScalarAsync<long>(db, "SELECT count(*) FROM tasks WHERE state = 'open'");
-        var tasks = await ScalarAsync<long>(db, "SELECT count(*) FROM tasks");
-        Log($"{dossiers:N0} dossiers, {tasks:N0} tasks ({open:N0} open) written in {watch.Elapsed.TotalSeconds:F0} s");
-
         var now = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7));
-        var lookups = Lookups(dossiers, now);
+        var lookups = Lookups(picks, now);
         var results = new List<string>();
         using (var host = await database.StartHostAsync(background: false))
-        using (var officer = SeedDossier.Client(host, LandOfficerKey))
+        using (var officer = SeedDossier.Client(host, picks.OfficerKey))
         using (var admin = SeedDossier.Client(host, AdministratorKey))
         {
             foreach (var lookup in lookups)
@@ -69,23 +107,95 @@ internal static partial class LookupsBenchmark
                 var total = TotalPattern().Match(answer) is { Success: true } m ? m.Groups[1].Value : "?";
                 Log($"{lookup.Name}: explain {explain:F2} ms, Npgsql {Options.Median(raw):F2} ms, Host {Options.Median(http):F1} ms (total {total}, load {load})");
                 results.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {lookup.Name} | {total} | {explain:F2} ms | {Options.Median(raw):F2} / {Options.Percentile(raw, 0.95):F2} ms | {(count is null ? "-" : $"{Options.Median(count):F2} ms")} | {Options.Median(http):F2} / {Options.Percentile(http, 0.95):F2} ms | {Options.Median(http) / Options.Median(raw):F1} | {load} |"));
+                    $"| {lookup.Name} | {total} | {explain:F2} ms | {Options.Median(raw):F2} / {Options.Percentile(raw, 0.95):F2} ms | {(count is null ? "-" : $"{Options.Median(count):F2} ms")} | {Options.Median(http):F2} / {Options.Percentile(http, 0.95):F2} ms | {Options.Median(http) / Options.Median(raw):F1} | {Options.Median(http) / (Options.Median(raw) + (count is null ? 0 : Options.Median(count))):F1} | {load} |"));
             }
         }
 
         var size = await ScalarAsync<long>(db, "SELECT pg_database_size(current_database())");
-        Console.WriteLine($"# Lookups, {dossiers:N0} dossiers ({tasks:N0} tasks, {open:N0} open; {size / 1_048_576:N0} MB) on PostgreSQL; median / p95 of {runs} runs after {warmup} of warm-up");
+        var described = existing is null ? $"{dossiers:N0} dossiers" : $"{existing}, about {dossiers:N0} dossiers";
+        Console.WriteLine($"# Lookups, {described} ({tasks:N0} tasks, {open:N0} open; {size / 1_048_576:N0} MB) on PostgreSQL; median / p95 of {runs} runs after {warmup} of warm-up");
         Console.WriteLine();
-        Console.WriteLine("| lookup | matches | raw: EXPLAIN ANALYZE execution | raw over Npgsql | raw count (the Host also counts) | Host over HTTP | Host / raw Npgsql | load average |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
+        // A list's page comes with its total, so beside the page alone the raw baseline is also the page and its count.
+        Console.WriteLine("| lookup | matches | raw: EXPLAIN ANALYZE execution | raw over Npgsql | raw count (the Host also counts) | Host over HTTP | Host / raw page | Host / raw (page + count) | load average |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
         results.ForEach(Console.WriteLine);
+        if (existing is not null)
+        {
+            // The Host's connections have closed, so their statistics are flushed: what they inserted, updated or deleted.
+            written = await RowsWrittenAsync(db) - written;
+            Console.WriteLine();
+            Console.WriteLine($"Rows inserted, updated or deleted in {existing} during the run (pg_stat_user_tables): {written:N0}");
+        }
+
         return 0;
     }
+
+    /// <summary>What the lookups ask for: a department and an officer who works for it, a whole code, an applicant fragment.</summary>
+    private sealed record Picks(string Department, string OfficerKey, string Code, string Applicant);
+
+    /// <summary>
+    /// Real values of an existing database: the department with the most open tasks that a development officer works
+    /// for, the code of a dossier received a while ago (not the newest, whose index pages are always warm), and a
+    /// fragment of another dossier's applicant as a desk officer types it: the last two words, the last cut to four
+    /// characters, lower case ("văn 4242" of "Nguyễn Văn 4242317").
+    /// </summary>
+    private static async Task<(Picks Picks, long Open)> PickAsync(NpgsqlConnection db)
+    {
+        var open = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand("SELECT department, count(*) FROM tasks WHERE state = 'open' GROUP BY department", db) { CommandTimeout = 3600 })
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                open[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var (department, key) = open.OrderByDescending(d => d.Value).ThenBy(d => d.Key, StringComparer.Ordinal)
+            .SelectMany(d => Officers.Where(o => o.Departments.Contains(d.Key)).Select(o => (d.Key, o.Key)))
+            .FirstOrDefault();
+        if (department is null)
+        {
+            throw new InvalidOperationException($"No development officer works for a department with open tasks ({string.Join(", ", open.Keys)}).");
+        }
+
+        const string Received = "SELECT {0} FROM dossiers WHERE code NOT LIKE '~%' ORDER BY received_at DESC OFFSET {1} LIMIT 1";
+        var code = await ScalarAsync<string>(db, string.Format(CultureInfo.InvariantCulture, Received, "code", 100_077));
+        var name = await ScalarAsync<string>(db, string.Format(CultureInfo.InvariantCulture, Received, "applicant_name", 54_242));
+        var words = name.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var applicant = words.Length < 2 ? words[0] : $"{words[^2]} {words[^1][..Math.Min(4, words[^1].Length)]}";
+        return (new(department, key, code, applicant), open.Values.Sum());
+    }
+
+    /// <summary>The Host's migrations (its source folder) that the database has not applied.</summary>
+    private static async Task<List<string>> PendingMigrationsAsync(NpgsqlConnection db)
+    {
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand("SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"", db))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                applied.Add(reader.GetString(0));
+            }
+        }
+
+        var folder = Path.Combine(ServiceProcess.SolutionFolder, "Workflows.Host", "Persistence", "Migrations", "Postgres");
+        return [.. Directory.GetFiles(folder, "2*.cs")
+            .Where(f => !f.EndsWith(".Designer.cs", StringComparison.Ordinal))
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>()
+            .Where(id => !applied.Contains(id))
+            .Order(StringComparer.Ordinal)];
+    }
+
+    private static Task<long> RowsWrittenAsync(NpgsqlConnection db) =>
+        ScalarAsync<long>(db, "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint FROM pg_stat_user_tables");
 
     /// <summary>A Host request and the raw query of its page (and of its count, when the Host counts every match).</summary>
     private sealed record Lookup(string Name, string Path, string Sql, string? CountSql);
 
-    private static List<Lookup> Lookups(int dossiers, DateTimeOffset now)
+    private static List<Lookup> Lookups(Picks picks, DateTimeOffset now)
     {
         var at = now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
         var instant = $"'{at}'::timestamptz";
@@ -94,20 +204,20 @@ internal static partial class LookupsBenchmark
             FROM tasks t JOIN instances i ON i.id = t.instance_id LEFT JOIN dossiers d ON d.id = t.instance_id
             LEFT JOIN procedure_versions p ON p.code = i.definition_code AND p.version = i.definition_version
             """;
-        var code = "BENCH-" + (dossiers - 77).ToString("000000000", CultureInfo.InvariantCulture);
-        var fragment = "văn " + (dossiers / 2 + 4242).ToString(CultureInfo.InvariantCulture)[..4];
+        var (department, code, fragment) = (picks.Department, picks.Code, picks.Applicant);
         return
         [
-            new("overdue list (land-registry, due before now, 20 most overdue)", $"api/tasks?department=land-registry&dueBefore={Uri.EscapeDataString(at)}",
-                $"{Select} WHERE t.department = 'land-registry' AND t.state = 'open' AND t.due_at < {instant} ORDER BY t.due_at, t.id LIMIT 20",
-                $"SELECT count(*) FROM tasks t WHERE t.department = 'land-registry' AND t.state = 'open' AND t.due_at < {instant}"),
-            new("department queue (land-registry, open, most urgent 20)", "api/tasks?department=land-registry",
-                $"{Select} WHERE t.department = 'land-registry' AND t.state = 'open' ORDER BY t.due_at, t.id LIMIT 20",
-                "SELECT count(*) FROM tasks t WHERE t.department = 'land-registry' AND t.state = 'open'"),
+            new($"overdue list ({department}, due before now, 20 most overdue)", $"api/tasks?department={department}&dueBefore={Uri.EscapeDataString(at)}",
+                $"{Select} WHERE t.department = '{department}' AND t.state = 'open' AND t.due_at < {instant} ORDER BY t.due_at, t.id LIMIT 20",
+                $"SELECT count(*) FROM tasks t WHERE t.department = '{department}' AND t.state = 'open' AND t.due_at < {instant}"),
+            new($"department queue ({department}, open, most urgent 20)", $"api/tasks?department={department}",
+                $"{Select} WHERE t.department = '{department}' AND t.state = 'open' ORDER BY t.due_at, t.id LIMIT 20",
+                $"SELECT count(*) FROM tasks t WHERE t.department = '{department}' AND t.state = 'open'"),
             new($"dossier by exact code ({code})", $"api/dossiers?code={code}",
                 $"SELECT * FROM dossiers WHERE code = '{code}'", null),
             new($"dossier by applicant fragment ('{fragment}')", "api/dossiers?applicant=" + Uri.EscapeDataString(fragment),
-                $"SELECT * FROM dossiers WHERE lower(applicant_name) LIKE '%{fragment}%' ORDER BY received_at DESC, code LIMIT 20", null),
+                $"SELECT * FROM dossiers WHERE lower(applicant_name) LIKE '%{fragment}%' ORDER BY received_at DESC, code LIMIT 20",
+                $"SELECT count(*) FROM dossiers WHERE lower(applicant_name) LIKE '%{fragment}%'"),
         ];
     }
 

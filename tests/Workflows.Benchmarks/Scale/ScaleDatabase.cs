@@ -60,6 +60,23 @@ internal sealed class ScaleDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>
+    /// An existing database, timed as it is: nothing is created or generated, and it is never dropped (whatever
+    /// --keep says). The Host started on it still applies its pending migrations, so time only a database whose
+    /// schema is the Host's.
+    /// </summary>
+    public static ScaleDatabase? Existing(string[] args, string name)
+    {
+        var server = Options.String(args, "--connection") ?? Environment.GetEnvironmentVariable("WORKFLOWS_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            Console.Error.WriteLine("No PostgreSQL: set WORKFLOWS_TEST_POSTGRES or pass --connection.");
+            return null;
+        }
+
+        return new ScaleDatabase(server, name, keep: false);
+    }
+
     public string For(string database) =>
         new NpgsqlConnectionStringBuilder(Server) { Database = database, Pooling = true, SslMode = SslMode.Disable, CommandTimeout = 3600 }.ConnectionString;
 
