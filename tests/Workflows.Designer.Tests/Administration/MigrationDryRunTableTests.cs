@@ -42,4 +42,25 @@ public sealed class MigrationDryRunTableTests : BunitContext, IAsyncLifetime
         Assert.Contains("which version 2 removed", blocked, StringComparison.Ordinal);
         Assert.DoesNotContain("000.00.00.H00-260302-0003", table.Find("[data-testid=moves]").TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Names_the_steps_where_dossiers_stand_and_land_as_each_version_calls_them()
+    {
+        var dryRun = new MigrationDryRun("1.009994", 1, 2, new Dictionary<string, string> { ["review"] = "appraise" }, 3, 2, 1,
+            [
+                new MovableDossier(Guid.NewGuid(), "000.00.00.H00-260302-0001", ["intake"], [new NodeMove("intake", "intake")]),
+                new MovableDossier(Guid.NewGuid(), "000.00.00.H00-260302-0002", ["review"], [new NodeMove("review", "appraise")]),
+            ],
+            [new BlockedDossier(Guid.NewGuid(), "000.00.00.H00-260302-0003", ["sign"], [new MigrationBlocker("sign", "Instance is at 'sign', which version 2 removed.")])],
+            Truncated: false);
+        var from = new Dictionary<string, string> { ["intake"] = "Tiếp nhận hồ sơ", ["review"] = "Thẩm định hồ sơ", ["sign"] = "Lãnh đạo ký" };
+        var to = new Dictionary<string, string> { ["intake"] = "Tiếp nhận, kiểm tra hồ sơ", ["appraise"] = "Thẩm định hồ sơ, dự thảo giấy phép" };
+
+        var table = Render<MigrationDryRunTable>(p => p.Add(t => t.DryRun, dryRun).Add(t => t.FromNames, from).Add(t => t.ToNames, to));
+
+        var rows = table.FindAll("[data-testid=moves] tbody tr");
+        Assert.Equal(["000.00.00.H00-260302-0001", "Tiếp nhận hồ sơ", "Tiếp nhận, kiểm tra hồ sơ"], rows[0].QuerySelectorAll("td").Select(c => c.TextContent.Trim()));
+        Assert.Equal(["000.00.00.H00-260302-0002", "Thẩm định hồ sơ", "Thẩm định hồ sơ → Thẩm định hồ sơ, dự thảo giấy phép"], rows[1].QuerySelectorAll("td").Select(c => c.TextContent.Trim()));
+        Assert.Contains("Lãnh đạo ký", table.Find("[data-testid=cannot-move]").TextContent, StringComparison.Ordinal);
+    }
 }

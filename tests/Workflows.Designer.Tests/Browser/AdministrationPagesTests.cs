@@ -48,12 +48,14 @@ public sealed class AdministrationPagesTests(RunningPlatform platform)
         await tab.Page.GetByTestId("dry-run").ClickAsync();
         var moves = tab.Page.GetByTestId("moves");
         await Expect(moves).ToContainTextAsync(dossier);
-        await Expect(moves.Locator("tr", new() { HasText = dossier })).ToContainTextAsync("intake");
+        // Where it stands and lands, by the step's name (not its id "intake").
+        await Expect(moves.Locator("tr", new() { HasText = dossier })).ToContainTextAsync("Tiếp nhận, kiểm tra thành phần hồ sơ, chuyển Sở Xây dựng");
         await tab.ScreenshotAsync("40-di-chuyen-ho-so-chay-thu");
 
         await tab.Page.GetByTestId("apply").ClickAsync();
         await Expect(tab.Page.GetByTestId("migration-state")).ToHaveTextAsync("Đã hoàn tất", new() { Timeout = 30_000 });
         await Expect(tab.Page.GetByTestId("outcomes").Locator("tr", new() { HasText = dossier })).ToContainTextAsync("Đã di chuyển");
+        await Expect(tab.Page.GetByTestId("outcomes").Locator("tr", new() { HasText = dossier })).ToContainTextAsync("Tiếp nhận, kiểm tra thành phần hồ sơ, chuyển Sở Xây dựng");
         await tab.ScreenshotAsync("41-di-chuyen-ho-so-hoan-tat");
 
         // The desk completes the intake step, and the dossier goes on along version 2: to the new completeness check.

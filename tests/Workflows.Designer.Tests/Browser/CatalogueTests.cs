@@ -38,6 +38,28 @@ public sealed class CatalogueTests(RunningPlatform platform)
     }
 
     [Fact]
+    public async Task The_catalogue_as_first_sent_says_it_is_loading_and_never_that_nothing_matches()
+    {
+        await using var tab = await platform.OpenPageAsync(nameof(The_catalogue_as_first_sent_says_it_is_loading_and_never_that_nothing_matches));
+        await tab.SignInAsync("thiet.ke");
+
+        // The page as the server first sends it, before the browser's circuit has asked the Host for the rows: what a
+        // user reads during the first moments (longer on a slow line).
+        var first = await tab.Page.Context.APIRequest.GetAsync("/thu-tuc");
+        Assert.Equal(200, first.Status);
+        // Decoded: the server writes Vietnamese letters as character references.
+        var html = System.Net.WebUtility.HtmlDecode(await first.TextAsync());
+        Assert.Contains("Đang tải danh mục thủ tục…", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Không có thủ tục nào", html, StringComparison.Ordinal);
+
+        await tab.OpenAsync("/thu-tuc");
+        await Expect(tab.Page.GetByTestId("procedure-code").First).ToBeVisibleAsync();
+        await Expect(tab.Page.GetByTestId("catalogue-loading")).ToHaveCountAsync(0);
+
+        tab.Passed();
+    }
+
+    [Fact]
     public async Task A_published_v2_with_an_added_step_shows_the_step_and_the_time_difference()
     {
         const string Code = "1.004194";

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Playwright;
 using Workflows.Designer.Tests.Support;
 using static Microsoft.Playwright.Assertions;
@@ -20,6 +21,82 @@ public sealed class EditorLayoutTests(RunningPlatform platform)
           return n.width > 0 && n.left >= c.left && n.right <= c.right && n.top >= c.top && n.bottom <= c.bottom;
         }
         """;
+
+    // Where the canvas and the step table's toggle lie in the window, read without scrolling anything.
+    private const string OpeningView = """
+        () => {
+          const box = (e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, left: r.left, right: r.right }; };
+          const canvas = document.querySelector('[data-testid=diagram] .wf-canvas-graph');
+          const bar = document.querySelector('.mud-appbar');
+          const toggle = document.querySelector('[data-testid=steps-toggle]');
+          const cells = [...canvas.querySelectorAll('[data-cell-id]')].map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
+          const c = canvas.getBoundingClientRect();
+          return JSON.stringify({
+            scrollY: window.scrollY,
+            windowHeight: window.innerHeight,
+            windowWidth: window.innerWidth,
+            pageWidth: document.documentElement.scrollWidth,
+            barBottom: bar.getBoundingClientRect().bottom,
+            canvas: box(canvas),
+            toggle: toggle ? box(toggle) : null,
+            cellsInView: cells.filter((r) => r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom).length,
+          });
+        }
+        """;
+
+    private sealed record Box(double Top, double Bottom, double Left, double Right)
+    {
+        public double Height => Bottom - Top;
+
+        public double Width => Right - Left;
+    }
+
+    private sealed record Opening(double ScrollY, double WindowHeight, double WindowWidth, double PageWidth, double BarBottom, Box Canvas, Box? Toggle, int CellsInView);
+
+    [Theory]
+    [InlineData(1366, 768, 360)]
+    [InlineData(1280, 720, 300)]
+    [InlineData(1920, 1080, 640)]
+    public async Task Opening_a_procedure_shows_its_diagram_whole_in_the_window_with_the_step_table_below_it(int width, int height, int minimumCanvasHeight)
+    {
+        await using var tab = await platform.OpenPageAsync($"{nameof(Opening_a_procedure_shows_its_diagram_whole_in_the_window_with_the_step_table_below_it)}-{width}");
+        var page = tab.Page;
+        await page.SetViewportSizeAsync(width, height);
+        await tab.SignInAsync("thiet.ke");
+        // The longest sample: eleven steps, a name on two lines.
+        await tab.OpenAsync("/thu-tuc/1.012758");
+        var graph = page.GetByTestId("diagram").Locator(".wf-canvas-graph");
+        // The first editor a fresh platform opens loads the canvas module too.
+        await Expect(graph.Locator("[data-cell-id]").First).ToBeAttachedAsync(new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("step-row")).ToHaveCountAsync(10);
+
+        // What the designer sees on opening, before touching anything: the canvas whole between the app bar and the
+        // window's bottom edge, tall enough to work in, with the drawn flow in it, and nothing wider than the window.
+        var opening = JsonSerializer.Deserialize<Opening>(await page.EvaluateAsync<string>(OpeningView), JsonSerializerOptions.Web)!;
+        Assert.Equal(0, opening.ScrollY);
+        Assert.True(opening.Canvas.Top >= opening.BarBottom && opening.Canvas.Bottom <= opening.WindowHeight,
+            $"The canvas lies at {opening.Canvas} in a {width}×{height} window under an app bar ending at {opening.BarBottom}.");
+        Assert.True(opening.Canvas.Height >= minimumCanvasHeight, $"The canvas is {opening.Canvas.Height:F0} px high.");
+        Assert.True(opening.Canvas.Width >= 540, $"The canvas is {opening.Canvas.Width:F0} px wide.");
+        Assert.True(opening.CellsInView >= 5, $"{opening.CellsInView} drawn cells are in the canvas's view.");
+        Assert.True(opening.PageWidth <= opening.WindowWidth, $"The page is {opening.PageWidth} px wide in a {opening.WindowWidth} px window.");
+
+        // The step table is announced right under the diagram, and folds away and back.
+        Assert.NotNull(opening.Toggle);
+        Assert.True(opening.Toggle.Bottom <= opening.WindowHeight, $"The step table's toggle lies at {opening.Toggle} in a {height} px window.");
+        var toggle = page.GetByTestId("steps-toggle");
+        await Expect(toggle).ToContainTextAsync("Bảng quy trình nội bộ (10 bước)");
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
+        await tab.ScreenshotAsync($"34-editor-mo-thu-tuc-{width}x{height}");
+
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
+        await Expect(page.GetByTestId("step-row").First).ToBeHiddenAsync();
+        await toggle.ClickAsync();
+        await Expect(page.GetByTestId("step-row").First).ToBeVisibleAsync();
+
+        tab.Passed();
+    }
 
     [Fact]
     public async Task A_step_added_at_the_end_of_a_long_procedure_is_brought_into_view_on_the_canvas()

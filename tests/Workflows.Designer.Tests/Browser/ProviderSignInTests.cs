@@ -37,6 +37,9 @@ public sealed class ProviderSignInTests(ProviderPlatform platform)
         await Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Chuyên viên thiết kế quy trình");
         await Expect(page.GetByTestId("new-procedure")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("catalogue-search")).ToBeVisibleAsync();
+        // What the designer came for: the catalogue's rows (the screenshot shows them, not the loading grid).
+        await Expect(page.GetByTestId("procedure-code").First).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("catalogue-loading")).ToHaveCountAsync(0);
         Assert.Contains("thiet.ke", platform.Provider.SignedIn);
         await tab.ScreenshotAsync("02-nha-cung-cap-da-dang-nhap");
 

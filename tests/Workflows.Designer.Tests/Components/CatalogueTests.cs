@@ -76,6 +76,38 @@ public sealed class CatalogueTests : BunitContext, IAsyncLifetime
         Assert.Equal("10", query["pageSize"]);
     }
 
+    [Fact]
+    public void Until_the_host_answers_the_catalogue_says_it_is_loading_not_that_nothing_matches()
+    {
+        var answer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.On("api/definitions", _ => answer.Task);
+        var page = RenderCatalogue("/thu-tuc");
+
+        page.WaitForAssertion(() => Assert.Contains(host.Requests, r => r.AbsolutePath == "/api/definitions"));
+        page.WaitForAssertion(() => Assert.Equal("Đang tải danh mục thủ tục…", page.Find("[data-testid=catalogue-loading]").TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid=catalogue-empty]"));
+
+        answer.SetResult(Page(""));
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=procedure-name]").Count));
+        Assert.Empty(page.FindAll("[data-testid=catalogue-loading]"));
+    }
+
+    [Fact]
+    public void An_empty_catalogue_says_how_procedures_get_there_and_a_search_finding_nothing_says_so()
+    {
+        host.On("api/definitions", """{"items":[],"page":1,"pageSize":20,"total":0}""");
+        var page = RenderCatalogue("/thu-tuc");
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "Danh mục chưa có thủ tục nào. Chuyên viên thiết kế quy trình thêm thủ tục bằng nút “Thủ tục mới”.",
+            page.Find("[data-testid=catalogue-empty]").TextContent.Trim()));
+
+        page.Find("input#catalogue-search").Input("cap phep khai thac cat");
+        page.WaitForAssertion(() => Assert.Equal(
+            "Không có thủ tục nào phù hợp với tìm kiếm hoặc bộ lọc đã chọn.",
+            page.Find("[data-testid=catalogue-empty]").TextContent.Trim()), TimeSpan.FromSeconds(5));
+    }
+
     private IRenderedComponent<ProcedureCatalogue> RenderCatalogue(string address)
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo(address);

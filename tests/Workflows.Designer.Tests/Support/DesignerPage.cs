@@ -86,9 +86,14 @@ public sealed class DesignerPage : IAsyncDisposable
     public Task WaitInteractiveAsync() =>
         Assertions.Expect(Page.GetByTestId("interactive")).ToBeAttachedAsync(new() { Timeout = 30_000 });
 
-    /// <summary>Saves a full-page screenshot as TestResults/screenshots/<paramref name="name"/>.png.</summary>
+    /// <summary>
+    /// Saves what the user sees in the window (1366×768 unless the test resized it) as
+    /// TestResults/screenshots/<paramref name="name"/>.png. Not a full-page capture: that stitches the page past the window
+    /// and draws the fixed app bar (and the drawer) where the window's edge was, in the middle of the page. A test shows
+    /// something lower on the page by scrolling it into view first, as the user would.
+    /// </summary>
     public Task ScreenshotAsync(string name) =>
-        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Screenshots, name + ".png"), FullPage = true });
+        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Screenshots, name + ".png"), FullPage = false });
 
     /// <summary>Call at the end of a test that went through: no trace is kept then.</summary>
     public void Passed()

@@ -12,7 +12,7 @@ namespace Workflows.Designer.Tests.Support;
 /// </summary>
 public sealed class FakeHost : HttpMessageHandler
 {
-    private readonly Dictionary<string, Func<HttpRequestMessage, string>> answers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<HttpRequestMessage, Task<string>>> answers = new(StringComparer.Ordinal);
     private readonly List<Uri> requests = [];
 
     public IReadOnlyList<Uri> Requests
@@ -27,7 +27,11 @@ public sealed class FakeHost : HttpMessageHandler
     }
 
     /// <summary>Answers GET (or <paramref name="method"/>) <paramref name="path"/> with the JSON <paramref name="answer"/> gives.</summary>
-    public FakeHost On(string path, Func<HttpRequestMessage, string> answer, string method = "GET")
+    public FakeHost On(string path, Func<HttpRequestMessage, string> answer, string method = "GET") =>
+        On(path, request => Task.FromResult(answer(request)), method);
+
+    /// <summary>Answers when the task <paramref name="answer"/> gives completes: a Host that takes its time.</summary>
+    public FakeHost On(string path, Func<HttpRequestMessage, Task<string>> answer, string method = "GET")
     {
         answers[$"{method} /{path.TrimStart('/')}"] = answer;
         return this;
@@ -39,7 +43,7 @@ public sealed class FakeHost : HttpMessageHandler
     public void AddTo(IServiceCollection services) =>
         services.AddSingleton(new HostClient(new HttpClient(this) { BaseAddress = new Uri("http://host.test/") }, new NoCredentials(), NullLogger<HostClient>.Instance));
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         lock (requests)
         {
@@ -52,7 +56,8 @@ public sealed class FakeHost : HttpMessageHandler
             throw new InvalidOperationException($"Unexpected call to the Host: {request.Method} {request.RequestUri}");
         }
 
-        return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(answer(request), Encoding.UTF8, "application/json") });
+        var json = await answer(request).WaitAsync(cancellationToken);
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
     }
 
     private sealed class NoCredentials : IHostCredentials
