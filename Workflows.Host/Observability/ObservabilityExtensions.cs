@@ -14,38 +14,44 @@ internal static class ObservabilityExtensions
     /// OpenTelemetry traces and metrics: ASP.NET Core, HttpClient (webhooks) and Npgsql instrumentation plus the
     /// Host's own spans and meters (<see cref="HostTelemetry"/>, and the runtime's gauges); exported by OTLP when
     /// an endpoint is configured, and scraped by Prometheus at <see cref="ObservabilityOptions.PrometheusPath"/>.
+    /// Spans are recorded only when they go somewhere (<see cref="ObservabilityOptions.Tracing"/>).
     /// </summary>
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
         var options = builder.Services.AddValidatedOptions<ObservabilityOptions>(builder.Configuration, ObservabilityOptions.Section);
         builder.Services.AddSingleton<HostTelemetry>();
 
+        var otlpEndpoint = !string.IsNullOrWhiteSpace(options.OtlpEndpoint) ? options.OtlpEndpoint : builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("workflows-host"))
-            .WithTracing(tracing => tracing
+            .ConfigureResource(resource => resource.AddService("workflows-host"));
+        if (options.Tracing ?? !string.IsNullOrWhiteSpace(otlpEndpoint))
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(HostTelemetry.Name)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrape(context, options))
                 .AddHttpClientInstrumentation()
-                .AddNpgsql())
-            .WithMetrics(metrics =>
+                .AddNpgsql());
+        }
+
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics
+                .AddMeter(HostTelemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddNpgsqlInstrumentation();
+            if (options.Prometheus)
             {
-                metrics
-                    .AddMeter(HostTelemetry.Name)
-                    .AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
-                    .AddNpgsqlInstrumentation();
-                if (options.Prometheus)
-                {
-                    // Every scrape sees the current values (the gauges keep their own sample interval).
-                    metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
-                }
-            });
+                // Every scrape sees the current values (the gauges keep their own sample interval).
+                metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+            }
+        });
 
         if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))
         {
             telemetry.UseOtlpExporter(OtlpExportProtocol.Grpc, new Uri(options.OtlpEndpoint));
         }
-        else if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        else if (!string.IsNullOrWhiteSpace(otlpEndpoint))
         {
             telemetry.UseOtlpExporter();
         }

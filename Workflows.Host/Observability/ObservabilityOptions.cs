@@ -14,6 +14,13 @@ internal sealed class ObservabilityOptions
     [Url]
     public string? OtlpEndpoint { get; set; }
 
+    /// <summary>
+    /// Record traces (spans of requests, commits and SQL). Default: only when an OTLP endpoint is configured (here or by
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>): spans nobody exports cost every request and SQL command their recording, and
+    /// the Host's memory at rest the code that does it (issue 13, S5).
+    /// </summary>
+    public bool? Tracing { get; set; }
+
     /// <summary>Serve the Prometheus scrape endpoint at <see cref="PrometheusPath"/> (default on).</summary>
     public bool Prometheus { get; set; } = true;
 

@@ -96,7 +96,7 @@ internal sealed partial class DemoSeeder(
 }
 
 /// <summary>
-/// A one-line progress bar on the console: percentage, dossiers done of the total and time elapsed. On a terminal it
+/// A one-line progress bar on the console: percentage, dossiers finished (every event of theirs played) of the total and time elapsed. On a terminal it
 /// redraws in place (at most ten times a second); redirected, it writes a line every tenth of the way. The replayer
 /// reports to it directly, on its own thread (a <see cref="Progress{T}"/> would post to the thread pool, out of order).
 /// </summary>
@@ -111,10 +111,10 @@ internal sealed class ConsoleProgressBar(string label = "Dữ liệu mẫu") : I
     public void Report(ReplayProgress progress)
     {
         last = progress;
-        var percent = progress.Total == 0 ? 100 : (int)(100L * progress.Received / progress.Total);
+        var percent = progress.Total == 0 ? 100 : (int)(100L * progress.Finished / progress.Total);
         if (terminal)
         {
-            if (sinceDrawn.ElapsedMilliseconds >= 100 || progress.Received == progress.Total)
+            if (sinceDrawn.ElapsedMilliseconds >= 100 || progress.Finished == progress.Total)
             {
                 Console.Write("\r" + Line(progress, percent));
                 sinceDrawn.Restart();
@@ -138,6 +138,6 @@ internal sealed class ConsoleProgressBar(string label = "Dữ liệu mẫu") : I
     internal string Line(ReplayProgress progress, int percent)
     {
         var filled = Width * percent / 100;
-        return $"{label} [{new string('#', filled)}{new string('-', Width - filled)}] {percent,3} % {progress.Received}/{progress.Total} hồ sơ, {progress.Elapsed:mm\\:ss}";
+        return $"{label} [{new string('#', filled)}{new string('-', Width - filled)}] {percent,3} % {progress.Finished}/{progress.Total} hồ sơ đã xong, {progress.Elapsed:mm\\:ss}";
     }
 }

@@ -17,8 +17,11 @@ using Workflows.Workload;
 
 namespace Workflows.Host.Replay;
 
-/// <summary>Where a replay stands: dossiers received of the plan's total, and the wall-clock time spent.</summary>
-internal sealed record ReplayProgress(int Received, int Total, TimeSpan Elapsed);
+/// <summary>
+/// Where a replay stands: dossiers finished (every event of theirs up to the replay's end applied, or refused by intake,
+/// or ended) of the plan's total, and the wall-clock time spent. 100 % means the replay has nothing left to play.
+/// </summary>
+internal sealed record ReplayProgress(int Finished, int Total, TimeSpan Elapsed);
 
 /// <summary>
 /// What a replay did: dossiers received (and refused by intake), step completions, signals, withdrawals, timers
@@ -88,6 +91,13 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
     private readonly HashSet<Guid> timersSeen = [];
     private readonly Dictionary<Guid, DossierPlay> plays = [];
     private readonly Dictionary<string, TimeSpan> profile = new(StringComparer.Ordinal);
+    // Per dossier (plan number): events and timers due up to `until` not yet played; a dossier is finished when none is
+    // left (or its instance has ended), so the progress counts dossiers done, not dossiers merely received.
+    private readonly Dictionary<int, int> pending = [];
+    private readonly HashSet<int> finished = [];
+    private IProgress<ReplayProgress>? progress;
+    private DateTimeOffset until = DateTimeOffset.MaxValue;
+    private int total;
     private readonly Stopwatch watch = new();
     private Dictionary<string, string> officers = new(StringComparer.Ordinal);
     private string client = "workload-replay";
@@ -105,21 +115,12 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
     {
         ArgumentNullException.ThrowIfNull(plan);
         watch.Start();
+        (this.progress, this.until, total) = (progress, until, plan.Count);
         calendar = services.GetRequiredService<WorkingCalendar>();
         await LoadActorsAsync(cancellationToken);
         foreach (var dossier in plan)
         {
-            Schedule(dossier.ReceivedAt, dossier.Number, async token =>
-            {
-                await ReceiveAsync(dossier, token);
-                if (progress is not null)
-                {
-                    lock (gate)
-                    {
-                        progress.Report(new ReplayProgress(received + notReceived, plan.Count, watch.Elapsed));
-                    }
-                }
-            });
+            Schedule(dossier.ReceivedAt, dossier.Number, token => ReceiveAsync(dossier, token));
         }
 
         while (NextEvent() is { } next && next <= until)
@@ -146,7 +147,12 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
         await FireTimersAsync(until, cancellationToken);
         await SweepAsync(until, cancellationToken);
         clock.AdvanceTo(until);
-        progress?.Report(new ReplayProgress(received + notReceived, plan.Count, watch.Elapsed));
+        // Whatever is still scheduled (after `until`, or planned by the last timers) is the live Host's: the replay is done.
+        foreach (var dossier in plan)
+        {
+            Finish(dossier.Number);
+        }
+
         return new ReplayReport(received, notReceived, completed, signals, withdrawals, timersFired, sweeps, rejected, watch.Elapsed, profile);
     }
 
@@ -154,7 +160,45 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
     {
         lock (gate)
         {
+            // Events after `until` are never played: they do not hold their dossier back.
+            if (at <= until)
+            {
+                pending[dossier] = pending.GetValueOrDefault(dossier) + 1;
+                var played = action;
+                action = async token =>
+                {
+                    await played(token);
+                    Settle(dossier);
+                };
+            }
+
             events.Enqueue(new ReplayEvent(at, dossier, action), (at, order++));
+        }
+    }
+
+    // One of the dossier's events or timers has been played (and what it scheduled next is counted already).
+    private void Settle(int dossier)
+    {
+        lock (gate)
+        {
+            var left = pending[dossier] - 1;
+            pending[dossier] = left;
+            if (left == 0)
+            {
+                Finish(dossier);
+            }
+        }
+    }
+
+    // Counts the dossier finished once, and tells the progress (on this thread, under the gate: reports stay in order).
+    private void Finish(int dossier)
+    {
+        lock (gate)
+        {
+            if (finished.Add(dossier))
+            {
+                progress?.Report(new ReplayProgress(finished.Count, total, watch.Elapsed));
+            }
         }
     }
 
@@ -359,6 +403,8 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
             var instance = await scope.ServiceProvider.GetRequiredService<ChangesetStore>().LoadInstanceAsync(play.Id, cancellationToken);
             if (instance is null || instance.IsFinished)
             {
+                // Ended: what is still scheduled for it (a timer, a signal) changes nothing any more.
+                Finish(play.Plan.Number);
                 return 0;
             }
 
@@ -409,6 +455,10 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
                             if (timersSeen.Add(bookmark.Id))
                             {
                                 timers.Enqueue(play.Id, due);
+                                if (due <= until)
+                                {
+                                    pending[play.Plan.Number] = pending.GetValueOrDefault(play.Plan.Number) + 1;
+                                }
                             }
                         }
 
@@ -580,6 +630,7 @@ internal sealed class WorkloadReplayer(ReplayServices replay, string externalCod
             if (play is not null)
             {
                 await ScanAsync(play, cancellationToken);
+                Settle(play.Plan.Number);
             }
         }
     }

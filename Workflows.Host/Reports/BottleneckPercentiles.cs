@@ -173,10 +173,8 @@ internal sealed partial class ReportStatistics
             .ToListAsync(cancellationToken))
             .Select(g => new CompletedTasks(g.ProcedureCode, g.NodeId, g.Department, g.ProcedureName, g.StepName, g.Count, null, null, null, g.Late))
             .ToList();
-        var worked = await Histograms(completed.Where(t => t.WorkedMinutes != null).Select(t => new { t.ProcedureCode, t.NodeId, t.Department, Minutes = t.WorkedMinutes!.Value }).GroupBy(t => new { t.ProcedureCode, t.NodeId, t.Department, t.Minutes })
-            .Select(g => new HistogramBar(g.Key.ProcedureCode, g.Key.NodeId, g.Key.Department, g.Key.Minutes, g.Count())), cancellationToken);
-        var allotted = await Histograms(completed.Where(t => t.AllottedMinutes != null).Select(t => new { t.ProcedureCode, t.NodeId, t.Department, Minutes = t.AllottedMinutes!.Value }).GroupBy(t => new { t.ProcedureCode, t.NodeId, t.Department, t.Minutes })
-            .Select(g => new HistogramBar(g.Key.ProcedureCode, g.Key.NodeId, g.Key.Department, g.Key.Minutes, g.Count())), cancellationToken);
+        var worked = await MinuteHistogramsAsync(completed.Select(t => new StepMinutes { ProcedureCode = t.ProcedureCode, NodeId = t.NodeId, Department = t.Department, Minutes = t.WorkedMinutes }), cancellationToken);
+        var allotted = await MinuteHistogramsAsync(completed.Select(t => new StepMinutes { ProcedureCode = t.ProcedureCode, NodeId = t.NodeId, Department = t.Department, Minutes = t.AllottedMinutes }), cancellationToken);
         if (split is not null)
         {
             // The whole months' counts per minute value join the rows' histograms (a value may then appear twice: ranking adds them up).
@@ -244,6 +242,29 @@ internal sealed partial class ReportStatistics
     }
 
     private sealed record HistogramBar(string ProcedureCode, string NodeId, string Department, long Minutes, int Count);
+
+    /// <summary>A completed task's minutes of one measure (worked or allotted; null without stored facts).</summary>
+    private sealed class StepMinutes
+    {
+        public required string ProcedureCode { get; init; }
+
+        public required string NodeId { get; init; }
+
+        public required string Department { get; init; }
+
+        public long? Minutes { get; init; }
+    }
+
+    /// <summary>
+    /// The rows' histogram of one measure: how many tasks of each group have each minute value, counted in SQL. The
+    /// worked and the allotted histograms differ only by the column <paramref name="steps"/> reads.
+    /// </summary>
+    private static Task<Dictionary<(string, string, string), List<(long Value, int Count)>>> MinuteHistogramsAsync(IQueryable<StepMinutes> steps, CancellationToken cancellationToken) =>
+        Histograms(
+            steps.Where(s => s.Minutes != null)
+                .GroupBy(s => new { s.ProcedureCode, s.NodeId, s.Department, s.Minutes })
+                .Select(g => new HistogramBar(g.Key.ProcedureCode, g.Key.NodeId, g.Key.Department, g.Key.Minutes!.Value, g.Count())),
+            cancellationToken);
 
     /// <summary>Each group's (minutes, count) bars, sorted by minutes.</summary>
     private static async Task<Dictionary<(string, string, string), List<(long Value, int Count)>>> Histograms(IQueryable<HistogramBar> bars, CancellationToken cancellationToken)

@@ -25,6 +25,27 @@ public sealed class TelemetryTests
 public abstract class ObservabilityTests(DatabaseFixture database)
 {
     [Fact]
+    public async Task Spans_are_recorded_only_when_an_otlp_endpoint_receives_them_or_tracing_is_asked_for()
+    {
+        // No exporter: no tracer (spans nobody reads would cost every request and SQL command, and memory at rest).
+        await using (var quiet = new WorkflowsApp(database))
+        {
+            Assert.Null(quiet.Services.GetService<TracerProvider>());
+            using var scraper = quiet.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, (await scraper.GetAsync("/metrics")).StatusCode);
+        }
+
+        // An OTLP endpoint (nothing listens there: export failures are the exporter's, in the background) turns tracing on.
+        await using (var exported = new WorkflowsApp(database, settings: new Dictionary<string, string> { ["Observability:OtlpEndpoint"] = "http://127.0.0.1:9/" }))
+        {
+            Assert.NotNull(exported.Services.GetService<TracerProvider>());
+        }
+
+        await using var asked = new WorkflowsApp(database, settings: new Dictionary<string, string> { ["Observability:Tracing"] = "true" });
+        Assert.NotNull(asked.Services.GetService<TracerProvider>());
+    }
+
+    [Fact]
     public async Task The_metrics_endpoint_counts_a_received_dossier_and_a_completed_step()
     {
         await using var app = new WorkflowsApp(database, clock: new ManualClock(IntakeTests.ReceivedAt.AddHours(1)));
@@ -119,6 +140,8 @@ public sealed class PostgresObservabilityTests(PostgresDatabase database) : Obse
         await using var app = new WorkflowsApp(
             database,
             clock: new ManualClock(IntakeTests.ReceivedAt.AddHours(1)),
+            // Spans are recorded when an OTLP endpoint is configured or when asked for (no collector here).
+            settings: new Dictionary<string, string> { ["Observability:Tracing"] = "true" },
             services: s => s.ConfigureOpenTelemetryTracerProvider(t => t
                 .AddProcessor(new Recorder(spans, requestEnded, "/api/intake/dossiers"))));
         using var intake = app.ClientWithKey(WorkflowsApp.IntakeKey);

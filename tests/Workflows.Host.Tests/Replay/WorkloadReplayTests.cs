@@ -150,14 +150,47 @@ public abstract class WorkloadReplayTests(DatabaseFixture database)
         Assert.Equal(first, await HistoryAsync(app, "P4-"));
     }
 
+    [Fact]
+    public async Task Progress_counts_a_dossier_only_once_it_has_ended_and_reaches_the_total_when_the_replay_is_done()
+    {
+        await using var app = NewApp();
+        // Its own week, so the other tests' report periods do not see these dossiers.
+        var week = new DateOnly(2028, 3, 6);
+        var seen = new List<(ReplayProgress Progress, int Ended)>();
+        var progress = new RecordingProgress(p =>
+        {
+            // What an operator would check at that instant: how many of the replayed dossiers have ended in the database.
+            using var scope = app.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+            seen.Add((p, db.Dossiers.Count(d => d.ExternalCode.StartsWith("F1-") && d.CompletedAt != null)));
+        });
+
+        var (plan, report) = await ReplayAsync(app, "F1", seed: 5, week, progress: progress);
+
+        Assert.Equal(0, report.NotReceived);
+        Assert.NotEmpty(seen);
+        Assert.All(seen, s => Assert.Equal(plan.Count, s.Progress.Total));
+        // Every report says exactly how many dossiers are done: received but still being worked is not done.
+        Assert.All(seen, s => Assert.Equal(s.Ended, s.Progress.Finished));
+        Assert.Equal(Enumerable.Range(1, plan.Count), seen.Select(s => s.Progress.Finished));
+        Assert.Equal(plan.Count, seen[^1].Progress.Finished);
+    }
+
+    // Reports on the replayer's thread, as the console bar does (a Progress<T> would post them to the thread pool).
+    private sealed class RecordingProgress(Action<ReplayProgress> report) : IProgress<ReplayProgress>
+    {
+        public void Report(ReplayProgress value) => report(value);
+    }
+
     private static async Task<(List<GeneratedDossier> Plan, ReplayReport Report)> ReplayAsync(
-        WorkflowsApp app, string prefix, int seed, DateOnly monday, Func<WorkloadSettings, WorkloadSettings>? adjust = null, int parallelism = 1)
+        WorkflowsApp app, string prefix, int seed, DateOnly monday, Func<WorkloadSettings, WorkloadSettings>? adjust = null, int parallelism = 1,
+        IProgress<ReplayProgress>? progress = null)
     {
         var until = Start(monday).AddDays(RunOnDays);
         await using var replay = await ReplayServices.CreateAsync(app.Services.GetRequiredService<HostRegistrations>(), Start(monday), CancellationToken.None);
         var settings = await ReplayPlans.SettingsAsync(replay.Provider, monday, monday.AddDays(4), dossiersPerWorkingDay: 8, seed, CancellationToken.None);
         var plan = ReplayPlans.Generate(replay.Provider.GetRequiredService<WorkingCalendar>(), adjust?.Invoke(settings) ?? settings, until);
-        var report = await new WorkloadReplayer(replay, prefix) { Parallelism = parallelism }.RunAsync(plan, until, progress: null, CancellationToken.None);
+        var report = await new WorkloadReplayer(replay, prefix) { Parallelism = parallelism }.RunAsync(plan, until, progress, CancellationToken.None);
         return (plan, report);
     }
 
