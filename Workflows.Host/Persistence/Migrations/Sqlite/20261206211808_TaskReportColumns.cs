@@ -117,25 +117,15 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                 name: "ix_tasks_not_rolled_up",
                 table: "tasks");
 
-            migrationBuilder.DropColumn(
-                name: "channel",
-                table: "tasks");
-
-            migrationBuilder.DropColumn(
-                name: "dossier_id",
-                table: "tasks");
-
-            migrationBuilder.DropColumn(
-                name: "procedure_code",
-                table: "tasks");
-
-            migrationBuilder.DropColumn(
-                name: "procedure_name",
-                table: "tasks");
-
-            migrationBuilder.DropColumn(
-                name: "rolled_up",
-                table: "tasks");
+            // Not EF's DropColumn, which rebuilds the table on SQLite and so loses its triggers (the task roll-ups') and the
+            // indexes made in SQL: the columns are no longer indexed nor named by a trigger, so SQLite drops them in place.
+            migrationBuilder.Sql("""
+                ALTER TABLE tasks DROP COLUMN channel;
+                ALTER TABLE tasks DROP COLUMN dossier_id;
+                ALTER TABLE tasks DROP COLUMN procedure_code;
+                ALTER TABLE tasks DROP COLUMN procedure_name;
+                ALTER TABLE tasks DROP COLUMN rolled_up;
+                """);
 
             migrationBuilder.CreateIndex(
                 name: "ix_tasks_not_rolled_up",
