@@ -424,7 +424,8 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
     /// Tasks with the dossier they belong to (of their instance, or of its parent instance), from the task rows alone: the
     /// dossier's id, procedure and channel are stored on each task (<see cref="TaskRow.DossierId"/>), so no report joins
     /// a year of tasks with their instances and dossiers. Only whether the dossier waits for a supplement is looked up,
-    /// as the set of dossiers in status 5 (ix_dossiers_status_due_at), which only open tasks are checked against.
+    /// as the set of dossiers in status 5 (on PostgreSQL the partial index ix_dossiers_waiting_supplement, read alone),
+    /// which only open tasks are checked against.
     /// </summary>
     private IQueryable<TaskOfDossier> TaskDossiers()
     {

@@ -99,6 +99,11 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                 WHEN ((OLD.procedure_code, OLD.procedure_name, OLD.channel) IS DISTINCT FROM (NEW.procedure_code, NEW.procedure_name, NEW.channel))
                 EXECUTE FUNCTION dossiers_task_columns();
 
+                -- The dossiers waiting for a supplement, which the open tasks among the report's rows are checked against:
+                -- read from the index alone (a year's 37,000 of them in 0.1 s, where the heap behind ix_dossiers_status_due_at
+                -- took 10 s cold, once per parallel worker).
+                CREATE INDEX ix_dossiers_waiting_supplement ON dossiers (id) WHERE status = 5;
+
                 ANALYZE tasks;
                 """);
         }
@@ -115,6 +120,7 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                 DROP FUNCTION dossiers_task_columns();
                 DROP FUNCTION tasks_report_columns();
                 DROP INDEX ix_tasks_not_rolled_up;
+                DROP INDEX ix_dossiers_waiting_supplement;
                 ALTER TABLE tasks DROP COLUMN dossier_id, DROP COLUMN procedure_code, DROP COLUMN procedure_name, DROP COLUMN channel, DROP COLUMN rolled_up;
                 CREATE INDEX ix_tasks_not_rolled_up ON tasks (opened_at)
                 WHERE state = 'open' OR closed_at IS NULL OR (state <> 'cancelled' AND (timeliness IS NULL OR worked_minutes IS NULL OR allotted_minutes IS NULL));
