@@ -158,6 +158,31 @@ internal sealed class TaskRow
 
     /// <summary>Incremented by every change to the row (claims, closes).</summary>
     public int RowVersion { get; set; }
+
+    /// <summary>
+    /// The dossier the task belongs to: of its instance, or of its instance's parent for a sub-process; null when it has
+    /// none (its tasks are not reported). Written by database triggers (migration TaskReportColumns) in the statement that
+    /// inserts the task, whichever path writes it, and again when the dossier is inserted later, changes or is deleted, so
+    /// the task reports read the task rows alone, without joining instances and dossiers.
+    /// </summary>
+    public Guid? DossierId { get; set; }
+
+    /// <summary>The dossier's procedure code, kept with <see cref="DossierId"/>.</summary>
+    public string? ProcedureCode { get; set; }
+
+    /// <summary>The dossier's procedure name, kept with <see cref="DossierId"/>.</summary>
+    public string? ProcedureName { get; set; }
+
+    /// <summary>The dossier's channel, kept with <see cref="DossierId"/>.</summary>
+    public string? Channel { get; set; }
+
+    /// <summary>
+    /// Whether the task roll-ups count the row (<see cref="TaskMonthCountRow.IsCounted"/>), set by a trigger on every
+    /// write: the reports find the rows they read as rows (open, or facts not yet filled) by this one column, whose
+    /// statistics PostgreSQL estimates exactly (a few thousandths of the tasks), where it over-estimates the OR of the
+    /// five columns it summarises by two orders of magnitude and scans the table.
+    /// </summary>
+    public bool RolledUp { get; set; }
 }
 
 internal static class TaskStates

@@ -45,13 +45,11 @@ internal sealed class TaskMonthCountRow
     public int Tasks { get; init; }
 
     /// <summary>
-    /// The task rows the roll-ups count: closed and cancelled, or closed and completed with every report fact stored. The
-    /// text of ix_tasks_not_rolled_up's filter is its negation, word for word as EF writes the reports' query.
+    /// The task rows the roll-ups count: closed and cancelled, or closed and completed with every report fact stored. A
+    /// trigger stores it on each row as <see cref="TaskRow.RolledUp"/> (migration TaskReportColumns), whose negation is
+    /// ix_tasks_not_rolled_up's filter.
     /// </summary>
     public const string IsCounted = "state <> 'open' AND closed_at IS NOT NULL AND (state = 'cancelled' OR (timeliness IS NOT NULL AND worked_minutes IS NOT NULL AND allotted_minutes IS NOT NULL))";
-
-    /// <summary>The task rows the roll-ups do not count (open, or facts not yet filled): the filter of ix_tasks_not_rolled_up.</summary>
-    public const string IsNotCounted = "state = 'open' OR closed_at IS NULL OR (state <> 'cancelled' AND (timeliness IS NULL OR worked_minutes IS NULL OR allotted_minutes IS NULL))";
 }
 
 /// <summary>

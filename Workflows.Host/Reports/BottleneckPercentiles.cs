@@ -33,7 +33,7 @@ internal sealed partial class ReportStatistics
             Parameter(command, "procedure", procedure);
         }
 
-        var byProcedure = procedure is null ? string.Empty : "AND d.procedure_code = @procedure";
+        var byProcedure = procedure is null ? string.Empty : "AND t.procedure_code = @procedure";
         string rows;
         string rolledUp;
         if (split is null)
@@ -47,7 +47,7 @@ internal sealed partial class ReportStatistics
             // a month the period cuts (ix_tasks_closed_at), as separate arms so each reads its own index.
             var arms = new List<string>
             {
-                "((t.state = 'open' OR t.closed_at IS NULL OR (t.state <> 'cancelled' AND (t.timeliness IS NULL OR t.worked_minutes IS NULL OR t.allotted_minutes IS NULL))) AND t.closed_at >= @start AND t.closed_at < @end)",
+                "(NOT t.rolled_up AND t.closed_at >= @start AND t.closed_at < @end)",
             };
             for (var i = 0; i < split.PartialRanges.Count; i++)
             {
@@ -78,13 +78,11 @@ internal sealed partial class ReportStatistics
                        sum(tasks) AS tasks, sum(late) AS late
                 FROM (
                     {rolledUp}
-                    SELECT d.procedure_code, d.procedure_name, t.node_id, t.step_name, t.department, m.measure, m.minutes, 1 AS tasks,
+                    SELECT t.procedure_code, t.procedure_name, t.node_id, t.step_name, t.department, m.measure, m.minutes, 1 AS tasks,
                            CASE WHEN t.closed_at > t.due_at THEN 1 ELSE 0 END AS late
                     FROM tasks t
-                    JOIN instances i ON i.id = t.instance_id
-                    JOIN dossiers d ON d.id = coalesce(i.parent_instance_id, i.id)
                     CROSS JOIN LATERAL (VALUES ({TaskMinuteCountRow.Worked}, t.worked_minutes), ({TaskMinuteCountRow.Allotted}, t.allotted_minutes)) AS m (measure, minutes)
-                    WHERE t.state = '{TaskStates.Completed}' AND {rows}
+                    WHERE t.state = '{TaskStates.Completed}' AND t.dossier_id IS NOT NULL AND {rows}
                     {byProcedure}
                 ) AS u
                 GROUP BY procedure_code, node_id, department, measure, minutes

@@ -134,8 +134,9 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
             tally.Completed = c;
         }
 
+        // Open tasks are never rolled up: the condition leads the planner to ix_tasks_not_rolled_up.
         var open = await tasks
-            .Where(t => t.State == TaskStates.Open)
+            .Where(t => !t.RolledUp && t.State == TaskStates.Open)
             .GroupBy(t => new { t.ProcedureCode, t.NodeId, t.Department })
             .Select(g => new
             {
@@ -346,7 +347,7 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
 
         if (department is not null)
         {
-            var ids = TaskDossiers().Where(t => t.Department == department).Select(t => t.DossierId);
+            var ids = db.Tasks.AsNoTracking().Where(t => t.Department == department && t.DossierId != null).Select(t => t.DossierId!.Value);
             dossiers = dossiers.Where(d => ids.Contains(d.Id));
         }
 
@@ -406,7 +407,7 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
                 Cancelled = g.Count(t => t.ClosedAt < end && t.State == TaskStates.Cancelled),
                 InProgress = g.Count(t => t.ClosedAt == null || t.ClosedAt >= end),
                 InProgressLate = g.Count(t => (t.ClosedAt == null || t.ClosedAt >= end) && t.DueAt < reference),
-                Supplement = g.Count(t => t.ClosedAt == null && t.DossierStatus == SupplementRequested),
+                Supplement = g.Count(t => t.ClosedAt == null && t.WaitingForSupplement),
                 Early = g.Count(t => t.ClosedAt < end && t.State == TaskStates.Completed && t.Timeliness == StoredFacts.Early),
                 Late = g.Count(t => t.ClosedAt < end && t.State == TaskStates.Completed && t.Timeliness == StoredFacts.Late),
                 Resolved = g.Count(t => t.ClosedAt < end && t.State == TaskStates.Completed),
@@ -419,29 +420,38 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
             .ToList();
     }
 
-    /// <summary>Tasks with the dossier they belong to (of their instance, or of its parent instance).</summary>
-    private IQueryable<TaskOfDossier> TaskDossiers() =>
-        from t in db.Tasks.AsNoTracking()
-        join i in db.Instances.AsNoTracking() on t.InstanceId equals i.Id
-        join d in db.Dossiers.AsNoTracking() on i.ParentInstanceId ?? i.Id equals d.Id
-        select new TaskOfDossier
-        {
-            DossierId = d.Id,
-            ProcedureCode = d.ProcedureCode,
-            ProcedureName = d.ProcedureName,
-            Channel = d.Channel,
-            DossierStatus = d.Status,
-            NodeId = t.NodeId,
-            StepName = t.StepName,
-            Department = t.Department,
-            State = t.State,
-            OpenedAt = t.OpenedAt,
-            DueAt = t.DueAt,
-            ClosedAt = t.ClosedAt,
-            WorkedMinutes = t.WorkedMinutes,
-            AllottedMinutes = t.AllottedMinutes,
-            Timeliness = t.Timeliness,
-        };
+    /// <summary>
+    /// Tasks with the dossier they belong to (of their instance, or of its parent instance), from the task rows alone: the
+    /// dossier's id, procedure and channel are stored on each task (<see cref="TaskRow.DossierId"/>), so no report joins
+    /// a year of tasks with their instances and dossiers. Only whether the dossier waits for a supplement is looked up,
+    /// as the set of dossiers in status 5 (on PostgreSQL the partial index ix_dossiers_waiting_supplement, read alone),
+    /// which only open tasks are checked against.
+    /// </summary>
+    private IQueryable<TaskOfDossier> TaskDossiers()
+    {
+        var waiting = db.Dossiers.AsNoTracking().Where(d => d.Status == SupplementRequested).Select(d => d.Id);
+        return db.Tasks.AsNoTracking()
+            .Where(t => t.DossierId != null)
+            .Select(t => new TaskOfDossier
+            {
+                DossierId = t.DossierId!.Value,
+                ProcedureCode = t.ProcedureCode!,
+                ProcedureName = t.ProcedureName!,
+                Channel = t.Channel!,
+                WaitingForSupplement = waiting.Contains(t.DossierId!.Value),
+                NodeId = t.NodeId,
+                StepName = t.StepName,
+                Department = t.Department,
+                State = t.State,
+                OpenedAt = t.OpenedAt,
+                DueAt = t.DueAt,
+                ClosedAt = t.ClosedAt,
+                WorkedMinutes = t.WorkedMinutes,
+                AllottedMinutes = t.AllottedMinutes,
+                Timeliness = t.Timeliness,
+                RolledUp = t.RolledUp,
+            });
+    }
 
     private static Dictionary<string, Tally> RollUp(Facts facts, Func<Dimensions, (string Key, string Label)> group)
     {
@@ -519,7 +529,8 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
 
         public required string Channel { get; init; }
 
-        public int DossierStatus { get; init; }
+        /// <summary>Whether the dossier is waiting for a supplement now (status 5).</summary>
+        public bool WaitingForSupplement { get; init; }
 
         public required string NodeId { get; init; }
 
@@ -540,6 +551,9 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
         public long? AllottedMinutes { get; init; }
 
         public int? Timeliness { get; init; }
+
+        /// <summary>Whether the task roll-ups count it (<see cref="TaskRow.RolledUp"/>).</summary>
+        public bool RolledUp { get; init; }
     }
 
     /// <summary>What a row of facts can be grouped by; fields that do not apply are empty.</summary>

@@ -10,7 +10,8 @@ namespace Workflows.Host.Reports;
 /// tasks (<see cref="TaskMonthCountRow.IsCounted"/>) by the local months of their opening, closing and due time, with
 /// their dossier's procedure and channel; a task summary only compares those instants with the period's bounds and the
 /// reference instant (which only open tasks can be late against). So it reads three disjoint parts in one snapshot: the
-/// tasks the roll-up does not count (open, or facts not yet filled; ix_tasks_not_rolled_up), the counted tasks with an
+/// tasks the roll-up does not count (open, or facts not yet filled: <see cref="TaskRow.RolledUp"/> false,
+/// ix_tasks_not_rolled_up), the counted tasks with an
 /// instant in a partial month, and the roll-up's rows with no month in a partial month. The bottleneck view only places
 /// completed tasks by their closing month: <c>task_minute_counts</c> for the whole months, rows for the cut ones.
 /// </summary>
@@ -20,15 +21,12 @@ namespace Workflows.Host.Reports;
 /// </remarks>
 internal sealed partial class ReportStatistics
 {
-    /// <summary>The tasks the roll-ups do not count: the negation of <see cref="TaskMonthCountRow.IsCounted"/> (ix_tasks_not_rolled_up's filter).</summary>
-    private static readonly Expression<Func<TaskOfDossier, bool>> IsNotRolledUp = t => t.State == TaskStates.Open || t.ClosedAt == null
-        || (t.State != TaskStates.Cancelled && (t.Timeliness == null || t.WorkedMinutes == null || t.AllottedMinutes == null));
+    /// <summary>The tasks the roll-ups do not count (ix_tasks_not_rolled_up's filter): the negation of <see cref="TaskMonthCountRow.IsCounted"/>, stored on the row.</summary>
+    private static readonly Expression<Func<TaskOfDossier, bool>> IsNotRolledUp = t => !t.RolledUp;
 
     private static IQueryable<TaskOfDossier> NotRolledUp(IQueryable<TaskOfDossier> tasks) => tasks.Where(IsNotRolledUp);
 
-    private static IQueryable<TaskOfDossier> RolledUp(IQueryable<TaskOfDossier> tasks) =>
-        tasks.Where(t => t.State != TaskStates.Open && t.ClosedAt != null
-            && (t.State == TaskStates.Cancelled || (t.Timeliness != null && t.WorkedMinutes != null && t.AllottedMinutes != null)));
+    private static IQueryable<TaskOfDossier> RolledUp(IQueryable<TaskOfDossier> tasks) => tasks.Where(t => t.RolledUp);
 
     /// <summary>The counted tasks opened, closed or due in a partial month: the roll-up cannot place them against the period's bounds.</summary>
     private static IQueryable<TaskOfDossier> RolledUpInPartialMonths(IQueryable<TaskOfDossier> tasks, RollUpSplit split) =>

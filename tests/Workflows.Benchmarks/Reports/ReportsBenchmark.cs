@@ -197,8 +197,11 @@ internal static class ReportsBenchmark
         FROM gen, LATERAL (SELECT CASE WHEN finished THEN received + ((g % 13) + 1) * interval '1 day' + interval '3 hours' END AS completed,
                                   received + ((g % 10) + 1) * interval '1 day' AS due) x;
 
-        INSERT INTO tasks (id, instance_id, node_id, step_name, department, state, opened_at, due_at, closed_at, outcome, row_version{{(withFacts ? ", worked_minutes, allotted_minutes, timeliness" : string.Empty)}})
-        SELECT md5('task' || g || '-' || k)::uuid, id, 'step' || k, 'Bước ' || k,
+        -- With the columns the triggers would write (migration TaskReportColumns): the dossier's procedure and channel, and
+        -- whether the roll-ups count the task (closed with its facts).
+        INSERT INTO tasks (id, instance_id, dossier_id, procedure_code, procedure_name, channel, rolled_up, node_id, step_name, department, state, opened_at, due_at, closed_at, outcome, row_version{{(withFacts ? ", worked_minutes, allotted_minutes, timeliness" : string.Empty)}})
+        SELECT md5('task' || g || '-' || k)::uuid, id, id, 'P.' || (g % 30), 'Thủ tục ' || (g % 30), (ARRAY['online', 'inPerson', 'postal'])[1 + g % 3],
+            {{(withFacts ? "finished OR k <> 3" : "false")}}, 'step' || k, 'Bước ' || k,
             (ARRAY['one-stop', 'construction', 'land', 'justice', 'leadership', 'finance'])[1 + (g + k) % 6],
             CASE WHEN NOT finished AND k = 3 THEN 'open' ELSE 'completed' END,
             received + k * interval '1 day', received + k * interval '1 day' + interval '2 days',

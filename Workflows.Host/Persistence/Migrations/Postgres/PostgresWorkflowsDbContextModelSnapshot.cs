@@ -1267,6 +1267,11 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("allotted_minutes");
 
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -1281,6 +1286,10 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("department");
+
+                    b.Property<Guid?>("DossierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dossier_id");
 
                     b.Property<DateTimeOffset>("DueAt")
                         .HasColumnType("timestamp with time zone")
@@ -1314,10 +1323,24 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("previous_node_id");
 
+                    b.Property<string>("ProcedureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<string>("ProcedureName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("procedure_name");
+
                     b.Property<string>("Role")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("role");
+
+                    b.Property<bool>("RolledUp")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rolled_up");
 
                     b.Property<int>("RowVersion")
                         .IsConcurrencyToken()
@@ -1365,8 +1388,8 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.HasIndex("Department", "State", "DueAt")
                         .HasDatabaseName("ix_tasks_department_state_due_at");
 
-                    b.HasIndex(new[] { "OpenedAt" }, "ix_tasks_not_rolled_up")
-                        .HasFilter("state = 'open' OR closed_at IS NULL OR (state <> 'cancelled' AND (timeliness IS NULL OR worked_minutes IS NULL OR allotted_minutes IS NULL))");
+                    b.HasIndex(new[] { "ProcedureCode", "Department" }, "ix_tasks_not_rolled_up")
+                        .HasFilter("NOT rolled_up");
 
                     b.ToTable("tasks", (string)null);
                 });

@@ -1287,6 +1287,11 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("allotted_minutes");
 
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
@@ -1301,6 +1306,10 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("department");
+
+                    b.Property<Guid?>("DossierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dossier_id");
 
                     b.Property<string>("DueAt")
                         .IsRequired()
@@ -1336,10 +1345,24 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("previous_node_id");
 
+                    b.Property<string>("ProcedureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<string>("ProcedureName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure_name");
+
                     b.Property<string>("Role")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("role");
+
+                    b.Property<bool>("RolledUp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rolled_up");
 
                     b.Property<int>("RowVersion")
                         .IsConcurrencyToken()
@@ -1387,8 +1410,8 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.HasIndex("Department", "State", "DueAt")
                         .HasDatabaseName("ix_tasks_department_state_due_at");
 
-                    b.HasIndex(new[] { "OpenedAt" }, "ix_tasks_not_rolled_up")
-                        .HasFilter("state = 'open' OR closed_at IS NULL OR (state <> 'cancelled' AND (timeliness IS NULL OR worked_minutes IS NULL OR allotted_minutes IS NULL))");
+                    b.HasIndex(new[] { "ProcedureCode", "Department" }, "ix_tasks_not_rolled_up")
+                        .HasFilter("NOT rolled_up");
 
                     b.ToTable("tasks", (string)null);
                 });
