@@ -1138,6 +1138,122 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Host.Persistence.TaskMinuteCountRow", b =>
+                {
+                    b.Property<string>("ProcedureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<string>("ProcedureName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("procedure_name");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("node_id");
+
+                    b.Property<string>("StepName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("step_name");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("department");
+
+                    b.Property<int>("ClosedMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("closed_month");
+
+                    b.Property<int>("Measure")
+                        .HasColumnType("integer")
+                        .HasColumnName("measure");
+
+                    b.Property<long>("Minutes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("minutes");
+
+                    b.Property<int>("Late")
+                        .HasColumnType("integer")
+                        .HasColumnName("late");
+
+                    b.Property<int>("Tasks")
+                        .HasColumnType("integer")
+                        .HasColumnName("tasks");
+
+                    b.HasKey("ProcedureCode", "ProcedureName", "NodeId", "StepName", "Department", "ClosedMonth", "Measure", "Minutes")
+                        .HasName("pk_task_minute_counts");
+
+                    b.ToTable("task_minute_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Host.Persistence.TaskMonthCountRow", b =>
+                {
+                    b.Property<string>("ProcedureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<string>("ProcedureName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("procedure_name");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("node_id");
+
+                    b.Property<string>("StepName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("step_name");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("department");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<int>("Timeliness")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeliness");
+
+                    b.Property<int>("OpenedMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("opened_month");
+
+                    b.Property<int>("ClosedMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("closed_month");
+
+                    b.Property<int>("DueMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("due_month");
+
+                    b.Property<int>("Tasks")
+                        .HasColumnType("integer")
+                        .HasColumnName("tasks");
+
+                    b.HasKey("ProcedureCode", "ProcedureName", "Channel", "NodeId", "StepName", "Department", "State", "Timeliness", "OpenedMonth", "ClosedMonth", "DueMonth")
+                        .HasName("pk_task_month_counts");
+
+                    b.ToTable("task_month_counts", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Host.Persistence.TaskRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1154,6 +1270,11 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("allotted_minutes");
 
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -1168,6 +1289,10 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("department");
+
+                    b.Property<Guid?>("DossierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dossier_id");
 
                     b.Property<DateTimeOffset>("DueAt")
                         .HasColumnType("timestamp with time zone")
@@ -1201,10 +1326,24 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("previous_node_id");
 
+                    b.Property<string>("ProcedureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("procedure_code");
+
+                    b.Property<string>("ProcedureName")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("procedure_name");
+
                     b.Property<string>("Role")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("role");
+
+                    b.Property<bool>("RolledUp")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rolled_up");
 
                     b.Property<int>("RowVersion")
                         .IsConcurrencyToken()
@@ -1236,6 +1375,9 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.HasIndex("ClosedAt")
                         .HasDatabaseName("ix_tasks_closed_at");
 
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_tasks_due_at");
+
                     b.HasIndex("Id")
                         .HasDatabaseName("ix_tasks_facts_pending")
                         .HasFilter("state = 'completed' AND timeliness IS NULL");
@@ -1243,8 +1385,14 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_tasks_instance_id");
 
+                    b.HasIndex("OpenedAt")
+                        .HasDatabaseName("ix_tasks_opened_at");
+
                     b.HasIndex("Department", "State", "DueAt")
                         .HasDatabaseName("ix_tasks_department_state_due_at");
+
+                    b.HasIndex(new[] { "ProcedureCode", "Department" }, "ix_tasks_not_rolled_up")
+                        .HasFilter("NOT rolled_up");
 
                     b.ToTable("tasks", (string)null);
                 });
