@@ -196,6 +196,8 @@ internal abstract class WorkflowsDbContext : DbContext
             e.HasIndex(d => d.ReceivedAt, "ix_dossiers_not_rolled_up").HasFilter("completed_at IS NULL OR timeliness IS NULL OR document_count IS NULL");
             // Reports over part of a month read the counted dossiers due in that month as rows.
             e.HasIndex(d => d.OriginalDueAt).HasDatabaseName("ix_dossiers_original_due_at");
+            // Not in the model, on PostgreSQL only (raw SQL in TaskReportColumns, as the trigram index of the code search):
+            // ix_dossiers_waiting_supplement, the ids of the dossiers in status 5 that the task reports' open rows check.
         });
 
         modelBuilder.Entity<DossierMonthCountRow>(e =>

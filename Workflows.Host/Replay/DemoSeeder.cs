@@ -138,6 +138,6 @@ internal sealed class ConsoleProgressBar(string label = "Dữ liệu mẫu") : I
     internal string Line(ReplayProgress progress, int percent)
     {
         var filled = Width * percent / 100;
-        return $"{label} [{new string('#', filled)}{new string('-', Width - filled)}] {percent,3} % {progress.Finished}/{progress.Total} hồ sơ đã xong, {progress.Elapsed:mm\\:ss}";
+        return $"{label} [{new string('#', filled)}{new string('-', Width - filled)}] {percent,3} % {progress.Finished}/{progress.Total} hồ sơ đã phát lại xong, {progress.Elapsed:mm\\:ss}";
     }
 }

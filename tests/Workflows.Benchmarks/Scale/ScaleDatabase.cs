@@ -62,8 +62,8 @@ internal sealed class ScaleDatabase : IAsyncDisposable
 
     /// <summary>
     /// An existing database, timed as it is: nothing is created or generated, and it is never dropped (whatever
-    /// --keep says). The Host started on it still applies its pending migrations, so time only a database whose
-    /// schema is the Host's.
+    /// --keep says). A Host started on it would apply its pending migrations, so a command that must not write (the
+    /// lookups) refuses a database whose schema is not the Host's.
     /// </summary>
     public static ScaleDatabase? Existing(string[] args, string name)
     {

@@ -108,6 +108,19 @@ public sealed class CatalogueTests : BunitContext, IAsyncLifetime
             page.Find("[data-testid=catalogue-empty]").TextContent.Trim()), TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public void A_host_that_cannot_be_reached_is_not_shown_as_an_empty_catalogue()
+    {
+        host.On("api/definitions", _ => Task.FromException<string>(new HttpRequestException("Connection refused")));
+        var page = RenderCatalogue("/thu-tuc");
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "Không đọc được danh mục thủ tục từ máy chủ. Hãy thử lại sau ít phút hoặc báo quản trị hệ thống.",
+            page.Find("[data-testid=catalogue-failed]").TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid=catalogue-empty]"));
+        Assert.Empty(page.FindAll("[data-testid=catalogue-loading]"));
+    }
+
     private IRenderedComponent<ProcedureCatalogue> RenderCatalogue(string address)
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo(address);

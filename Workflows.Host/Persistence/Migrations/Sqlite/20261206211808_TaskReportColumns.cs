@@ -90,6 +90,7 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     WHERE instance_id IN (SELECT i.id FROM instances i WHERE (i.id = NEW.id AND i.parent_instance_id IS NULL) OR i.parent_instance_id = NEW.id);
                 END;
                 CREATE TRIGGER dossiers_task_columns_update AFTER UPDATE OF procedure_code, procedure_name, channel ON dossiers
+                WHEN (OLD.procedure_code, OLD.procedure_name, OLD.channel) IS NOT (NEW.procedure_code, NEW.procedure_name, NEW.channel)
                 BEGIN
                     UPDATE tasks SET dossier_id = NEW.id, procedure_code = NEW.procedure_code, procedure_name = NEW.procedure_name, channel = NEW.channel
                     WHERE instance_id IN (SELECT i.id FROM instances i WHERE (i.id = NEW.id AND i.parent_instance_id IS NULL) OR i.parent_instance_id = NEW.id);
