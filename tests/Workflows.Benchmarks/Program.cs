@@ -20,7 +20,7 @@ if (args.Length > 0 && args[0] == "footprint")
     return await Workflows.Benchmarks.Footprint.FootprintHarness.RunAsync(args[1..]);
 }
 
-// `reports [--dossiers 100000] [--runs 5] [--with-facts] [--baseline-host <Workflows.Host.dll of an earlier build>] [--database <existing name>]`: reports and search on a generated year, or on an existing database (upgraded, never dropped).
+// `reports [--dossiers 100000] [--runs 5] [--raw-runs <N, default --runs>] [--with-facts] [--baseline-host <Workflows.Host.dll of an earlier build>] [--database <existing name>]`: reports and search on a generated year, or on an existing database (upgraded, never dropped).
 if (args.Length > 0 && args[0] == "reports")
 {
     return await Workflows.Benchmarks.Reports.ReportsBenchmark.RunAsync(args[1..]);
