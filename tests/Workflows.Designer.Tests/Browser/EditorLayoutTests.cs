@@ -303,7 +303,7 @@ public sealed class EditorLayoutTests(RunningPlatform platform)
         var headingTop = view.GetProperty("headingTop").GetDouble();
         Assert.True(view.GetProperty("scrolled").GetDouble() > 0, "The panel did not scroll.");
         Assert.True(view.GetProperty("firstRowTop").GetDouble() < panelTop, "The first step's row is still in view: the table was not scrolled past its top.");
-        Assert.True(headingTop >= panelTop - 1 && headingTop <= panelTop + 12, $"The headings lie at {headingTop:F0}, the panel's top at {panelTop:F0}.");
+        Assert.True(headingTop >= panelTop - 1 && headingTop <= panelTop + 2, $"The headings lie at {headingTop:F0}, the panel's top at {panelTop:F0}.");
         Assert.True(view.GetProperty("seen").GetBoolean(), "Something is drawn over the headings.");
 
         tab.Passed();
