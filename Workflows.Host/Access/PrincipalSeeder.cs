@@ -35,12 +35,12 @@ internal static class PrincipalSeeder
         new("canbo.yte", "Chuyên viên Sở Y tế", PrincipalKinds.User, Roles.Officer, "health", "dev-officer-health-key"),
         new("canbo.giaoduc", "Chuyên viên Sở Giáo dục và Đào tạo", PrincipalKinds.User, Roles.Officer, "education", "dev-officer-education-key"),
         new("canbo.congthuong", "Chuyên viên Sở Công Thương", PrincipalKinds.User, Roles.Officer, "industry-trade", "dev-officer-industry-trade-key"),
-        new("canbo.vanhoa", "Chuyên viên Sở Văn hóa, Thể thao và Du lịch", PrincipalKinds.User, Roles.Officer, "culture-sports-tourism", "dev-officer-culture-key"),
+        new("canbo.vanhoa", "Chuyên viên Sở Văn hoá, Thể thao và Du lịch", PrincipalKinds.User, Roles.Officer, "culture-sports-tourism", "dev-officer-culture-key"),
         new("canbo.khcn", "Chuyên viên Sở Khoa học và Công nghệ", PrincipalKinds.User, Roles.Officer, "science-technology", "dev-officer-science-key"),
         new("canbo.congan.tp", "Cán bộ Công an thành phố", PrincipalKinds.User, Roles.Officer, "city-police", "dev-officer-city-police-key"),
         new("canbo.pccc", "Cán bộ Phòng Cảnh sát phòng cháy, chữa cháy và cứu nạn, cứu hộ", PrincipalKinds.User, Roles.Officer, "fire-police", "dev-officer-fire-police-key"),
         new("canbo.thue.tp", "Công chức Thuế thành phố", PrincipalKinds.User, Roles.Officer, "city-tax", "dev-officer-city-tax-key"),
-        new("canbo.vhxh", "Công chức Phòng Văn hóa - Xã hội (UBND xã, phường)", PrincipalKinds.User, Roles.Officer, "commune-culture-social", "dev-officer-commune-social-key"),
+        new("canbo.vhxh", "Công chức Phòng Văn hoá - Xã hội (UBND xã, phường)", PrincipalKinds.User, Roles.Officer, "commune-culture-social", "dev-officer-commune-social-key"),
     ];
 
     public static async Task SeedPrincipalsAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

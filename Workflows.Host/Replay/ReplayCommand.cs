@@ -61,13 +61,13 @@ internal static class ReplayCommand
             var name = args[i];
             if (!Known(name))
             {
-                error = $"Không có tùy chọn {name}. {Usage}";
+                error = $"Không có tuỳ chọn {name}. {Usage}";
                 return null;
             }
 
             if (i + 1 >= args.Count)
             {
-                error = $"Tùy chọn {name} thiếu giá trị. {Usage}";
+                error = $"Tuỳ chọn {name} thiếu giá trị. {Usage}";
                 return null;
             }
 

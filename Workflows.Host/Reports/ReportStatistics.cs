@@ -221,7 +221,7 @@ internal sealed partial class ReportStatistics(WorkflowsDbContext db, WorkingCal
         [
             Make("onTimeRate", "Tỷ lệ hồ sơ giải quyết đúng hạn và trước hạn", total.Early + total.OnTime, resolved),
             Make("onlineShare", "Tỷ lệ hồ sơ tiếp nhận trực tuyến", total.Online, total.Received),
-            Make("digitisedShare", "Tỷ lệ hồ sơ có thành phần hồ sơ được số hóa", digitised, total.Received),
+            Make("digitisedShare", "Tỷ lệ hồ sơ có thành phần hồ sơ được số hoá", digitised, total.Received),
             Make("resultsReturnedShare", "Tỷ lệ hồ sơ đã trả kết quả", total.Returned, resolved),
         ]);
     }

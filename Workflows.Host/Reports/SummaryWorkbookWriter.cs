@@ -32,7 +32,7 @@ internal static class SummaryWorkbookWriter
         "Từ chối",
         "Rút hồ sơ",
         "Dừng xử lý",
-        "Hủy",
+        "Huỷ",
         "Đang giải quyết",
         "Đang giải quyết: Trong hạn",
         "Đang giải quyết: Quá hạn",

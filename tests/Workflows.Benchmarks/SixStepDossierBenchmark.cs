@@ -21,7 +21,7 @@ public class SixStepDossierBenchmark
     private readonly ProcedureDefinition definition = BuildPermit();
     private readonly JsonObject data = JsonNode.Parse("""
         {"applicant":{"name":"Nguyễn Văn An","idNumber":"001085012345","phone":"0912345678"},
-         "site":{"address":"Số 12 ngõ 34 phố Trần Duy Hưng, phường Trung Hòa","parcel":"15","sheet":"7"},
+         "site":{"address":"Số 12 ngõ 34 phố Trần Duy Hưng, phường Trung Hoà","parcel":"15","sheet":"7"},
          "floorArea":320,"floors":4,"channel":"inPerson"}
         """)!.AsObject();
 

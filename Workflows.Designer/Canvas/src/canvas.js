@@ -12,6 +12,9 @@ const PASTE_OFFSET = 30;
 // fits or reveals a node below it.
 const MIN_READABLE_SCALE = 0.5;
 const FIT_PADDING = 16;
+// The minimap's picture: small enough to leave a 1280×720 window's canvas to the diagram.
+const MINIMAP_WIDTH = 160;
+const MINIMAP_HEIGHT = 96;
 
 /**
  * How the minimap draws a node or a lane: one plain box in its colour. The minimap is a second X6 graph on the same
@@ -107,9 +110,11 @@ class Canvas {
     }
     const minimap = element.querySelector('.wf-canvas-minimap');
     if (minimap) {
+      this.minimap = minimap;
       this.graph.use(new MiniMap({
-        container: minimap, width: 200, height: 120, padding: 8, scalable: false, graphOptions: { createCellView: minimapView },
+        container: minimap, width: MINIMAP_WIDTH, height: MINIMAP_HEIGHT, padding: 8, scalable: false, graphOptions: { createCellView: minimapView },
       }));
+      this.bindMinimapToggle();
     }
     this.graph.use(new Keyboard({ enabled: true, global: false }));
 
@@ -292,6 +297,7 @@ class Canvas {
     }
     if (fit === true) {
       this.fit();
+      this.placeMinimap();
     }
     this.element.dataset.nodes = String(graph.getNodes().filter((c) => !isLane(c)).length);
     this.element.dataset.rendered = String(Number(this.element.dataset.rendered ?? '0') + 1);
@@ -376,6 +382,57 @@ class Canvas {
     graph.scale(scale, scale);
     graph.translate(start(area.x, area.width, width), start(area.y, area.height, height));
     performance.mark('wf-canvas:fitted');
+  }
+
+  /**
+   * The minimap's button (in the view tools) shows or hides it. What the user chose stays for the page; until then the
+   * first fit decides (placeMinimap).
+   */
+  bindMinimapToggle() {
+    const toggle = this.element.querySelector('[data-minimap-toggle]');
+    if (!toggle) {
+      return;
+    }
+    this.minimapToggle = toggle;
+    const onClick = () => {
+      this.minimapChosen = true;
+      this.showMinimap(this.minimap.classList.contains('wf-canvas-minimap-closed'));
+    };
+    toggle.addEventListener('click', onClick);
+    this.cleanups.push(() => toggle.removeEventListener('click', onClick));
+    this.showMinimap(true);
+  }
+
+  showMinimap(open) {
+    this.minimap.classList.toggle('wf-canvas-minimap-closed', !open);
+    this.minimapToggle?.setAttribute('aria-pressed', String(open));
+  }
+
+  /**
+   * After the first fit, the minimap stays open only where it covers none of the drawn nodes: over a corner the fitted
+   * diagram leaves free (a small procedure in a large window). Where it would hide part of the diagram (a 1280×720
+   * window, a procedure wider than the canvas) it closes and waits behind its button. Measured on the model's geometry
+   * placed by the fit, so it holds before X6 has drawn the cells.
+   */
+  placeMinimap() {
+    if (!this.minimap || this.minimapChosen) {
+      return;
+    }
+    const nodes = this.graph.getNodes().filter((c) => !isLane(c));
+    if (nodes.length === 0) {
+      return;
+    }
+    this.showMinimap(true);
+    const drawn = this.graph.localToClient(this.graph.getCellsBBox(nodes));
+    const canvas = this.container.getBoundingClientRect();
+    const box = this.minimap.getBoundingClientRect();
+    // Only what the canvas shows of the drawing counts: nodes panned out of view are not hidden by the minimap.
+    const left = Math.max(drawn.x, canvas.left);
+    const top = Math.max(drawn.y, canvas.top);
+    const right = Math.min(drawn.x + drawn.width, canvas.right);
+    const bottom = Math.min(drawn.y + drawn.height, canvas.bottom);
+    const covers = left < box.right && right > box.left && top < box.bottom && bottom > box.top;
+    this.showMinimap(!covers);
   }
 
   /** Multiplies the scale by `factor` (1.2 zooms in, 1/1.2 out), around the centre of the view. */

@@ -34,7 +34,7 @@ internal static class ProcedureSeeder
     private static readonly string[] Places =
     [
         "phường Hoàn Kiếm", "xã Đông Anh", "phường Ba Đình", "xã Sóc Sơn", "phường Cầu Giấy", "xã Thạch Thất",
-        "phường Long Biên", "xã Mê Linh", "phường Hà Đông", "xã Ứng Hòa", "phường Tây Hồ", "xã Phú Xuyên",
+        "phường Long Biên", "xã Mê Linh", "phường Hà Đông", "xã Ứng Hoà", "phường Tây Hồ", "xã Phú Xuyên",
     ];
 
     public static async Task<SeededCatalogue> SeedAsync(HttpClient designer, string definitionsFolder, int count, int parallelism, Action<string> log)

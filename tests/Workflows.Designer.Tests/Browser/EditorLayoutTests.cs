@@ -194,4 +194,118 @@ public sealed class EditorLayoutTests(RunningPlatform platform)
 
         tab.Passed();
     }
+    // The minimap's box and the part of the drawn nodes' bounding box the canvas shows, in the window's coordinates
+    // (a closed minimap has no box). Nodes are the flow's cells, not the lanes' bands behind them.
+    private const string MinimapView = """
+        () => {
+          const graph = document.querySelector('[data-testid=diagram] .wf-canvas-graph');
+          const minimap = document.querySelector('[data-testid=diagram-minimap]');
+          const c = graph.getBoundingClientRect();
+          const nodes = [...graph.querySelectorAll('.x6-node[data-cell-id]')].filter((n) => !n.dataset.cellId.startsWith('lane:')).map((n) => n.getBoundingClientRect());
+          const m = minimap.getBoundingClientRect();
+          return JSON.stringify({
+            minimap: m.width > 0 ? { top: m.top, bottom: m.bottom, left: m.left, right: m.right } : null,
+            nodes: {
+              top: Math.max(c.top, Math.min(...nodes.map((r) => r.top))), bottom: Math.min(c.bottom, Math.max(...nodes.map((r) => r.bottom))),
+              left: Math.max(c.left, Math.min(...nodes.map((r) => r.left))), right: Math.min(c.right, Math.max(...nodes.map((r) => r.right))),
+            },
+            pressed: document.querySelector('[data-testid=diagram-minimap-toggle]')?.getAttribute('aria-pressed') ?? null,
+          });
+        }
+        """;
+
+    private sealed record MinimapLayout(Box? Minimap, Box Nodes, string? Pressed)
+    {
+        public bool Covers => Minimap is { } m && m.Left < Nodes.Right && m.Right > Nodes.Left && m.Top < Nodes.Bottom && m.Bottom > Nodes.Top;
+    }
+
+    [Theory]
+    [InlineData(1280, 720, "1.012758")]
+    [InlineData(1280, 720, "VD-CT-001")]
+    [InlineData(1366, 768, "1.009994")]
+    [InlineData(1920, 1080, "VD-CT-001")]
+    public async Task The_minimap_never_opens_over_the_diagram_and_its_button_shows_and_hides_it(int width, int height, string code)
+    {
+        await using var tab = await platform.OpenPageAsync($"{nameof(The_minimap_never_opens_over_the_diagram_and_its_button_shows_and_hides_it)}-{width}-{code}");
+        var page = tab.Page;
+        await page.SetViewportSizeAsync(width, height);
+        await tab.SignInAsync("thiet.ke");
+        await tab.OpenAsync($"/thu-tuc/{code}");
+        var diagram = page.GetByTestId("diagram");
+        await Expect(diagram).ToHaveAttributeAsync("data-nodes", new System.Text.RegularExpressions.Regex("^[1-9]"), new() { Timeout = 15_000 });
+        var expected = (await diagram.GetAttributeAsync("data-nodes"))!;
+        // Every node drawn and the view settled (two measures in a row agree).
+        await page.WaitForFunctionAsync($$"""
+            () => {
+              const graph = document.querySelector('[data-testid=diagram] .wf-canvas-graph');
+              const count = [...graph.querySelectorAll('.x6-node[data-cell-id]')].filter((n) => !n.dataset.cellId.startsWith('lane:')).length;
+              const viewport = graph.querySelector('.x6-graph-svg-viewport').getAttribute('transform');
+              const settled = String(count) === '{{expected}}' && window.__minimapProbe === viewport;
+              window.__minimapProbe = viewport;
+              return settled;
+            }
+            """, null, new() { PollingInterval = 100, Timeout = 15_000 });
+
+        var opened = JsonSerializer.Deserialize<MinimapLayout>(await page.EvaluateAsync<string>(MinimapView), JsonSerializerOptions.Web)!;
+        await tab.ScreenshotAsync($"36-editor-ban-do-thu-nho-{width}x{height}-{code}");
+        Assert.False(opened.Covers, $"The minimap ({opened.Minimap}) covers drawn nodes ({opened.Nodes}).");
+        Assert.Equal(opened.Minimap is null ? "false" : "true", opened.Pressed);
+        if (width >= 1920)
+        {
+            // A small procedure in a large window leaves a corner free: the minimap is there on opening.
+            Assert.NotNull(opened.Minimap);
+        }
+
+        // Its button shows it (to find one's way in a large diagram) and hides it again, whatever the opening chose.
+        var toggle = page.GetByTestId("diagram-minimap-toggle");
+        var minimap = page.GetByTestId("diagram-minimap");
+        await toggle.ClickAsync();
+        if (opened.Minimap is null)
+        {
+            await Expect(minimap).ToBeVisibleAsync();
+            await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "true");
+            await toggle.ClickAsync();
+        }
+
+        await Expect(minimap).ToBeHiddenAsync();
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "false");
+
+        tab.Passed();
+    }
+
+    [Fact]
+    public async Task The_step_tables_headings_stay_in_view_while_its_rows_scroll()
+    {
+        await using var tab = await platform.OpenPageAsync(nameof(The_step_tables_headings_stay_in_view_while_its_rows_scroll));
+        var page = tab.Page;
+        await tab.SignInAsync("thiet.ke");
+        // The longest sample: ten steps, a table taller than the panel it scrolls in.
+        await tab.OpenAsync("/thu-tuc/1.012758");
+        await Expect(page.GetByTestId("step-row")).ToHaveCountAsync(10);
+
+        // The designer scrolls the panel down to the last steps, as with the mouse wheel.
+        await page.GetByTestId("step-row").Last.ScrollIntoViewIfNeededAsync();
+        var view = await page.EvaluateAsync<JsonElement>("""
+            () => {
+              const heading = document.querySelector('[data-testid=process-table] thead th:nth-child(3)');
+              const panel = heading.closest('.editor-panels');
+              const h = heading.getBoundingClientRect();
+              const p = panel.getBoundingClientRect();
+              const first = document.querySelector('[data-testid=step-row]').getBoundingClientRect();
+              // What the user sees at the heading's middle: the heading itself, not a row drawn over it.
+              const seen = document.elementFromPoint(h.left + h.width / 2, h.top + h.height / 2);
+              return { scrolled: panel.scrollTop, panelTop: p.top, headingTop: h.top, headingBottom: h.bottom, firstRowTop: first.top, seen: heading.contains(seen) };
+            }
+            """);
+        await tab.ScreenshotAsync("37-editor-bang-tieu-de-co-dinh");
+
+        var panelTop = view.GetProperty("panelTop").GetDouble();
+        var headingTop = view.GetProperty("headingTop").GetDouble();
+        Assert.True(view.GetProperty("scrolled").GetDouble() > 0, "The panel did not scroll.");
+        Assert.True(view.GetProperty("firstRowTop").GetDouble() < panelTop, "The first step's row is still in view: the table was not scrolled past its top.");
+        Assert.True(headingTop >= panelTop - 1 && headingTop <= panelTop + 2, $"The headings lie at {headingTop:F0}, the panel's top at {panelTop:F0}.");
+        Assert.True(view.GetProperty("seen").GetBoolean(), "Something is drawn over the headings.");
+
+        tab.Passed();
+    }
 }

@@ -38,10 +38,13 @@ public sealed class CatalogueTests : BunitContext, IAsyncLifetime
         var first = page.FindAll("tbody tr")[0].TextContent;
         Assert.Contains("Công an", first);
         Assert.Contains("Bộ phận Một cửa, Phòng Tư pháp", first);
-        Assert.Contains("7 ngày / 10 ngày", first);
+        // Both limits in working days: the unit once, so the column stays narrow.
+        Assert.Contains("7 / 10 ngày", first);
         Assert.Contains("Cả hai", first);
         Assert.Contains("v1 (nháp v2)", first);
         Assert.Equal("/thu-tuc/1.004194", page.Find("[data-testid=procedure-code]").GetAttribute("href"));
+        // Limits in different units each keep theirs.
+        Assert.Contains("15 ngày / 20 ngày (lịch)", page.FindAll("tbody tr")[1].TextContent);
     }
 
     [Fact]
@@ -143,7 +146,7 @@ public sealed class CatalogueTests : BunitContext, IAsyncLifetime
         new
         {
             code = "1.009994", name = "Cấp giấy phép xây dựng", field = "Hoạt động xây dựng", competentBody = "Sở Xây dựng", departments = new[] { "one-stop-desk" },
-            committedTimeLimit = new { value = 15, unit = "workingDays" }, legalTimeLimit = new { value = 15, unit = "workingDays" },
+            committedTimeLimit = new { value = 15, unit = "workingDays" }, legalTimeLimit = new { value = 20, unit = "calendarDays" },
             status = "published", version = 1, publishedVersion = 1, draftVersion = (int?)null, updatedAt = "2026-11-01T08:00:00+07:00",
         },
     ];
