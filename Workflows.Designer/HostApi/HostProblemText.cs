@@ -17,12 +17,21 @@ public sealed partial class HostProblemText
         return Text(localizer, problem.Code, "title", problem.Args) ?? problem.Title;
     }
 
-    /// <summary>The detail in the user's language; for a known code without a detail of its own, none (the Host's is English).</summary>
+    /// <summary>
+    /// The detail in the user's language; the Host's own when the Designer does not know the code or its text names an
+    /// argument the Host did not send; none for a known code without a detail of its own (the Host's is English).
+    /// </summary>
     public static string? Detail(IStringLocalizer<HostProblemText> localizer, HostProblem problem)
     {
+        ArgumentNullException.ThrowIfNull(localizer);
         ArgumentNullException.ThrowIfNull(problem);
-        return Text(localizer, problem.Code, "detail", problem.Args)
-            ?? (Text(localizer, problem.Code, "title", problem.Args) is null ? problem.Detail : null);
+        if (Text(localizer, problem.Code, "detail", problem.Args) is { } detail)
+        {
+            return detail;
+        }
+
+        var hasOwn = problem.Code is not null && !localizer[problem.Code + ".detail"].ResourceNotFound;
+        return hasOwn || Text(localizer, problem.Code, "title", problem.Args) is null ? problem.Detail : null;
     }
 
     /// <summary>The text of <paramref name="code"/>'s <paramref name="part"/> (the key <c>code.part</c>, or <c>code</c> for no part) with its arguments filled in, or null.</summary>

@@ -111,3 +111,40 @@ public abstract class ProblemCodesTests(DatabaseFixture database)
 public sealed class SqliteProblemCodesTests(SqliteDatabase database) : ProblemCodesTests(database), IClassFixture<SqliteDatabase>;
 
 public sealed class PostgresProblemCodesTests(PostgresDatabase database) : ProblemCodesTests(database), IClassFixture<PostgresDatabase>;
+
+/// <summary>The Designer says every code the Host can send, in Vietnamese and in English (its resources, read as files).</summary>
+public sealed class ProblemCodeTextsTests
+{
+    [Fact]
+    public void Every_problem_and_blocking_reason_code_has_a_vietnamese_and_an_english_text_in_the_designer()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Workflows.sln")))
+        {
+            root = root.Parent!;
+        }
+
+        static HashSet<string> Names(string file) =>
+            [.. System.Xml.Linq.XDocument.Load(file).Root!.Elements("data").Select(d => (string)d.Attribute("name")!)];
+
+        static IEnumerable<string> Constants(Type type) => type.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!);
+
+        var problems = Path.Combine(root.FullName, "Workflows.Designer", "HostApi", "HostProblemText");
+        var blockers = Path.Combine(root.FullName, "Workflows.Designer", "Components", "Administration", "AdministrationText");
+        var codes = Constants(typeof(Workflows.Host.Infrastructure.ApiProblemCodes))
+            .Except([Workflows.Host.Infrastructure.ApiProblemCodes.Extension, Workflows.Host.Infrastructure.ApiProblemCodes.ArgsExtension]).ToList();
+        Assert.NotEmpty(codes);
+        foreach (var file in new[] { problems + ".resx", problems + ".en.resx" })
+        {
+            var names = Names(file);
+            Assert.All(codes, code => Assert.Contains(code + ".title", names));
+        }
+
+        foreach (var file in new[] { blockers + ".resx", blockers + ".en.resx" })
+        {
+            var names = Names(file);
+            Assert.All(Constants(typeof(Workflows.Engine.Versions.MigrationBlockerCodes)), code => Assert.Contains("Blocker." + code, names));
+        }
+    }
+}
