@@ -12,7 +12,8 @@ public sealed record NodeMove(string From, string To);
 
 public sealed record MovableDossier(Guid InstanceId, string? DossierCode, IReadOnlyList<string> CurrentNodes, IReadOnlyList<NodeMove> Moves);
 
-public sealed record MigrationBlocker(string NodeId, string Reason);
+/// <summary>Why a dossier cannot move: the Host's English <see cref="Reason"/>, and its code and arguments to say it in the user's language.</summary>
+public sealed record MigrationBlocker(string NodeId, string Reason, string? Code = null, IReadOnlyDictionary<string, string>? Args = null);
 
 public sealed record BlockedDossier(Guid InstanceId, string? DossierCode, IReadOnlyList<string> CurrentNodes, IReadOnlyList<MigrationBlocker> Reasons);
 

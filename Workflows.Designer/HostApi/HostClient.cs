@@ -102,7 +102,10 @@ public sealed partial class HostClient(HttpClient http, IHostCredentials credent
         try
         {
             return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
-                ?? throw new HostProblemException(new HostProblem { Title = "The Host answered with an empty body.", Status = (int)response.StatusCode });
+                ?? throw new HostProblemException(new HostProblem
+                {
+                    Title = "The Host answered with an empty body.", Status = (int)response.StatusCode, Code = DesignerProblemCodes.HostUnreadable,
+                });
         }
         catch (JsonException e)
         {
@@ -111,6 +114,7 @@ public sealed partial class HostClient(HttpClient http, IHostCredentials credent
                 Title = "The Host's answer could not be read.",
                 Detail = e.Message,
                 Status = (int)response.StatusCode,
+                Code = DesignerProblemCodes.HostUnreadable,
             });
         }
     }
@@ -124,5 +128,7 @@ public sealed partial class HostClient(HttpClient http, IHostCredentials credent
         Title = "The Host could not be reached.",
         Detail = reason,
         Status = (int)HttpStatusCode.ServiceUnavailable,
+        Code = DesignerProblemCodes.HostUnreachable,
+        Args = new Dictionary<string, string> { ["reason"] = reason },
     };
 }

@@ -71,6 +71,12 @@ public sealed record StepNode : Node
     /// <summary>Named outcomes the officer chooses from when completing the task.</summary>
     public IReadOnlyList<string> Outcomes { get; init; } = [Definitions.Outcomes.Approved];
 
+    /// <inheritdoc cref="DecisionNode.OutcomeNames"/>
+    public IReadOnlyDictionary<string, string>? OutcomeNames { get; init; }
+
+    /// <inheritdoc cref="DecisionNode.OutcomeNamesEn"/>
+    public IReadOnlyDictionary<string, string>? OutcomeNamesEn { get; init; }
+
     /// <summary>Departments the task may be forwarded to without leaving the step.</summary>
     public IReadOnlyList<string> ForwardTo { get; init; } = [];
 
@@ -92,6 +98,17 @@ public sealed record DecisionNode : Node
     public required string Expression { get; init; }
 
     public IReadOnlyList<string> Outcomes { get; init; } = ["true", "false"];
+
+    /// <summary>
+    /// What the process designer calls each outcome, in Vietnamese, by outcome id ("inspection" → "Trên 250 m²: kiểm tra
+    /// hiện trạng"): the label of the branch on the diagram and in the process table. Execution routes by the id only; an
+    /// outcome without a name is shown by its id. Null (not written) when no outcome has one, so files without names keep
+    /// their content hash.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? OutcomeNames { get; init; }
+
+    /// <summary>The English names of the outcomes, by outcome id (shown when the Designer is in English).</summary>
+    public IReadOnlyDictionary<string, string>? OutcomeNamesEn { get; init; }
 
     [JsonIgnore]
     public override IReadOnlyList<string?> Ports => [.. Outcomes];

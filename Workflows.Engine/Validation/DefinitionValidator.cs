@@ -235,6 +235,7 @@ public static class DefinitionValidator
 
             CheckTime(step.AllottedTime, path + ".allottedTime", $"The allotted time of {Describe(step)}");
             CheckOutcomeList(step, step.Outcomes, path);
+            CheckOutcomeNames(step, step.OutcomeNames, step.OutcomeNamesEn, path);
         }
 
         private void CheckDecision(DecisionNode decision, string path)
@@ -257,6 +258,7 @@ public static class DefinitionValidator
             }
 
             CheckOutcomeList(decision, decision.Outcomes, path);
+            CheckOutcomeNames(decision, decision.OutcomeNames, decision.OutcomeNamesEn, path);
         }
 
         private static string StripPrefix(string? error)
@@ -291,6 +293,18 @@ public static class DefinitionValidator
                 {
                     Add(Invariant($"{path}.outcomes[{k}]"), ProblemCodes.InvalidValue,
                         $"{Describe(node)} lists the outcome \"{outcomes[k]}\" twice; remove the repetition.");
+                }
+            }
+        }
+
+        // The branches' labels are copied nowhere but shown beside the steps' names, so they share the names' limit.
+        private void CheckOutcomeNames(Node node, IReadOnlyDictionary<string, string>? names, IReadOnlyDictionary<string, string>? namesEn, string path)
+        {
+            foreach (var (field, map) in new[] { ("outcomeNames", names), ("outcomeNamesEn", namesEn) })
+            {
+                foreach (var (outcome, name) in map ?? new Dictionary<string, string>())
+                {
+                    CheckLength(name, $"{path}.{field}", DefinitionLimits.NameLength, $"The name of the outcome \"{outcome}\" of {Describe(node)}");
                 }
             }
         }

@@ -14,8 +14,39 @@ public sealed record NodeMove(string From, string To);
 
 public sealed record AffectedInstance(Guid InstanceId, IReadOnlyList<NodeMove> Moves);
 
-/// <summary>Why a migration cannot be applied: an instance sits where the new version has no place for it.</summary>
-public sealed record MigrationBlocker(Guid? InstanceId, string NodeId, string Message);
+/// <summary>
+/// Why a migration cannot be applied: an instance sits where the new version has no place for it. <see cref="Message"/>
+/// says it in English; <see cref="Code"/> (<see cref="MigrationBlockerCodes"/>) and <see cref="Args"/> let a client say
+/// it in its user's language (node ids in <c>node</c> and <c>target</c>, versions, node kinds).
+/// </summary>
+public sealed record MigrationBlocker(Guid? InstanceId, string NodeId, string Message)
+{
+    public string Code { get; init; } = "";
+
+    public IReadOnlyDictionary<string, string> Args { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>The stable codes of <see cref="MigrationBlocker"/>s.</summary>
+public static class MigrationBlockerCodes
+{
+    /// <summary>The plan moves dossiers between two procedures; args: <c>procedure</c>, <c>targetProcedure</c>.</summary>
+    public const string OtherProcedure = "migrationOtherProcedure";
+
+    /// <summary>The map names a node the old version does not have; args: <c>node</c>, <c>fromVersion</c>.</summary>
+    public const string UnknownNode = "migrationUnknownNode";
+
+    /// <summary>The map sends a node to one the new version does not have; args: <c>node</c>, <c>target</c>, <c>toVersion</c>.</summary>
+    public const string UnknownTarget = "migrationUnknownTarget";
+
+    /// <summary>A dossier waits at a node the new version removed and the map does not cover; args: <c>node</c>, <c>toVersion</c>.</summary>
+    public const string NodeRemoved = "migrationNodeRemoved";
+
+    /// <summary>A dossier would land on a node of another kind; args: <c>node</c>, <c>kind</c>, <c>target</c>, <c>targetKind</c>.</summary>
+    public const string KindChanged = "migrationKindChanged";
+
+    /// <summary>A faulted dossier is retried, not migrated; args: <c>node</c>, <c>toVersion</c>, <c>instance</c>.</summary>
+    public const string Faulted = "migrationFaulted";
+}
 
 public sealed record MigrationDryRun(IReadOnlyList<AffectedInstance> Affected, IReadOnlyList<MigrationBlocker> Blockers)
 {
@@ -35,7 +66,10 @@ public static class MigrationPlanner
         var blockers = new List<MigrationBlocker>();
         if (plan.From.Code != plan.To.Code)
         {
-            blockers.Add(new MigrationBlocker(null, "", $"Cannot migrate between procedures {plan.From.Code} and {plan.To.Code}."));
+            blockers.Add(new MigrationBlocker(null, "", $"Cannot migrate between procedures {plan.From.Code} and {plan.To.Code}.")
+            {
+                Code = MigrationBlockerCodes.OtherProcedure, Args = Args(("procedure", plan.From.Code), ("targetProcedure", plan.To.Code)),
+            });
         }
 
         var fromNodes = plan.From.Flowchart.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
@@ -44,12 +78,18 @@ public static class MigrationPlanner
         {
             if (!fromNodes.ContainsKey(from))
             {
-                blockers.Add(new MigrationBlocker(null, from, $"The map names '{from}', which version {plan.From.Version} does not have."));
+                blockers.Add(new MigrationBlocker(null, from, $"The map names '{from}', which version {plan.From.Version} does not have.")
+                {
+                    Code = MigrationBlockerCodes.UnknownNode, Args = Args(("node", from), ("fromVersion", Number(plan.From.Version))),
+                });
             }
 
             if (!toNodes.ContainsKey(to))
             {
-                blockers.Add(new MigrationBlocker(null, to, $"The map sends '{from}' to '{to}', which version {plan.To.Version} does not have."));
+                blockers.Add(new MigrationBlocker(null, to, $"The map sends '{from}' to '{to}', which version {plan.To.Version} does not have.")
+                {
+                    Code = MigrationBlockerCodes.UnknownTarget, Args = Args(("node", from), ("target", to), ("toVersion", Number(plan.To.Version))),
+                });
             }
         }
 
@@ -68,14 +108,21 @@ public static class MigrationPlanner
                 if (target is null)
                 {
                     blockers.Add(new MigrationBlocker(instance.Id, nodeId,
-                        $"Instance {instance.Id} is at '{nodeId}', which version {plan.To.Version} removed; map it to a node of the new version."));
+                        $"Instance {instance.Id} is at '{nodeId}', which version {plan.To.Version} removed; map it to a node of the new version.")
+                    {
+                        Code = MigrationBlockerCodes.NodeRemoved, Args = Args(("node", nodeId), ("toVersion", Number(plan.To.Version))),
+                    });
                     continue;
                 }
 
                 if (fromNodes.TryGetValue(nodeId, out var oldNode) && toNodes[target].Kind != oldNode.Kind)
                 {
                     blockers.Add(new MigrationBlocker(instance.Id, nodeId,
-                        $"Instance {instance.Id} waits at the {oldNode.Kind} '{nodeId}', but '{target}' is a {toNodes[target].Kind}."));
+                        $"Instance {instance.Id} waits at the {oldNode.Kind} '{nodeId}', but '{target}' is a {toNodes[target].Kind}.")
+                    {
+                        Code = MigrationBlockerCodes.KindChanged,
+                        Args = Args(("node", nodeId), ("kind", oldNode.Kind), ("target", target), ("targetKind", toNodes[target].Kind)),
+                    });
                     continue;
                 }
 
@@ -153,6 +200,11 @@ public static class MigrationPlanner
             Detail: $"v{plan.From.Version} → v{plan.To.Version}"));
         return changeset;
     }
+
+    private static Dictionary<string, string> Args(params (string Name, string Value)[] args) =>
+        args.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
+
+    private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? Target(MigrationPlan plan, string nodeId, Dictionary<string, Node> toNodes) =>
         plan.NodeMap.TryGetValue(nodeId, out var mapped) ? mapped : toNodes.ContainsKey(nodeId) ? nodeId : null;

@@ -212,7 +212,8 @@ internal static class DefinitionsApi
                 detail: $"Draft {code} v{row.Version} has {problems.Count} problem(s); fix them before publishing.",
                 statusCode: StatusCodes.Status409Conflict,
                 title: "The draft has problems",
-                extensions: new Dictionary<string, object?> { ["errors"] = Errors(problems), ["problems"] = Problems(problems) });
+                extensions: ApiProblemCodes.With(ApiProblemCodes.DefinitionInvalid, Args(code),
+                    new Dictionary<string, object?> { ["errors"] = Errors(problems), ["problems"] = Problems(problems) }));
         }
 
         return TypedResults.Ok(Dto(row));
@@ -221,14 +222,14 @@ internal static class DefinitionsApi
     private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> GetLatest(string code, DefinitionCatalogue catalogue, CancellationToken cancellationToken) =>
         await catalogue.LatestPublishedAsync(code, cancellationToken) is { } row
             ? TypedResults.Ok(Dto(row, withDefinition: true))
-            : NotFound($"Procedure {code} has no published version.");
+            : NotFound($"Procedure {code} has no published version.", ApiProblemCodes.ProcedureNotFound, Args(code));
 
     private static async Task<Results<Ok<DefinitionVersionDto>, ProblemHttpResult>> GetVersion(
         string code, int version, HttpResponse response, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
     {
         if (await catalogue.VersionAsync(code, version, cancellationToken) is not { } row)
         {
-            return NotFound($"Procedure {code} has no version {version}.");
+            return NotFound($"Procedure {code} has no version {version}.", ApiProblemCodes.VersionNotFound, Args(code, version));
         }
 
         if (row.Status == ProcedureStatus.Draft)
@@ -243,14 +244,14 @@ internal static class DefinitionsApi
     {
         var rows = await catalogue.VersionsAsync(code, cancellationToken);
         return rows.Count == 0
-            ? NotFound($"Procedure {code} does not exist.")
+            ? NotFound($"Procedure {code} does not exist.", ApiProblemCodes.ProcedureNotFound, Args(code))
             : TypedResults.Ok<IReadOnlyList<DefinitionVersionDto>>([.. rows.Select(r => Dto(r))]);
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(string code, int version, DefinitionCatalogue catalogue, CancellationToken cancellationToken) =>
         await catalogue.VersionAsync(code, version, cancellationToken) is { } row
             ? TypedResults.File(Encoding.UTF8.GetBytes(row.Json), "application/json", $"{row.Code}-v{row.Version}.json")
-            : NotFound($"Procedure {code} has no version {version}.");
+            : NotFound($"Procedure {code} has no version {version}.", ApiProblemCodes.VersionNotFound, Args(code, version));
 
     private static async Task<Results<Ok<DefinitionDiffDto>, ProblemHttpResult>> Diff(
         string code, [FromQuery] int from, [FromQuery] int to, DefinitionCatalogue catalogue, Engine.Calendar.WorkingCalendar calendar, CancellationToken cancellationToken)
@@ -259,7 +260,7 @@ internal static class DefinitionsApi
         var after = await catalogue.VersionAsync(code, to, cancellationToken);
         if (before is null || after is null)
         {
-            return NotFound($"Procedure {code} has no version {(before is null ? from : to)}.");
+            return NotFound($"Procedure {code} has no version {(before is null ? from : to)}.", ApiProblemCodes.VersionNotFound, Args(code, before is null ? from : to));
         }
 
         return TypedResults.Ok(DefinitionDiff.Compare(DefinitionCatalogue.Definition(before), DefinitionCatalogue.Definition(after), calendar.HoursPerWorkingDay));
@@ -285,7 +286,8 @@ internal static class DefinitionsApi
         title: "Payload too large",
         detail: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"A procedure file is limited to {maxBytes} bytes (Definitions:MaxFileBytes)."),
         // The limit as a number, so a client can say it in its user's language.
-        extensions: new Dictionary<string, object?> { ["maxBytes"] = maxBytes });
+        extensions: ApiProblemCodes.With(ApiProblemCodes.DefinitionTooLarge, new Dictionary<string, object?> { ["maxBytes"] = maxBytes },
+            new Dictionary<string, object?> { ["maxBytes"] = maxBytes }));
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DiscardDraft(string code, HttpRequest request, DefinitionCatalogue catalogue, CancellationToken cancellationToken)
     {
@@ -293,7 +295,7 @@ internal static class DefinitionsApi
         {
             return await catalogue.DiscardDraftAsync(code, IfMatch(request), cancellationToken)
                 ? TypedResults.NoContent()
-                : NotFound($"Procedure {code} has no draft.");
+                : NotFound($"Procedure {code} has no draft.", ApiProblemCodes.DraftNotFound, Args(code));
         }
         catch (StaleDraftException stale)
         {
@@ -309,22 +311,29 @@ internal static class DefinitionsApi
         detail: stale.Message,
         statusCode: StatusCodes.Status412PreconditionFailed,
         title: "The draft changed since it was read",
-        extensions: new Dictionary<string, object?>
-        {
-            ["savedBy"] = stale.SavedBy,
-            ["savedAt"] = stale.SavedAt,
-            ["currentETag"] = stale.CurrentETag,
-        });
+        extensions: ApiProblemCodes.With(ApiProblemCodes.StaleDraft,
+            new Dictionary<string, object?> { ["procedure"] = stale.Code, ["savedBy"] = stale.SavedBy, ["savedAt"] = stale.SavedAt },
+            new Dictionary<string, object?>
+            {
+                ["savedBy"] = stale.SavedBy,
+                ["savedAt"] = stale.SavedAt,
+                ["currentETag"] = stale.CurrentETag,
+            }));
 
-    private static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    private static ProblemHttpResult NotFound(string detail, string code = ApiProblemCodes.NotFound, IReadOnlyDictionary<string, object?>? args = null) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found", extensions: ApiProblemCodes.With(code, args));
+
+    /// <summary>The arguments of a problem about a procedure (and one of its versions).</summary>
+    private static Dictionary<string, object?> Args(string procedure, int? version = null) => version is { } v
+        ? new() { ["procedure"] = procedure, ["version"] = v }
+        : new() { ["procedure"] = procedure };
 
     /// <summary>400 with errors keyed by JSON path (e.g. <c>$.flowchart.nodes[2].department</c>).</summary>
     private static ValidationProblem Invalid(IReadOnlyList<DefinitionProblem> problems) =>
         TypedResults.ValidationProblem(
             Errors(problems),
             title: "The procedure JSON could not be read",
-            extensions: new Dictionary<string, object?> { ["problems"] = Problems(problems) });
+            extensions: ApiProblemCodes.With(ApiProblemCodes.DefinitionUnreadable, others: new Dictionary<string, object?> { ["problems"] = Problems(problems) }));
 
     private static Dictionary<string, string[]> Errors(IReadOnlyList<DefinitionProblem> problems) =>
         problems.GroupBy(p => p.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray(), StringComparer.Ordinal);

@@ -9,6 +9,8 @@ namespace Workflows.Host.Definitions;
 internal sealed class StaleDraftException(ProcedureVersionRow current)
     : Exception($"Draft {current.Code} v{current.Version} was saved by {current.SavedBy ?? "the definitions folder"} at {current.SavedAt:O} since you read it.")
 {
+    public string Code { get; } = current.Code;
+
     public string? SavedBy { get; } = current.SavedBy;
 
     public DateTimeOffset? SavedAt { get; } = current.SavedAt;

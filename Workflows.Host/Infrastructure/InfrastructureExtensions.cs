@@ -42,7 +42,8 @@ internal static class InfrastructureExtensions
     /// <summary>ProblemDetails for every error, the exception handler, and the OpenAPI document.</summary>
     public static IServiceCollection AddApiInfrastructure(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        // Every problem carries a stable code (ApiProblemCodes) a client can say in its user's language.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblemCodes.AddCodeByStatus);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         // Integrators read the time rules (sessions, cut-off, boundary instants, pauses) from the description.
         services.AddOpenApi(o =>

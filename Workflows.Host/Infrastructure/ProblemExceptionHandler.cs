@@ -17,7 +17,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         {
             // A decision script (or a query) stopped because the Host is stopping: nothing was committed, and the
             // caller may send the same request again to another instance or after the restart.
-            return await RetryLaterAsync(httpContext, exception, new ProblemDetails { Title = "The Host is stopping", Detail = "Nothing was stored; send the request again." });
+            return await RetryLaterAsync(httpContext, exception, new ProblemDetails { Title = "The Host is stopping", Detail = "Nothing was stored; send the request again." }.Coded(ApiProblemCodes.HostStopping));
         }
 
         if (DatabaseUnavailable.Is(exception))
@@ -30,7 +30,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 Type = DatabaseUnavailable.ProblemType,
                 Title = "The database is unavailable",
                 Detail = $"Nothing was changed by this request; retry it after {DatabaseUnavailable.RetryAfterSeconds} seconds.",
-            });
+            }.Coded(ApiProblemCodes.DatabaseUnavailable, new Dictionary<string, object?> { ["retryAfterSeconds"] = DatabaseUnavailable.RetryAfterSeconds }));
         }
 
         var (status, title) = exception switch
@@ -58,6 +58,15 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             Status = status,
             Title = title,
             Detail = status >= 500 ? null : exception.Message,
+        };
+        // The kinds a client tells apart get their own code; the others get their status's (ApiProblemCodes.AddCodeByStatus).
+        _ = exception switch
+        {
+            ConcurrencyConflictException => details.Coded(ApiProblemCodes.DossierChanged),
+            PublishedVersionImmutableException immutable => details.Coded(ApiProblemCodes.PublishedVersionImmutable,
+                new Dictionary<string, object?> { ["procedure"] = immutable.Code, ["version"] = immutable.Version }),
+            Workflows.Engine.Calendar.CalendarRangeException => details.Coded(ApiProblemCodes.CalendarRange),
+            _ => details,
         };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }

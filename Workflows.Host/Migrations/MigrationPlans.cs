@@ -105,7 +105,16 @@ internal static class MigrationPlans
         {
             var node = instance.Fault?.NodeId ?? "";
             return new InstanceVerdict([], [new MigrationBlocker(instance.Id, node,
-                $"The dossier is faulted at '{node}'; retry it on version {plan.To.Version} instead (POST /api/runtime/faulted/{instance.Id}/retry).")]);
+                $"The dossier is faulted at '{node}'; retry it on version {plan.To.Version} instead (POST /api/runtime/faulted/{instance.Id}/retry).")
+            {
+                Code = MigrationBlockerCodes.Faulted,
+                Args = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["node"] = node,
+                    ["toVersion"] = plan.To.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["instance"] = instance.Id.ToString(),
+                },
+            }]);
         }
 
         var dryRun = MigrationPlanner.DryRun(plan, [instance]);

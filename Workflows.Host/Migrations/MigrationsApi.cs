@@ -12,7 +12,11 @@ internal sealed record NodeMoveDto(string From, string To);
 
 internal sealed record MovableDossierDto(Guid InstanceId, string? DossierCode, IReadOnlyList<string> CurrentNodes, IReadOnlyList<NodeMoveDto> Moves);
 
-internal sealed record MigrationBlockerDto(string NodeId, string Reason);
+/// <summary>
+/// Why a dossier cannot move: <see cref="Reason"/> in English, and <see cref="Code"/> (<c>MigrationBlockerCodes</c>) with
+/// <see cref="Args"/> (node ids, versions, kinds) so a client says it in its user's language with the steps' names.
+/// </summary>
+internal sealed record MigrationBlockerDto(string NodeId, string Reason, string Code, IReadOnlyDictionary<string, string> Args);
 
 internal sealed record BlockedDossierDto(Guid InstanceId, string? DossierCode, IReadOnlyList<string> CurrentNodes, IReadOnlyList<MigrationBlockerDto> Reasons);
 
@@ -71,7 +75,7 @@ internal static class MigrationsApi
 
         if (resolved.Plan is not { } plan)
         {
-            return TypedResults.ValidationProblem(resolved.Errors!, title: "The migration is not valid");
+            return Invalid(code, resolved.Errors!);
         }
 
         int instances = 0, movable = 0, blocked = 0;
@@ -97,7 +101,7 @@ internal static class MigrationsApi
                     blocked++;
                     if (cannotMove.Count < limit)
                     {
-                        cannotMove.Add(new BlockedDossierDto(instance.Id, dossierCode, nodes, [.. verdict.Blockers.Select(b => new MigrationBlockerDto(b.NodeId, b.Message))]));
+                        cannotMove.Add(new BlockedDossierDto(instance.Id, dossierCode, nodes, [.. verdict.Blockers.Select(b => new MigrationBlockerDto(b.NodeId, b.Message, b.Code, b.Args))]));
                     }
                 }
             }
@@ -119,7 +123,7 @@ internal static class MigrationsApi
 
         if (resolved.Plan is not { } plan)
         {
-            return TypedResults.ValidationProblem(resolved.Errors!, title: "The migration is not valid");
+            return Invalid(code, resolved.Errors!);
         }
 
         // One run of a procedure at a time: a second would race the first for the same dossiers.
@@ -129,7 +133,8 @@ internal static class MigrationsApi
         if (running is { } runningId)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A migration of this procedure is running",
-                detail: $"Migration {runningId} of {code} is still running; wait until it completes.");
+                detail: $"Migration {runningId} of {code} is still running; wait until it completes.",
+                extensions: ApiProblemCodes.With(ApiProblemCodes.MigrationRunning, new Dictionary<string, object?> { ["procedure"] = code, ["run"] = runningId }));
         }
 
         var now = StoredValues.Instant(time.GetUtcNow());
@@ -192,7 +197,8 @@ internal static class MigrationsApi
         var row = await db.MigrationRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.ProcedureCode == code, cancellationToken);
         if (row is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Migration not found", detail: $"Procedure {code} has no migration {id}.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Migration not found", detail: $"Procedure {code} has no migration {id}.",
+                extensions: ApiProblemCodes.With(ApiProblemCodes.MigrationNotFound, new Dictionary<string, object?> { ["procedure"] = code, ["run"] = id }));
         }
 
         var outcomes = db.MigrationOutcomes.AsNoTracking().Where(o => o.RunId == id);
@@ -216,7 +222,12 @@ internal static class MigrationsApi
         row.State == MigrationRunStates.Completed ? 0 : await MigrationWorker.Unhandled(db, row).CountAsync(cancellationToken);
 
     private static ProblemHttpResult UnknownProcedure(string code) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Procedure not found", detail: $"Procedure {code} has no published version.");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Procedure not found", detail: $"Procedure {code} has no published version.",
+            extensions: ApiProblemCodes.With(ApiProblemCodes.ProcedureNotFound, new Dictionary<string, object?> { ["procedure"] = code }));
+
+    private static ValidationProblem Invalid(string code, Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The migration is not valid",
+            extensions: ApiProblemCodes.With(ApiProblemCodes.MigrationInvalid, new Dictionary<string, object?> { ["procedure"] = code }));
 
     internal static MigrationRunDto ToDto(MigrationRunRow row, int pending) => new(
         row.Id, row.ProcedureCode, row.FromVersion, row.ToVersion, JsonSerializer.Deserialize<Dictionary<string, string>>(row.NodeMap) ?? [], row.State,

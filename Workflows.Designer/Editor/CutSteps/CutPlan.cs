@@ -203,6 +203,8 @@ public sealed class CutPlan
             NameEn = first.NameEn is null && second.NameEn is null ? null : Join(first.NameEn, second.NameEn),
             AllottedTime = time,
             Outcomes = [.. first.Outcomes.Union(second.Outcomes, StringComparer.Ordinal)],
+            OutcomeNames = MergeNames(first.OutcomeNames, second.OutcomeNames),
+            OutcomeNamesEn = MergeNames(first.OutcomeNamesEn, second.OutcomeNamesEn),
             ForwardTo = [.. first.ForwardTo.Union(second.ForwardTo, StringComparer.Ordinal)],
             Forms = [.. first.Forms.Union(second.Forms, StringComparer.Ordinal)],
         };
@@ -219,6 +221,11 @@ public sealed class CutPlan
         connections.AddRange(moved.Where(c => !taken.Contains(c.Outcome) && c.To != firstId).Select(c => c with { From = firstId }));
         connections.AddRange(into.Where(c => c.From != firstId).Select(c => c with { To = firstId }).Where(c => !connections.Contains(c)));
     }
+
+    // The merged step keeps the first's name of a shared outcome, as it keeps the first's branch for it.
+    private static IReadOnlyDictionary<string, string>? MergeNames(IReadOnlyDictionary<string, string>? first, IReadOnlyDictionary<string, string>? second) =>
+        first is null || second is null ? first ?? second
+        : first.Concat(second.Where(n => !first.ContainsKey(n.Key))).ToDictionary(n => n.Key, n => n.Value, StringComparer.Ordinal);
 
     private static TimeLimit Sum(TimeLimit a, TimeLimit b, decimal hoursPerWorkingDay) =>
         a.Unit == b.Unit ? a with { Value = a.Value + b.Value }

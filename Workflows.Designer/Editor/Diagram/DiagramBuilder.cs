@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Resources;
+using Workflows.Designer.Editor.Model;
 using Workflows.Engine.Definitions;
 using EngineNode = Workflows.Engine.Definitions.Node;
 
@@ -48,6 +49,7 @@ public static class DiagramBuilder
                 DetailOf(node)));
         }
 
+        var byId = definition.Flowchart.Nodes.GroupBy(n => n.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var edges = definition.Flowchart.Connections
             .Select(c => (Connection: c, Id: EdgeIds.Of(c)))
             .DistinctBy(e => e.Id, StringComparer.Ordinal)
@@ -56,7 +58,7 @@ public static class DiagramBuilder
                 e.Connection.From,
                 EdgeIds.PortOf(e.Connection),
                 e.Connection.To,
-                e.Connection.Outcome is { } outcome ? OutcomeLabel(outcome) : null,
+                e.Connection.Outcome is { } outcome ? OutcomeLabel(byId.GetValueOrDefault(e.Connection.From), outcome) : null,
                 edgeDiff?.GetValueOrDefault(e.Id) ?? DiffState.None))
             .ToList();
 
@@ -71,6 +73,14 @@ public static class DiagramBuilder
 
     /// <summary>How an outcome reads on a port or an arrow: the well-known ones translated, others as named.</summary>
     public static string OutcomeLabel(string outcome) => Text("Outcome." + outcome) ?? outcome;
+
+    /// <summary>
+    /// How a node's outcome reads wherever a branch is shown (port, arrow, process table, problems): the name the
+    /// designer gave it in the page's language, else the well-known outcome's translation ("approved" → "Đồng ý"),
+    /// else its name in the other language, else the id.
+    /// </summary>
+    public static string OutcomeLabel(EngineNode? node, string outcome) =>
+        OutcomeNames.InPageLanguage(node, outcome) ?? Text("Outcome." + outcome) ?? OutcomeNames.Any(node, outcome) ?? outcome;
 
     /// <summary>A time limit as the process table writes it: "3 ngày làm việc", "4 giờ làm việc", "30 ngày".</summary>
     public static string TimeText(TimeLimit limit)
@@ -105,13 +115,13 @@ public static class DiagramBuilder
     private static List<PortView> PortsOf(EngineNode node, Flowchart flowchart) => node switch
     {
         DecisionNode decision => [.. decision.Outcomes.Select(o =>
-            new PortView(o, OutcomeLabel(o), Format("Detail.DecisionPort", OutcomeLabel(o), o, decision.Expression)))],
+            new PortView(o, OutcomeLabel(decision, o), Format("Detail.DecisionPort", OutcomeLabel(decision, o), o, decision.Expression)))],
         // A sub-process continues by default, or by the child's result (issued, refused...) when a connection names
         // one: a port for each result its connections use, so those edges have somewhere to leave from.
         SubProcessNode => [new PortView(EdgeIds.DefaultPort, ""), .. flowchart.Connections
             .Where(c => c.From == node.Id && c.Outcome is not null).Select(c => c.Outcome!).Distinct(StringComparer.Ordinal)
             .Select(o => new PortView(o, OutcomeLabel(o)))],
-        _ => [.. node.Ports.Select(p => p is null ? new PortView(EdgeIds.DefaultPort, "") : new PortView(p, OutcomeLabel(p)))],
+        _ => [.. node.Ports.Select(p => p is null ? new PortView(EdgeIds.DefaultPort, "") : new PortView(p, OutcomeLabel(node, p)))],
     };
 
     // Numbers as the reader writes them: "0,5 ngày" in Vietnamese, "0.5 days" in English.

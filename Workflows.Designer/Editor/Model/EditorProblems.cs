@@ -41,7 +41,21 @@ public static partial class ProblemTargets
         }
 
         var json = JsonNode.Parse(DefinitionJson.Serialize(definition));
-        return [.. problems.Select(p => new EditorProblem(p, Of(definition, p.Path), FieldOf(p.Path), ValueAt(json, p.Path)))];
+        return [.. problems.Select(p => Problem(definition, json, p))];
+    }
+
+    private static EditorProblem Problem(ProcedureDefinition definition, JsonNode? json, ValidationProblem problem)
+    {
+        var target = Of(definition, problem.Path);
+        var field = FieldOf(problem.Path);
+        var value = ValueAt(json, problem.Path);
+        if (field == "outcomesItem" && value is not null && target.NodeId is { } nodeId)
+        {
+            // A message about one of a node's outcomes names the branch as the designer called it, not by its id.
+            value = Diagram.DiagramBuilder.OutcomeLabel(definition.Flowchart.Nodes.FirstOrDefault(n => n.Id == nodeId), value);
+        }
+
+        return new EditorProblem(problem, target, field, value);
     }
 
     /// <summary>
@@ -61,9 +75,10 @@ public static partial class ProblemTargets
         return segments.Count == 0 ? null : segments[^1].Name + (segments[^1].Indexed ? "Item" : "");
     }
 
-    /// <summary>The single value (text, number) at a validator's path in the definition's JSON; null for objects, lists, nothing.</summary>
-    private static string? ValueAt(JsonNode? root, string path)
+    /// <summary>The single value (text, number) at a validator's path in a definition's JSON; null for objects, lists, nothing.</summary>
+    public static string? ValueAt(JsonNode? root, string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         var node = root;
         foreach (Match segment in PathSegment().Matches(path))
         {

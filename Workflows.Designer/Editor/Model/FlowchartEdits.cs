@@ -114,8 +114,15 @@ public static class EditorCommands
         var list = outcomes.Select(o => o.Trim()).Where(o => o.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         var changed = Replace(definition, nodeId, node => node switch
         {
-            StepNode step when !step.Outcomes.SequenceEqual(list) => step with { Outcomes = list },
-            DecisionNode decision when !decision.Outcomes.SequenceEqual(list) => decision with { Outcomes = list },
+            // An outcome taken away takes its name with it (undo brings both back).
+            StepNode step when !step.Outcomes.SequenceEqual(list) => step with
+            {
+                Outcomes = list, OutcomeNames = OutcomeNames.Keep(step.OutcomeNames, list), OutcomeNamesEn = OutcomeNames.Keep(step.OutcomeNamesEn, list),
+            },
+            DecisionNode decision when !decision.Outcomes.SequenceEqual(list) => decision with
+            {
+                Outcomes = list, OutcomeNames = OutcomeNames.Keep(decision.OutcomeNames, list), OutcomeNamesEn = OutcomeNames.Keep(decision.OutcomeNamesEn, list),
+            },
             _ => node,
         });
         if (ReferenceEquals(changed, definition))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bunit;
 using MudBlazor.Services;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,5 +63,32 @@ public sealed class MigrationDryRunTableTests : BunitContext, IAsyncLifetime
         Assert.Equal(["000.00.00.H00-260302-0001", "Tiếp nhận hồ sơ", "Tiếp nhận, kiểm tra hồ sơ"], rows[0].QuerySelectorAll("td").Select(c => c.TextContent.Trim()));
         Assert.Equal(["000.00.00.H00-260302-0002", "Thẩm định hồ sơ", "Thẩm định hồ sơ → Thẩm định hồ sơ, dự thảo giấy phép"], rows[1].QuerySelectorAll("td").Select(c => c.TextContent.Trim()));
         Assert.Contains("Lãnh đạo ký", table.Find("[data-testid=cannot-move]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_dossier_that_cannot_move_says_why_in_the_page_language_with_the_steps_names()
+    {
+        var blocker = new MigrationBlocker("sign", "Instance 1 is at 'sign', which version 2 removed; map it to a node of the new version.",
+            "migrationNodeRemoved", new Dictionary<string, string> { ["node"] = "sign", ["toVersion"] = "2" });
+        var dryRun = new MigrationDryRun("1.009994", 1, 2, new Dictionary<string, string>(), 1, 0, 1, [],
+            [new BlockedDossier(Guid.NewGuid(), "000.00.00.H00-260302-0003", ["sign"], [blocker])], Truncated: false);
+        var from = new Dictionary<string, string> { ["sign"] = "Lãnh đạo ký giấy phép" };
+
+        var before = CultureInfo.CurrentUICulture;
+        string vietnamese, english;
+        try
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("vi-VN");
+            vietnamese = Render<MigrationDryRunTable>(p => p.Add(t => t.DryRun, dryRun).Add(t => t.FromNames, from)).Find(".blocker").TextContent;
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+            english = Render<MigrationDryRunTable>(p => p.Add(t => t.DryRun, dryRun).Add(t => t.FromNames, from)).Find(".blocker").TextContent;
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
+
+        Assert.Equal("Hồ sơ đang ở bước “Lãnh đạo ký giấy phép”, bước này không còn trong phiên bản 2; hãy chọn bước mới cho nó trong bảng ánh xạ.", vietnamese);
+        Assert.Equal("The dossier is at “Lãnh đạo ký giấy phép”, which version 2 removed; choose its new step in the map.", english);
     }
 }

@@ -128,6 +128,35 @@ public sealed class AdministrationPagesTests(RunningPlatform platform)
         tab.Passed();
     }
 
+    [Fact]
+    public async Task A_dossier_on_a_step_the_new_version_removed_cannot_move_and_the_page_says_why_in_vietnamese_with_the_steps_name()
+    {
+        // A copy of the building permit with a dossier at its intake step, then version 2 where that step has another id.
+        var code = $"M.{Random.Shared.Next(1000, 9999)}";
+        var procedure = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "definitions", "procedures", "1.009994-cap-giay-phep-xay-dung-nha-o-rieng-le.json")))!.AsObject();
+        procedure["code"] = code;
+        procedure["name"] = "Cấp giấy phép xây dựng (thử hồ sơ không di chuyển được)";
+        await PublishAsync(procedure);
+        var dossier = await ReceiveAsync(code);
+        await PublishAsync(JsonNode.Parse(procedure.ToJsonString().Replace("\"intake\"", "\"reception\"", StringComparison.Ordinal))!.AsObject());
+
+        await using var tab = await platform.OpenPageAsync(nameof(A_dossier_on_a_step_the_new_version_removed_cannot_move_and_the_page_says_why_in_vietnamese_with_the_steps_name));
+        await tab.SignInAsync("quan.tri");
+        await tab.OpenAsync("/quan-tri/di-chuyen-ho-so");
+        await tab.Page.GetByTestId("procedure").ClickAsync();
+        await tab.Page.GetByText($"{code} – ", new() { Exact = false }).First.ClickAsync();
+        await Expect(tab.Page.GetByTestId("dry-run")).ToBeEnabledAsync();
+        await tab.Page.GetByTestId("dry-run").ClickAsync();
+
+        var blocked = tab.Page.GetByTestId("cannot-move");
+        await Expect(blocked).ToContainTextAsync(dossier);
+        await Expect(blocked.Locator(".blocker")).ToHaveTextAsync(
+            "Hồ sơ đang ở bước “Tiếp nhận, kiểm tra thành phần hồ sơ, chuyển Sở Xây dựng”, bước này không còn trong phiên bản 2; hãy chọn bước mới cho nó trong bảng ánh xạ.");
+        await Expect(blocked).Not.ToContainTextAsync("removed");
+        await tab.ScreenshotAsync("42-di-chuyen-ho-so-khong-di-chuyen-duoc");
+        tab.Passed();
+    }
+
     private async Task PublishAsync(JsonObject procedure)
     {
         using var designer = platform.HostClient(RunningPlatform.DesignerKey);

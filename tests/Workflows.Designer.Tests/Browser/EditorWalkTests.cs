@@ -307,6 +307,10 @@ public sealed class EditorWalkTests(RunningPlatform platform)
             await Expect(page.GetByTestId("problem")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("problem")).ToContainTextAsync("Không nhập được tệp hong.json");
             await Expect(page.GetByTestId("problem")).Not.ToContainTextAsync("Exception");
+            // Why, in Vietnamese by the Host's codes (the file's problem by the engine's), not in the Host's English.
+            await Expect(page.GetByTestId("problem")).ToContainTextAsync("Tệp chưa đúng định dạng thủ tục");
+            await Expect(page.GetByTestId("problem")).ToContainTextAsync("Tệp không phải JSON hợp lệ của một thủ tục; kiểm tra lại nội dung tệp.");
+            await Expect(page.GetByTestId("problem")).Not.ToContainTextAsync("could not be read");
             await Expect(first.GetByTestId("step-name")).ToHaveValueAsync("Tiếp nhận hồ sơ (chưa lưu)");
             await Expect(page.GetByTestId("editor-state")).ToContainTextAsync("chưa lưu");
             await page.EvaluateAsync("window.scrollTo(0, 0)");

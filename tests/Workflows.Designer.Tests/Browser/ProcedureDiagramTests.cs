@@ -58,6 +58,9 @@ public sealed class ProcedureDiagramTests(RunningPlatform platform, ITestOutputH
         }
 
         await Expect(diagram.Locator("[data-cell-id='review'] text").First).ToContainTextAsync("Thẩm định");
+        // The decision's branches read as the process designer named them, not by their ids ("inspection").
+        await Expect(diagram.Locator("[data-cell-id='needsInspection:inspection->siteInspection']")).ToContainTextAsync("Trên 250 m²: kiểm tra hiện trạng");
+        await Expect(diagram.Locator("[data-cell-id='needsInspection']")).ToContainTextAsync("Từ 250 m² trở xuống: không kiểm tra");
         await Expect(tab.Page.GetByTestId("diagram-minimap")).ToBeVisibleAsync();
         await Expect(tab.Page.GetByTestId("diagram-palette")).ToHaveCountAsync(0);
         await tab.ScreenshotAsync("20-so-do");

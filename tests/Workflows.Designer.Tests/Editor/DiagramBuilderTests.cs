@@ -177,4 +177,35 @@ public sealed class DiagramBuilderTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public void A_decision_branch_reads_as_the_designer_named_it_in_the_page_language_and_by_its_id_only_without_a_name()
+    {
+        var definition = SampleProcedures.ByCode("1.009994");
+
+        var view = DiagramBuilder.Build(definition, Names);
+
+        Assert.Equal("Trên 250 m²: kiểm tra hiện trạng", view.Edges.Single(e => e.Source == "needsInspection" && e.SourcePort == "inspection").Label);
+        Assert.Equal(["Trên 250 m²: kiểm tra hiện trạng", "Từ 250 m² trở xuống: không kiểm tra"],
+            view.Nodes.Single(n => n.Id == "needsInspection").Ports.Select(p => p.Label));
+        Assert.DoesNotContain(view.Edges, e => e.Label == "inspection");
+
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+        var english = DiagramBuilder.Build(definition, Names);
+        Assert.Equal("Above 250 m²: site inspection", english.Edges.Single(e => e.Source == "needsInspection" && e.SourcePort == "inspection").Label);
+
+        // Without an English name the Vietnamese one is shown; without any name, the id; a well-known outcome is translated.
+        var decision = definition.Flowchart.Nodes.OfType<DecisionNode>().Single(d => d.Id == "needsInspection");
+        var vietnameseOnly = With(definition, decision with { OutcomeNamesEn = null });
+        Assert.Equal("Trên 250 m²: kiểm tra hiện trạng", DiagramBuilder.Build(vietnameseOnly, Names).Edges.Single(e => e.SourcePort == "inspection").Label);
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("vi-VN");
+        var unnamed = DiagramBuilder.Build(With(definition, decision with { OutcomeNames = null, OutcomeNamesEn = null }), Names);
+        Assert.Equal("inspection", unnamed.Edges.Single(e => e.SourcePort == "inspection").Label);
+        Assert.Contains(unnamed.Edges, e => e.Label == "Đồng ý");
+    }
+
+    private static ProcedureDefinition With(ProcedureDefinition definition, Node node) => definition with
+    {
+        Flowchart = definition.Flowchart with { Nodes = [.. definition.Flowchart.Nodes.Select(n => n.Id == node.Id ? node : n)] },
+    };
 }

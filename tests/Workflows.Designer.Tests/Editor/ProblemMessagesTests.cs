@@ -84,4 +84,20 @@ public sealed class ProblemMessagesTests : IDisposable
         Assert.Equal("Đơn vị “so-khong-co” không có trong danh sách đơn vị; chọn một đơn vị trong danh sách.", ProblemMessages.Text(Localizer, problem));
         Assert.Equal(new ProblemTarget("review", "department", null), problem.Target);
     }
+
+    [Fact]
+    public void A_branch_that_leads_nowhere_is_named_as_the_designer_called_it()
+    {
+        var definition = SampleProcedures.ByCode("1.009994");
+        definition = definition with
+        {
+            Flowchart = definition.Flowchart with { Connections = [.. definition.Flowchart.Connections.Where(c => !(c.From == "needsInspection" && c.Outcome == "inspection"))] },
+        };
+        var problems = ProblemTargets.Map(definition, DefinitionValidator.Validate(definition, new ValidationContext()));
+
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("vi-VN");
+        var problem = Assert.Single(problems, p => p.Problem.Code == ProblemCodes.OutcomeNotConnected);
+        Assert.Equal("Kết quả “Trên 250 m²: kiểm tra hiện trạng” chưa được nối tới bước tiếp theo.", ProblemMessages.Text(Localizer, problem));
+        Assert.Equal(new ProblemTarget("needsInspection", "outcomes", null), problem.Target);
+    }
 }

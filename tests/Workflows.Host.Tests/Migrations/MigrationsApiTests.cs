@@ -178,7 +178,7 @@ public abstract class MigrationsApiTests(DatabaseFixture database)
     }
 
     /// <summary>T.0001 (receive at the desk, review by construction) under another code.</summary>
-    private static JsonObject Procedure(string code)
+    internal static JsonObject Procedure(string code)
     {
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(WorkflowsApp.SampleDefinitions, "procedures", "T.0001-thu-tuc-thu.json")))!.AsObject();
         json["code"] = code;
@@ -199,7 +199,7 @@ public abstract class MigrationsApiTests(DatabaseFixture database)
         return procedure;
     }
 
-    private static JsonObject Renamed(JsonObject procedure, string from, string to) =>
+    internal static JsonObject Renamed(JsonObject procedure, string from, string to) =>
         JsonNode.Parse(procedure.ToJsonString().Replace($"\"{from}\"", $"\"{to}\"", StringComparison.Ordinal))!.AsObject();
 
     private static async Task<TaskRow> OpenTaskAsync(WorkflowsApp app, string code)

@@ -113,6 +113,22 @@ public sealed class ProcessTableTests : EditorComponentTests
     }
 
     [Fact]
+    public void A_named_outcome_reads_by_its_name_in_the_next_step_column_and_its_name_goes_with_it()
+    {
+        Session.Execute(EditorCommands.EditStep("EditOutcomeNames", "review",
+            step => step with { OutcomeNames = new Dictionary<string, string> { ["rejected"] = "Không đủ điều kiện cấp phép" } }));
+        var table = RenderTable();
+
+        var next = table.Find("[data-node-id=review] [data-testid=step-next]").TextContent;
+        Assert.Contains("Không đủ điều kiện cấp phép →", next, StringComparison.Ordinal);
+        Assert.Contains("Đồng ý →", next, StringComparison.Ordinal);
+        Assert.DoesNotContain("rejected", next, StringComparison.Ordinal);
+
+        table.Find("[data-node-id=review] [data-testid=step-outcomes]").Change("approved, needsSupplement");
+        Assert.Null(Session.Definition.Flowchart.Nodes.OfType<StepNode>().Single(s => s.Id == "review").OutcomeNames);
+    }
+
+    [Fact]
     public void Moving_a_row_up_reorders_the_table()
     {
         var table = RenderTable();
