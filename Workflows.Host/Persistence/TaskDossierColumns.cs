@@ -15,7 +15,7 @@ namespace Workflows.Host.Persistence;
 /// does not hold (a sub-process resumed on its own, whose parent's dossier nobody read; an instance without a dossier)
 /// is left without the columns, and the trigger looks them up, as it does for every writer outside the Host. rolled_up
 /// is not set here: an inserted task is open, which the roll-ups never count, so the column's default (false) is already
-/// <c>task_is_counted</c> of the row, and the trigger, which holds the one definition, corrects any row that is not.
+/// <c>task_is_counted</c> of the row; the trigger, which holds the one definition, sets it on any row that is not open.
 /// </remarks>
 internal static class TaskDossierColumns
 {

@@ -7,8 +7,8 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
     /// <summary>
     /// The Host now writes a task's dossier columns itself when it inserts the task (Persistence.TaskDossierColumns), so
     /// the triggers of TaskReportColumns look the dossier up only for a row that arrives without it (a sub-process resumed
-    /// on its own, a plain SQL import, a tool, older code): the insert trigger fires only then, or when the row's
-    /// rolled_up is not task_is_counted of it, and a new dossier fills only its tasks still without a dossier, found
+    /// on its own, a plain SQL import, a tool, older code): the insert trigger fires only then, or for a row that is not
+    /// open or says it is rolled up, and a new dossier fills only its tasks still without a dossier, found
     /// through ix_tasks_without_dossier (a partial index holding only those rows, so empty in the Host's steady state)
     /// rather than by probing every task of the dossier's instances.
     /// </summary>
@@ -37,11 +37,14 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     RETURN NEW;
                 END $$;
 
-                -- A row written with its dossier and a rolled_up that holds (every task the Host inserts: open, not
-                -- counted) does not call the function.
+                -- An open row written with its dossier and rolled_up false (every task the Host inserts) does not call the
+                -- function: an open task is never counted (task_is_counted's first term), so its false already holds. Any
+                -- other row goes through the function, which sets rolled_up by task_is_counted. The condition does not call
+                -- task_is_counted itself: a trigger's WHEN is not planned, so the SQL function would not be inlined, and
+                -- calling it per row cost as much as the lookup it saves (docs/benchmarks.md, S3).
                 DROP TRIGGER tasks_report_columns_insert ON tasks;
                 CREATE TRIGGER tasks_report_columns_insert BEFORE INSERT ON tasks
-                FOR EACH ROW WHEN (NEW.dossier_id IS NULL OR NEW.rolled_up IS DISTINCT FROM task_is_counted(NEW))
+                FOR EACH ROW WHEN (NEW.dossier_id IS NULL OR NEW.state <> 'open' OR NEW.rolled_up)
                 EXECUTE FUNCTION tasks_report_columns();
 
                 -- A new dossier's tasks that arrived before it without their columns (the Host writes them with the
