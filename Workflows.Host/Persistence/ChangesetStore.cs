@@ -51,6 +51,8 @@ internal sealed class ChangesetStore(WorkflowsDbContext db, HostTelemetry teleme
                 await alsoInTransaction(db, cancellationToken);
             }
 
+            // After the projection: it tracks the dossiers the new tasks take their columns from.
+            TaskDossierColumns.Fill(db, [changeset]);
             if (oneRoundTrip)
             {
                 db.ChangeTracker.DetectChanges();
@@ -157,6 +159,7 @@ internal sealed class ChangesetStore(WorkflowsDbContext db, HostTelemetry teleme
                 await alsoInTransaction(db, changesets, cancellationToken);
             }
 
+            TaskDossierColumns.Fill(db, changesets);
             await db.SaveChangesAsync(cancellationToken);
             foreach (var changeset in changesets)
             {

@@ -161,9 +161,11 @@ internal sealed class TaskRow
 
     /// <summary>
     /// The dossier the task belongs to: of its instance, or of its instance's parent for a sub-process; null when it has
-    /// none (its tasks are not reported). Written by database triggers (migration TaskReportColumns) in the statement that
-    /// inserts the task, whichever path writes it, and again when the dossier is inserted later, changes or is deleted, so
-    /// the task reports read the task rows alone, without joining instances and dossiers. A trigger sees only what its
+    /// none (its tasks are not reported). The Host writes it with the task when the commit holds the dossier
+    /// (<see cref="TaskDossierColumns"/>); otherwise database triggers (migrations TaskReportColumns, TaskColumnsFromHost)
+    /// look it up in the statement that inserts the task, whichever path writes it, and write it again when the dossier is
+    /// inserted later, changes or is deleted, so the task reports read the task rows alone, without joining instances and
+    /// dossiers. A trigger sees only what its
     /// statement's snapshot sees: a dossier and its tasks are written in one transaction (intake, the commit path), and
     /// a path that writes them in two concurrent transactions would leave the task without its columns.
     /// </summary>

@@ -140,6 +140,8 @@ internal abstract class WorkflowsDbContext : DbContext
             // Reports over part of a month read the counted tasks opened or due in that month as rows.
             e.HasIndex(t => t.OpenedAt).HasDatabaseName("ix_tasks_opened_at");
             e.HasIndex(t => t.DueAt).HasDatabaseName("ix_tasks_due_at");
+            // Not in the model (raw SQL in TaskColumnsFromHost, beside the triggers that use it): ix_tasks_without_dossier,
+            // the tasks still without their dossier's columns, which a dossier inserted after them fills.
         });
 
         modelBuilder.Entity<OutboxRow>(e =>
