@@ -188,6 +188,11 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
         }
 
         phases.End("dossiers read and counted");
+
+        // Every write below goes in key order (ids ascending, as PostgreSQL compares uuids): each key's pages are then
+        // visited once, in order, instead of at random for each of 100,000 rows.
+        tasks.Sort((a, b) => a.Id.CompareTo(b.Id));
+        dossiers.Sort((a, b) => a.Row.Id.CompareTo(b.Row.Id));
         await MoveTasksAsync(tasks, cancellationToken);
         phases.End("tasks written");
         var firedMeanwhile = await MoveTimersAsync(timers, cancellationToken);
@@ -200,10 +205,11 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             .Concat(timers.Where(t => !firedMeanwhile.Contains(t.Id)).Select(t => (t.InstanceId, t.Change)))
             .Concat(dossiers.Where(d => d.Change is not null).Select(d => (InstanceId: d.Row.Id, Change: d.Change!)))
             .GroupBy(c => c.InstanceId, c => c.Change)
+            .OrderBy(g => g.Key)
             .ToList();
         await AppendJournalAsync(journal, now, phases, cancellationToken);
         phases.End("journal rows written");
-        await AddStatusMessagesAsync(dossiers.Select(d => DossierProjection.StatusChanged(d.Row, now)).ToList(), cancellationToken);
+        await AddStatusMessagesAsync(dossiers.Select(d => DossierProjection.StatusChanged(d.Row, now)).ToList(), now, cancellationToken);
         phases.End("statusChanged messages written");
 
         var changes = new DueTimeChanges(tasks.Count, dossiers.Count, timers.Count - firedMeanwhile.Count, appointments);
@@ -345,8 +351,16 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             ], cancellationToken);
     }
 
-    // By COPY on PostgreSQL (BulkRows.InsertAsync): the payloads are the bulk of what a city's edit writes.
-    private async Task AddStatusMessagesAsync(List<OutboxRow> messages, CancellationToken cancellationToken) =>
+    // By COPY on PostgreSQL (BulkRows.InsertAsync): the payloads are the bulk of what a city's edit writes. Their ids
+    // ascend (OutboxIds), so the key takes them at its right edge.
+    private async Task AddStatusMessagesAsync(List<OutboxRow> messages, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = OutboxIds.Ascending(now, messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            messages[i].Id = ids[i];
+        }
+
         await BulkRows.InsertAsync(db, "outbox",
             """
             INSERT INTO outbox (id, instance_id, kind, payload, created_at, attempts, next_attempt_at, dead)
@@ -362,6 +376,7 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
                 new("next_attempt_at", messages.Select(m => m.NextAttemptAt ?? m.CreatedAt).ToArray()),
                 new("dead", new bool[messages.Count]),
             ], cancellationToken, "payload");
+    }
 
     private static void ThrowIfChanged(List<object?[]> updated, IEnumerable<(Guid Id, Guid InstanceId)> expected)
     {
