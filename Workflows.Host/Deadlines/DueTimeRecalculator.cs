@@ -188,11 +188,6 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
         }
 
         phases.End("dossiers read and counted");
-
-        // Every write below goes in key order (ids ascending, as PostgreSQL compares uuids): each key's pages are then
-        // visited once, in order, instead of at random for each of 100,000 rows.
-        tasks.Sort((a, b) => a.Id.CompareTo(b.Id));
-        dossiers.Sort((a, b) => a.Row.Id.CompareTo(b.Row.Id));
         await MoveTasksAsync(tasks, cancellationToken);
         phases.End("tasks written");
         var firedMeanwhile = await MoveTimersAsync(timers, cancellationToken);
@@ -205,7 +200,6 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             .Concat(timers.Where(t => !firedMeanwhile.Contains(t.Id)).Select(t => (t.InstanceId, t.Change)))
             .Concat(dossiers.Where(d => d.Change is not null).Select(d => (InstanceId: d.Row.Id, Change: d.Change!)))
             .GroupBy(c => c.InstanceId, c => c.Change)
-            .OrderBy(g => g.Key)
             .ToList();
         await AppendJournalAsync(journal, now, phases, cancellationToken);
         phases.End("journal rows written");
@@ -334,6 +328,10 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             }
         }
 
+        // In key order (instance ids ascending, as PostgreSQL compares uuids, then sequence): the key's pages are visited
+        // once each, in order, instead of at random for each row (the rows' order in the table means nothing: readers
+        // order by sequence). The updates above keep the order the rows were read in, which is the tables' own.
+        rows.Sort((a, b) => a.InstanceId != b.InstanceId ? a.InstanceId.CompareTo(b.InstanceId) : a.Sequence.CompareTo(b.Sequence));
         await BulkRows.InsertAsync(db, "journal",
             """
             INSERT INTO journal (instance_id, sequence, at, kind, node_id, actor, note, detail)
