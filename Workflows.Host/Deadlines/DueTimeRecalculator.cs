@@ -203,7 +203,7 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             .ToList();
         await AppendJournalAsync(journal, now, phases, cancellationToken);
         phases.End("journal rows written");
-        await AddStatusMessagesAsync(dossiers.Select(d => DossierProjection.StatusChanged(d.Row, now)).ToList(), cancellationToken);
+        await AddStatusMessagesAsync(dossiers.Select(d => DossierProjection.StatusChanged(d.Row, now)).ToList(), now, cancellationToken);
         phases.End("statusChanged messages written");
 
         var changes = new DueTimeChanges(tasks.Count, dossiers.Count, timers.Count - firedMeanwhile.Count, appointments);
@@ -328,6 +328,10 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             }
         }
 
+        // In key order (instance ids ascending, as PostgreSQL compares uuids, then sequence): the key's pages are visited
+        // once each, in order, instead of at random for each row (the rows' order in the table means nothing: readers
+        // order by sequence). The updates above keep the order the rows were read in, which is the tables' own.
+        rows.Sort((a, b) => a.InstanceId != b.InstanceId ? a.InstanceId.CompareTo(b.InstanceId) : a.Sequence.CompareTo(b.Sequence));
         await BulkRows.InsertAsync(db, "journal",
             """
             INSERT INTO journal (instance_id, sequence, at, kind, node_id, actor, note, detail)
@@ -345,8 +349,16 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
             ], cancellationToken);
     }
 
-    // By COPY on PostgreSQL (BulkRows.InsertAsync): the payloads are the bulk of what a city's edit writes.
-    private async Task AddStatusMessagesAsync(List<OutboxRow> messages, CancellationToken cancellationToken) =>
+    // By COPY on PostgreSQL (BulkRows.InsertAsync): the payloads are the bulk of what a city's edit writes. Their ids
+    // ascend (OutboxIds), so the key takes them at its right edge.
+    private async Task AddStatusMessagesAsync(List<OutboxRow> messages, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = OutboxIds.Ascending(now, messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            messages[i].Id = ids[i];
+        }
+
         await BulkRows.InsertAsync(db, "outbox",
             """
             INSERT INTO outbox (id, instance_id, kind, payload, created_at, attempts, next_attempt_at, dead)
@@ -362,6 +374,7 @@ internal sealed class DueTimeRecalculator(WorkflowsDbContext db, DefinitionRegis
                 new("next_attempt_at", messages.Select(m => m.NextAttemptAt ?? m.CreatedAt).ToArray()),
                 new("dead", new bool[messages.Count]),
             ], cancellationToken, "payload");
+    }
 
     private static void ThrowIfChanged(List<object?[]> updated, IEnumerable<(Guid Id, Guid InstanceId)> expected)
     {

@@ -85,6 +85,9 @@ internal static class JournalModel
         e.Property(j => j.NodeId).HasMaxLength(128);
         e.Property(j => j.Outcome).HasMaxLength(128);
         e.Property(j => j.Actor).HasMaxLength(256);
-        e.HasOne<InstanceRow>().WithMany().HasForeignKey(j => j.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        // No foreign key to instances: every writer appends an instance's rows in the transaction that has just updated
+        // or inserted that instance (the engine's commit, the Host's appenders, the calendar edit's reservation), and no
+        // instance is ever deleted, so the key checked nothing. It cost a lookup of the instance per row on every commit,
+        // about half of a COPY of 100,000 calendar-edit rows (docs/benchmarks.md, S4 calendar edit).
     }
 }

@@ -12,7 +12,9 @@ namespace Workflows.Benchmarks.Scale;
 /// (<c>PUT /api/calendars/{year}</c>) with that many open dossiers. One building-permit dossier is received through the
 /// Host and cloned by SQL into a template database; each run works on a fresh copy of it (a file copy), first timing the
 /// floor (a bare UPDATE of every open dossier's due time, rolled back, then vacuumed away), then the Host's PUT.
-/// <c>--keep</c> keeps the template; <c>--template &lt;name&gt;</c> runs on a kept one instead of cloning again.
+/// <c>--keep</c> keeps the template; <c>--template &lt;name&gt;</c> runs on a kept one instead of cloning again;
+/// <c>--host &lt;Workflows.Host.dll&gt;</c> times an earlier build's PUT (the template is cloned by this build's Host), so
+/// a change is compared with what it replaces in the same session.
 /// </summary>
 internal static class CalendarEditBenchmark
 {
@@ -20,6 +22,7 @@ internal static class CalendarEditBenchmark
     {
         var dossiers = Options.Int(args, "--dossiers", 100_000);
         var runs = Options.Int(args, "--runs", 5);
+        var hostAssembly = Options.String(args, "--host");
         await using var database = await CreateAsync(args, "calendar");
         if (database is null)
         {
@@ -73,7 +76,7 @@ internal static class CalendarEditBenchmark
 
             // The Host logs where the edit's time went (DueTimeRecalculator's phases), printed with each run.
             var phases = new Dictionary<string, string> { ["Logging__LogLevel__Workflows.Host.Deadlines"] = "Information" };
-            using (var host = await database.StartHostAsync(background: false, database: copy, extra: phases))
+            using (var host = await database.StartHostAsync(background: false, database: copy, extra: phases, assembly: hostAssembly))
             using (var admin = SeedDossier.Client(host, AdministratorKey))
             {
                 var calendar = JsonNode.Parse(await admin.GetStringAsync(new Uri($"api/calendars/{dayOff.Year}", UriKind.Relative)))!.AsObject();
@@ -111,7 +114,7 @@ internal static class CalendarEditBenchmark
             await database.DropDatabaseAsync(copy);
         }
 
-        Console.WriteLine($"# Calendar edit, {dossiers:N0} open dossiers on PostgreSQL (day off {dayOff:yyyy-MM-dd}; {runs} runs)");
+        Console.WriteLine($"# Calendar edit, {dossiers:N0} open dossiers on PostgreSQL (day off {dayOff:yyyy-MM-dd}; {runs} runs; Host {hostAssembly ?? "of this build"})");
         Console.WriteLine();
         Console.WriteLine("| | median | p95 | runs |");
         Console.WriteLine("|---|---:|---:|---|");

@@ -109,9 +109,12 @@ internal sealed class ScaleDatabase : IAsyncDisposable
         created.Remove(name);
     }
 
-    /// <summary>The Release Host on this database (or <paramref name="database"/>), development keys, Warning logs.</summary>
-    public Task<ServiceProcess> StartHostAsync(bool background, string? database = null, IReadOnlyDictionary<string, string>? extra = null) =>
-        HostRunner.StartAsync(Work, HostEnvironment(background, database, extra), TimeSpan.FromMinutes(5));
+    /// <summary>
+    /// The Release Host (or <paramref name="assembly"/>, an earlier build to compare with) on this database (or
+    /// <paramref name="database"/>), development keys, Warning logs.
+    /// </summary>
+    public Task<ServiceProcess> StartHostAsync(bool background, string? database = null, IReadOnlyDictionary<string, string>? extra = null, string? assembly = null) =>
+        HostRunner.StartAsync(Work, HostEnvironment(background, database, extra), TimeSpan.FromMinutes(5), assembly: assembly);
 
     public Dictionary<string, string> HostEnvironment(bool background, string? database = null, IReadOnlyDictionary<string, string>? extra = null)
     {

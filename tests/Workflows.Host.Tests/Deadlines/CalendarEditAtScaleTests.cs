@@ -120,6 +120,29 @@ public abstract class CalendarEditAtScaleTests(DatabaseFixture database)
         Assert.True(queries < 40, $"The calendar edit ran {queries} statements through EF for {Dossiers} dossiers.");
     }
 
+    [Fact]
+    public async Task A_calendar_edit_pays_per_journal_row_and_message_for_nothing_that_no_reader_uses()
+    {
+        // What a city's edit writes 100,000 times: a journal row (its key only: no lookup of its instance, which the writer
+        // has just updated in the same transaction, and instances are never deleted) and a statusChanged message (its key
+        // and the dispatcher's index of pending messages: nothing looks messages up by instance).
+        using var definitions = new TestDefinitionsFolder();
+        await using var app = new WorkflowsApp(database, definitions.Path, new ManualClock(At(2, 7)));
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+        var postgres = db.Database.IsNpgsql();
+
+        var journalKeys = await db.Database.SqlQueryRaw<string>(postgres
+            ? "SELECT conname AS \"Value\" FROM pg_constraint WHERE conrelid IN ('journal'::regclass, 'journal_archive'::regclass) AND contype = 'f'"
+            : "SELECT \"table\" AS \"Value\" FROM pragma_foreign_key_list('journal') UNION ALL SELECT \"table\" FROM pragma_foreign_key_list('journal_archive')").ToListAsync();
+        var outboxIndexes = await db.Database.SqlQueryRaw<string>(postgres
+            ? "SELECT indexname AS \"Value\" FROM pg_indexes WHERE tablename = 'outbox' AND indexname <> 'pk_outbox'"
+            : "SELECT name AS \"Value\" FROM pragma_index_list('outbox') WHERE name NOT LIKE 'sqlite_autoindex_%'").ToListAsync();
+
+        Assert.Empty(journalKeys);
+        Assert.Equal(["ix_outbox_pending"], outboxIndexes);
+    }
+
     /// <summary>Counts the commands EF sends while armed.</summary>
     private sealed class CommandCounter : DbCommandInterceptor
     {

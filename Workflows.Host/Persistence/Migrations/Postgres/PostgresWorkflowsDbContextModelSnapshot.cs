@@ -900,9 +900,6 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_outbox");
 
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_outbox_instance_id");
-
                     b.HasIndex("DeliveredAt", "Dead", "NextAttemptAt")
                         .HasDatabaseName("ix_outbox_pending");
 
@@ -1404,16 +1401,6 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_apology_letters_dossiers");
                 });
 
-            modelBuilder.Entity("Workflows.Host.Persistence.ArchivedJournalRow", b =>
-                {
-                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_journal_archive_instances");
-                });
-
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
                 {
                     b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
@@ -1442,16 +1429,6 @@ namespace Workflows.Host.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_dossiers_instances");
-                });
-
-            modelBuilder.Entity("Workflows.Host.Persistence.JournalRow", b =>
-                {
-                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_journal_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.SessionRow", b =>

@@ -918,9 +918,6 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_outbox");
 
-                    b.HasIndex("InstanceId")
-                        .HasDatabaseName("ix_outbox_instance_id");
-
                     b.HasIndex("DeliveredAt", "Dead", "NextAttemptAt")
                         .HasDatabaseName("ix_outbox_pending");
 
@@ -1426,16 +1423,6 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .HasConstraintName("fk_apology_letters_dossiers");
                 });
 
-            modelBuilder.Entity("Workflows.Host.Persistence.ArchivedJournalRow", b =>
-                {
-                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_journal_archive_instances");
-                });
-
             modelBuilder.Entity("Workflows.Host.Persistence.BookmarkRow", b =>
                 {
                     b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
@@ -1464,16 +1451,6 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_dossiers_instances");
-                });
-
-            modelBuilder.Entity("Workflows.Host.Persistence.JournalRow", b =>
-                {
-                    b.HasOne("Workflows.Host.Persistence.InstanceRow", null)
-                        .WithMany()
-                        .HasForeignKey("InstanceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_journal_instances");
                 });
 
             modelBuilder.Entity("Workflows.Host.Persistence.SessionRow", b =>
