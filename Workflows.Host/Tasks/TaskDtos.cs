@@ -33,6 +33,16 @@ internal sealed record TaskDto(
     public JsonNode? Data { get; init; }
 }
 
+/// <summary>
+/// A page of a queue, as every paged list of the API (items, page, pageSize, total), with <see cref="Next"/>: the
+/// cursor of the following page (<c>?after=</c>), null after the last. A page read with it is not counted again: its
+/// total is the one counted for the list's first page.
+/// </summary>
+internal sealed record TaskPageDto(IReadOnlyList<TaskDto> Items, int Page, int PageSize, int Total)
+{
+    public string? Next { get; init; }
+}
+
 /// <summary>Where a task stands, as told in a 409 when another action got there first.</summary>
 internal sealed record TaskStateDto(
     Guid Id,

@@ -35,7 +35,11 @@ internal sealed record TaskQueueQuery(
     DateTimeOffset? DueBefore,
     TaskSort Sort,
     int Page,
-    int PageSize);
+    int PageSize,
+    QueueCursor? After = null);
+
+/// <summary>A page of a queue: its tasks, the total of the list, and where the next page starts (null after the last).</summary>
+internal sealed record TaskQueuePage(IReadOnlyList<TaskDto> Items, int Page, int Total, QueueCursor? Next);
 
 /// <summary>
 /// Reads tasks with what an officer needs beside them: the dossier code (when the dossier exists), the
@@ -45,34 +49,69 @@ internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue cat
 {
     private readonly Dictionary<(string Code, int Version), ProcedureDefinition?> definitions = [];
 
-    public async Task<(IReadOnlyList<TaskDto> Items, int Total)> QueueAsync(TaskQueueQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of the queue. Without a cursor: page <see cref="TaskQueueQuery.Page"/>, counted off from the start, with
+    /// the list's total counted. With one: the page after the cursor's task, read from the index at that point, and the
+    /// total the cursor carries (counted once, for the first page): one query, however long the list.
+    /// </summary>
+    public async Task<TaskQueuePage> QueueAsync(TaskQueueQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var tasks = QueueTasks(query);
+        if (query.After is { } after)
+        {
+            tasks = After(tasks, query.Sort, after);
+        }
+
         var rows = Rows(tasks);
         if (query.Procedure is { } procedure)
         {
             rows = rows.Where(r => r.ProcedureCode == procedure);
         }
 
-        // Without a procedure filter the count needs no join: every task has its instance (foreign key).
-        var total = query.Procedure is null
-            ? await tasks.CountAsync(cancellationToken)
-            : await rows.CountAsync(cancellationToken);
         var ordered = query.Sort switch
         {
             TaskSort.DueDescending => rows.OrderByDescending(r => r.Task.DueAt).ThenBy(r => r.Task.Id),
             TaskSort.Opened => rows.OrderBy(r => r.Task.OpenedAt).ThenBy(r => r.Task.Id),
             _ => rows.OrderBy(r => r.Task.DueAt).ThenBy(r => r.Task.Id),
         };
-        var page = await ordered.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(cancellationToken);
+        int total;
+        int pageNumber;
+        List<TaskQueryRow> page;
+        bool more;
+        if (query.After is { } cursor)
+        {
+            // One row beyond the page tells whether there is a next one, without counting.
+            page = await ordered.Take(query.PageSize + 1).ToListAsync(cancellationToken);
+            more = page.Count > query.PageSize;
+            if (more)
+            {
+                page.RemoveAt(page.Count - 1);
+            }
+
+            (total, pageNumber) = (cursor.Total, cursor.Page);
+        }
+        else
+        {
+            // Without a procedure filter the count needs no join: every task has its instance (foreign key).
+            total = query.Procedure is null
+                ? await tasks.CountAsync(cancellationToken)
+                : await rows.CountAsync(cancellationToken);
+            page = await ordered.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(cancellationToken);
+            pageNumber = query.Page;
+            more = (long)query.Page * query.PageSize < total;
+        }
+
         var items = new List<TaskDto>(page.Count);
         foreach (var row in page)
         {
             items.Add(await DtoAsync(row, cancellationToken));
         }
 
-        return (items, total);
+        var next = more && page.Count == query.PageSize && pageNumber < Infrastructure.InputLimits.MaxPage
+            ? new QueueCursor(pageNumber + 1, total, SortKey(page[^1].Task, query.Sort), page[^1].Task.Id, QueueCursor.ListOf(query))
+            : null;
+        return new TaskQueuePage(items, pageNumber, total, next);
     }
 
     /// <summary>One task if it belongs to one of <paramref name="departments"/>; null otherwise (not revealed).</summary>
@@ -249,6 +288,23 @@ internal sealed class TaskQueries(WorkflowsDbContext db, DefinitionCatalogue cat
         }
 
         return tasks;
+    }
+
+    private static DateTimeOffset SortKey(TaskRow task, TaskSort sort) => sort == TaskSort.Opened ? task.OpenedAt : task.DueAt;
+
+    // The tasks after the cursor's task in the list's order (sort key, then id). The key's own bound (>= or <=) comes
+    // first so PostgreSQL starts its walk of ix_tasks_department_state_due_at at the cursor instead of filtering from
+    // the start of the department's tasks; the OR only breaks ties between tasks due at the same instant.
+    private static IQueryable<TaskRow> After(IQueryable<TaskRow> tasks, TaskSort sort, QueueCursor cursor)
+    {
+        var key = cursor.Key;
+        var id = cursor.Id;
+        return sort switch
+        {
+            TaskSort.DueDescending => tasks.Where(t => t.DueAt <= key && (t.DueAt < key || t.Id.CompareTo(id) > 0)),
+            TaskSort.Opened => tasks.Where(t => t.OpenedAt >= key && (t.OpenedAt > key || t.Id.CompareTo(id) > 0)),
+            _ => tasks.Where(t => t.DueAt >= key && (t.DueAt > key || t.Id.CompareTo(id) > 0)),
+        };
     }
 
     // A task with its instance, its dossier (none for a sub-process) and its procedure version's name.

@@ -53,7 +53,7 @@ internal static class TasksApi
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Officer);
-        api.MapGet("/", Queue).WithSummary("The work queue of the caller's departments, most urgent first");
+        api.MapGet("/", Queue).WithSummary("The work queue of the caller's departments, most urgent first; 'next' reads the following page without counting again");
         api.MapGet("/{id:guid}", Get).WithSummary("One task with the dossier's data");
         api.MapPost("/{id:guid}/claim", Claim).WithSummary("Take an open task (409 when another officer holds it)");
         api.MapPost("/{id:guid}/release", Release).WithSummary("Give up the caller's claim");
@@ -63,7 +63,7 @@ internal static class TasksApi
         return app;
     }
 
-    private static async Task<Results<Ok<PageDto<TaskDto>>, ValidationProblem, ProblemHttpResult>> Queue(
+    private static async Task<Results<Ok<TaskPageDto>, ValidationProblem, ProblemHttpResult>> Queue(
         [AsParameters] TaskRequestContext request,
         string? department = null,
         string? state = null,
@@ -72,7 +72,8 @@ internal static class TasksApi
         string? dueBefore = null,
         string? sort = null,
         string? page = null,
-        string? pageSize = null)
+        string? pageSize = null,
+        string? after = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var stateValue = Blank(state) ? TaskStates.Open : state!.Trim();
@@ -129,6 +130,20 @@ internal static class TasksApi
             errors["procedure"] = ["A procedure code has at most 64 characters."];
         }
 
+        QueueCursor? cursor = null;
+        if (!Blank(after))
+        {
+            cursor = QueueCursor.Decode(after!.Trim());
+            if (cursor is null)
+            {
+                errors["after"] = ["Not a cursor of this queue: give the 'next' value of the page before, as it was returned."];
+            }
+            else if (!Blank(page))
+            {
+                errors["after"] = ["Give either 'page' or 'after', not both: 'after' already names the page that follows."];
+            }
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The query has invalid values");
@@ -159,9 +174,17 @@ internal static class TasksApi
             dueBeforeValue,
             sortValue,
             pageValue,
-            pageSizeValue);
-        var (items, total) = await request.Queries.QueueAsync(query, request.CancellationToken);
-        return TypedResults.Ok(new PageDto<TaskDto>(items, pageValue, pageSizeValue, total));
+            pageSizeValue,
+            cursor);
+        if (cursor is not null && cursor.List != QueueCursor.ListOf(query))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["after"] = ["This cursor belongs to another list (other filters, sort or page size): read the first page of this one."] },
+                title: "The query has invalid values");
+        }
+
+        var result = await request.Queries.QueueAsync(query, request.CancellationToken);
+        return TypedResults.Ok(new TaskPageDto(result.Items, result.Page, pageSizeValue, result.Total) { Next = result.Next?.Encode() });
     }
 
     private static async Task<Results<Ok<TaskDto>, ProblemHttpResult>> Get(Guid id, [AsParameters] TaskRequestContext request) =>
