@@ -11,6 +11,16 @@ namespace Workflows.Designer.HostApi;
 /// </summary>
 public sealed partial class HostProblemText
 {
+    /// <summary>
+    /// The codes the Host gives a problem by its status alone, for many different reasons (a faulted instance that is not
+    /// faulted, a dossier already stopped, a name already taken): their own texts are general advice, so the Host's
+    /// specific reason, when it gives one, is shown instead, rather than advice that does not fit.
+    /// </summary>
+    private static readonly HashSet<string> StatusCodes = new(StringComparer.Ordinal)
+    {
+        "invalidRequest", "notFound", "conflict", "unprocessable",
+    };
+
     public static string Title(IStringLocalizer<HostProblemText> localizer, HostProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -18,13 +28,18 @@ public sealed partial class HostProblemText
     }
 
     /// <summary>
-    /// The detail in the user's language; the Host's own when the Designer does not know the code or its text names an
-    /// argument the Host did not send; none for a known code without a detail of its own (the Host's is English).
+    /// The detail in the user's language; the Host's own when the Designer does not know the code, its text names an
+    /// argument the Host did not send, or the code is only the status's (<see cref="StatusCodes"/>); none for a known code without a detail of its own (the Host's is English).
     /// </summary>
     public static string? Detail(IStringLocalizer<HostProblemText> localizer, HostProblem problem)
     {
         ArgumentNullException.ThrowIfNull(localizer);
         ArgumentNullException.ThrowIfNull(problem);
+        if (problem.Code is not null && StatusCodes.Contains(problem.Code) && !string.IsNullOrWhiteSpace(problem.Detail))
+        {
+            return problem.Detail;
+        }
+
         if (Text(localizer, problem.Code, "detail", problem.Args) is { } detail)
         {
             return detail;

@@ -53,7 +53,7 @@ internal static class PrincipalsApi
         return TypedResults.Ok(rows.Select(r => ToDto(r, now)).ToList());
     }
 
-    private static async Task<Results<Created<CreatedPrincipalDto>, ValidationProblem, Conflict<string>>> Create(
+    private static async Task<Results<Created<CreatedPrincipalDto>, ValidationProblem, ProblemHttpResult>> Create(
         CreatePrincipalRequest request, WorkflowsDbContext db, IKnownDepartments knownDepartments, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -95,7 +95,7 @@ internal static class PrincipalsApi
 
         if (await db.Principals.AnyAsync(p => p.Name == request.Name, cancellationToken))
         {
-            return TypedResults.Conflict($"A principal named '{request.Name}' already exists.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The name is taken", detail: $"A principal named '{request.Name}' already exists.");
         }
 
         var key = ApiKeys.NewKey();

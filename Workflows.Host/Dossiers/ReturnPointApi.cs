@@ -79,7 +79,7 @@ internal static class ReturnPointApi
         }, time.GetUtcNow(), cancellationToken);
         return changed
             ? TypedResults.Ok(place)
-            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The dossier changed since it was read", detail: "Read it again and retry.");
+            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The dossier changed since it was read", detail: "Read it again and retry.", extensions: ApiProblemCodes.With(ApiProblemCodes.DossierChanged));
     }
 
     /// <summary>

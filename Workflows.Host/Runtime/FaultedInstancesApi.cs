@@ -5,6 +5,7 @@ using Workflows.Engine.InMemory;
 using Workflows.Engine.Runtime;
 using Workflows.Host.Access;
 using Workflows.Host.Definitions;
+using Workflows.Host.Infrastructure;
 using Workflows.Host.Persistence;
 
 namespace Workflows.Host.Runtime;
@@ -67,7 +68,7 @@ internal static class FaultedInstancesApi
         var instance = await store.LoadInstanceAsync(id, cancellationToken);
         if (instance is null)
         {
-            return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 404, Title = "Instance not found", Detail = $"No instance {id}." });
+            return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 404, Title = "Instance not found", Detail = $"No instance {id}." }.Coded(ApiProblemCodes.NotFound));
         }
 
         if (instance.Status != InstanceStatus.Faulted)
@@ -104,7 +105,7 @@ internal static class FaultedInstancesApi
         }
         catch (ConcurrencyConflictException)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The dossier changed since it was read", detail: "Read it again and retry.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The dossier changed since it was read", detail: "Read it again and retry.", extensions: ApiProblemCodes.With(ApiProblemCodes.DossierChanged));
         }
 
         if (!result.Accepted)

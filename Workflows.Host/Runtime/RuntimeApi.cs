@@ -47,7 +47,7 @@ internal static class RuntimeApi
         return TypedResults.Ok(rows.Select(o => new DeadMessageDto(o.Id, o.InstanceId, o.Kind, JsonNode.Parse(o.Payload), o.CreatedAt, o.Attempts, o.LastError)).ToList());
     }
 
-    private static async Task<Results<NoContent, NotFound, Conflict<string>>> Retry(
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Retry(
         Guid id, WorkflowsDbContext db, TimeProvider time, HttpContext context, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -58,7 +58,7 @@ internal static class RuntimeApi
         if (updated == 0)
         {
             return await db.Outbox.AnyAsync(o => o.Id == id, cancellationToken)
-                ? TypedResults.Conflict($"Message {id} is not dead.")
+                ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The message is not dead", detail: $"Message {id} is not dead.")
                 : TypedResults.NotFound();
         }
 

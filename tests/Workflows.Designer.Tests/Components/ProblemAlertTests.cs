@@ -65,6 +65,20 @@ public sealed class ProblemAlertTests : BunitContext
     }
 
     [Fact]
+    public void A_problem_named_only_by_its_status_keeps_the_hosts_reason_instead_of_general_advice()
+    {
+        var problem = HostProblem.Read(System.Net.HttpStatusCode.Conflict, """
+            {"title":"Conflict","status":409,"detail":"The instance is not faulted.","code":"conflict"}
+            """);
+
+        var text = InCulture("vi-VN", () => Render<ProblemAlert>(p => p.Add(a => a.Problem, problem)).Find("[data-testid=problem]").TextContent);
+
+        Assert.Contains("The instance is not faulted.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("tải lại trang", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Conflict", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_code_the_designer_does_not_know_or_a_text_missing_its_argument_shows_the_hosts_own_words()
     {
         var unknown = HostProblem.Read(System.Net.HttpStatusCode.Conflict, """{"title":"Something new","detail":"A new kind of conflict.","status":409,"code":"somethingNew"}""");

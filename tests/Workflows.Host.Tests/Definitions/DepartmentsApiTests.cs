@@ -34,13 +34,13 @@ public abstract class DepartmentsApiTests(DatabaseFixture database) : IAsyncLife
     public async Task A_created_department_is_listed_given_to_officers_and_named_by_steps()
     {
         var id = NewId("phong-moi");
-        var created = await admin.PostAsJsonAsync("/api/departments", new { id, name = "Phòng Văn hoá và Thông tin", kind = "department", parent = "construction", level = 1 });
+        var created = await admin.PostAsJsonAsync("/api/departments", new { id, name = "Phòng Văn hóa và Thông tin", kind = "department", parent = "construction", level = 1 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("\"1\"", created.Headers.ETag?.Tag);
 
         using var officer = app.ClientWithKey(WorkflowsApp.DeskOfficerKey);
         var listed = (await officer.GetFromJsonAsync<JsonArray>("/api/departments"))!.Single(d => (string?)d!["id"] == id)!;
-        Assert.Equal("Phòng Văn hoá và Thông tin", (string?)listed["name"]);
+        Assert.Equal("Phòng Văn hóa và Thông tin", (string?)listed["name"]);
         Assert.Equal("construction", (string?)listed["parent"]);
         Assert.True((bool)listed["active"]!);
 

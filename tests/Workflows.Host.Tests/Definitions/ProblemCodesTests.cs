@@ -90,6 +90,22 @@ public abstract class ProblemCodesTests(DatabaseFixture database)
         Assert.Equal("unauthorized", (string?)(await ProblemAsync(unauthorized))["code"]);
     }
 
+    [Fact]
+    public async Task A_name_already_taken_is_a_problem_with_its_reason_and_code()
+    {
+        await using var app = new WorkflowsApp(database);
+        using var admin = app.ClientWithKey(WorkflowsApp.AdministratorKey);
+        var name = $"designer-{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/principals", new { name, roles = new[] { "designer" } })).StatusCode);
+
+        var taken = await admin.PostAsJsonAsync("/api/principals", new { name, roles = new[] { "designer" } });
+
+        Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+        var problem = await ProblemAsync(taken);
+        Assert.Equal("conflict", (string?)problem["code"]);
+        Assert.Contains(name, (string?)problem["detail"], StringComparison.Ordinal);
+    }
+
     private static async Task<HttpResponseMessage> PutDraftAsync(HttpClient client, string code, EntityTagHeaderValue etag)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"/api/definitions/{code}/draft", UriKind.Relative))

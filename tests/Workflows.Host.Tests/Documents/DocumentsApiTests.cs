@@ -48,7 +48,7 @@ public abstract class DocumentsApiTests(DatabaseFixture database)
         Assert.Single(qr.Elements(), e => e.Name.LocalName == "svg");
         Assert.Equal(code, DocumentRenderer.QrPayload(code, null));
         Assert.Equal($"https://dichvucong.example/tra-cuu?ma={code}", DocumentRenderer.QrPayload(code, "https://dichvucong.example/tra-cuu?ma={code}"));
-        Assert.Contains("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", html.Root!.Value, StringComparison.Ordinal);
+        Assert.Contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", html.Root!.Value, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,8 +10,9 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
     /// only its tasks still without a dossier, through ix_tasks_without_dossier.
     /// </summary>
     /// <remarks>
-    /// rolled_up is set by its own insert trigger, which compares it with TaskMonthCountRow.IsCounted (the one copy of the
-    /// predicate, read here on the row itself) and writes it only when it differs: never for a task the Host inserts
+    /// rolled_up is set by its own insert trigger, which compares it with the counted predicate (TaskMonthCountRow.IsCounted
+    /// as it reads at this migration, written out: a migration's SQL must not change when the constant does later) and
+    /// writes it only when it differs: never for a task the Host inserts
     /// (open, not counted, written false).
     /// </remarks>
     public partial class TaskColumnsFromHost : Migration
@@ -19,7 +20,7 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql($"""
+            migrationBuilder.Sql("""
                 CREATE INDEX ix_tasks_without_dossier ON tasks (instance_id) WHERE dossier_id IS NULL;
 
                 DROP TRIGGER tasks_report_columns_insert;
@@ -31,8 +32,8 @@ namespace Workflows.Host.Persistence.Migrations.Sqlite
                 END;
                 CREATE TRIGGER tasks_rolled_up_insert AFTER INSERT ON tasks
                 BEGIN
-                    UPDATE tasks SET rolled_up = ({TaskMonthCountRow.IsCounted})
-                    WHERE id = NEW.id AND rolled_up IS NOT ({TaskMonthCountRow.IsCounted});
+                    UPDATE tasks SET rolled_up = (state <> 'open' AND closed_at IS NOT NULL AND (state = 'cancelled' OR (timeliness IS NOT NULL AND worked_minutes IS NOT NULL AND allotted_minutes IS NOT NULL)))
+                    WHERE id = NEW.id AND rolled_up IS NOT (state <> 'open' AND closed_at IS NOT NULL AND (state = 'cancelled' OR (timeliness IS NOT NULL AND worked_minutes IS NOT NULL AND allotted_minutes IS NOT NULL)));
                 END;
 
                 DROP TRIGGER dossiers_task_columns_insert;
